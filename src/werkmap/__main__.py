@@ -1,0 +1,5 @@
+"""``python -m werkmap``: the command line."""
+
+from werkmap.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,106 @@
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from werkmap import add_months, dutch_calendar, dutch_public_holidays
+
+D = dt.date
+NL = dutch_calendar()
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [
+        (D(2023, 4, 10), "Easter Monday"),
+        (D(2023, 4, 27), "King's Day"),
+        (D(2025, 4, 26), "King's Day"),  # 27 April 2025 is a Sunday: Saturday 26th
+        (D(2031, 4, 26), "King's Day"),  # a Sunday again
+        (D(2024, 5, 9), "Ascension Day"),
+        (D(2024, 5, 20), "Whit Monday"),
+        (D(2020, 5, 5), "Liberation Day"),
+        (D(2024, 12, 25), "Christmas Day"),
+        (D(2024, 12, 26), "Boxing Day"),
+        (D(2030, 1, 1), "New Year's Day"),
+    ],
+)
+def test_known_dutch_public_holidays(day, name):
+    assert dutch_public_holidays(day.year)[day].startswith(name)
+    assert not NL.is_working_day(day)
+
+
+def test_every_year_has_eight_holidays_and_no_good_friday():
+    for year in range(2015, 2036):
+        holidays = dutch_public_holidays(year)
+        assert sum(name.count(" (") for name in holidays.values()) == 8
+    # In 2016 Ascension Day fell on Liberation Day: one date, both names.
+    assert dutch_public_holidays(2016)[D(2016, 5, 5)].count("(") == 2
+    assert D(2024, 3, 29) not in dutch_public_holidays(2024)  # Good Friday is not a general holiday
+
+
+@pytest.mark.parametrize(
+    ("deadline", "moved_to"),
+    [
+        (D(2023, 4, 27), D(2023, 4, 28)),  # Thursday King's Day → Friday
+        (D(2024, 4, 1), D(2024, 4, 2)),  # Easter Monday → Tuesday
+        (D(2024, 12, 25), D(2024, 12, 27)),  # Christmas → after Boxing Day
+        (D(2024, 12, 28), D(2024, 12, 30)),  # Saturday → Monday
+        (D(2024, 2, 29), D(2024, 2, 29)),  # a working day stays
+    ],
+)
+def test_next_working_day(deadline, moved_to):
+    assert NL.next_working_day(deadline) == moved_to
+
+
+def test_add_working_days_skips_weekends_and_holidays():
+    assert NL.add_working_days(D(2024, 4, 26), 1) == D(2024, 4, 29)
+    assert NL.add_working_days(D(2024, 12, 24), 1) == D(2024, 12, 27)
+    assert NL.add_working_days(D(2024, 12, 28), 0) == D(2024, 12, 30)
+    with pytest.raises(ValueError, match="forwards"):
+        NL.add_working_days(D(2024, 1, 1), -1)
+
+
+def test_outside_the_calendar_is_an_error_not_a_guess():
+    with pytest.raises(ValueError, match="outside the holiday calendar"):
+        NL.is_working_day(D(2040, 1, 2))
+    with pytest.raises(ValueError, match="from 2014"):
+        dutch_public_holidays(2010)
+
+
+def test_custom_dates_make_a_new_calendar():
+    with_good_friday = NL.with_dates([D(2024, 3, 29)], name="NL+GF")
+    assert not with_good_friday.is_working_day(D(2024, 3, 29))
+    assert NL.is_working_day(D(2024, 3, 29))
+    assert with_good_friday.name == "NL+GF"
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (D(2023, 1, 31), 1, D(2023, 2, 28)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),
+        (D(2024, 1, 31), 6, D(2024, 7, 31)),
+        (D(2024, 8, 31), 6, D(2025, 2, 28)),
+    ],
+)
+def test_add_months_clips_to_month_end(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@given(st.dates(min_value=D(2015, 1, 1), max_value=D(2035, 12, 1)))
+def test_working_day_logic_agrees_with_numpy_busday(day):
+    expected = np.busday_offset(np.datetime64(day), 0, roll="forward", holidays=NL.as_array())
+    assert NL.next_working_day(day) == expected.astype(object)
+    assert NL.is_working_day(day) == bool(np.is_busday(np.datetime64(day), holidays=NL.as_array()))
+
+
+@given(
+    st.dates(min_value=D(2015, 1, 1), max_value=D(2035, 6, 1)),
+    st.integers(min_value=0, max_value=60),
+)
+def test_working_days_between_counts_what_add_working_days_adds(day, n):
+    start = NL.next_working_day(day)
+    assert NL.working_days_between(start, NL.add_working_days(start, n)) == n
