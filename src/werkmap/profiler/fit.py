@@ -1,0 +1,537 @@
+"""Fitting a logistic scoring model on observed outcomes.
+
+:func:`fit` estimates a logistic regression of a 0/1 outcome (1 = found work within a year) on a design matrix
+with named features, by **maximum likelihood** with Newton–Raphson (equivalently: iteratively reweighted least
+squares). Without a penalty the estimates are the ordinary maximum-likelihood estimates that statsmodels'
+``Logit`` gives; with ``l2 > 0`` the negative log-likelihood gets ``l2 / 2 · Σ βⱼ²`` over the feature
+coefficients (never the intercept), which is scikit-learn's ``LogisticRegression(C=1 / l2)``.
+
+Standard errors, the covariance matrix and Wald confidence intervals come from the inverse of the (observed =
+expected, for the logistic link) Fisher information ``Xᵀ W X`` at the estimate. With a penalty the inverse of the
+*penalised* information ``Xᵀ W X + l2 · I`` is used, an approximation that is smaller than the sampling variance
+of the penalised estimator's bias-free counterpart: treat those intervals as indicative.
+
+Two designs have no finite maximum-likelihood estimate and are refused with a clear error:
+
+* a **rank-deficient** design (a constant feature, two identical features, a feature that is a sum of others,
+  fewer rows than parameters): :class:`~werkmap.errors.RankDeficient`, naming the features involved;
+* **perfect or quasi-complete separation** (some combination of features predicts the outcome without error for
+  all or part of the data): :class:`~werkmap.errors.PerfectSeparation`, naming the features and the number of
+  observations that are perfectly predicted. Separation is confirmed with the linear program of Konis (2007)
+  (scipy's HiGHS solver, imported only then), so a legitimately strong but finite effect is not refused.
+
+Everything here is pure: arrays in, a frozen :class:`FitResult` out; nothing reads a clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from werkmap.errors import FitError, InvalidInput, PerfectSeparation, Problem, RankDeficient
+from werkmap.serialization import register_schema
+
+__all__ = [
+    "INTERCEPT",
+    "CoefficientRow",
+    "FitResult",
+    "fit",
+]
+
+INTERCEPT = "intercept"
+"""The name of the intercept among a fit's parameter names (a feature may not be called this)."""
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Relative eigenvalue below which the column-scaled Gram matrix counts as singular (condition number of the
+#: scaled design above 1e6): the design is treated as rank deficient.
+_RANK_TOL = 1e-12
+#: A linear predictor this large (in absolute value) means a fitted probability within 1e-13 of 0 or 1: the
+#: moment to check for separation.
+_EXTREME_ETA = 30.0
+
+
+@attrs.frozen(kw_only=True)
+class CoefficientRow:
+    """One row of a coefficient table: an estimate with its uncertainty.
+
+    Attributes:
+        name: the parameter name (``"intercept"`` or a feature name).
+        estimate: the estimated log-odds coefficient.
+        standard_error: its standard error from the Fisher information.
+        z: the Wald statistic ``estimate / standard_error``.
+        p_value: the two-sided Wald p-value.
+        ci_low: lower end of the Wald confidence interval.
+        ci_high: upper end of the Wald confidence interval.
+    """
+
+    name: str
+    estimate: float
+    standard_error: float
+    z: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+
+@attrs.frozen(kw_only=True)
+class FitResult:
+    """The outcome of :func:`fit`: estimates, their uncertainty and how the fit went.
+
+    Parameters are ordered as :attr:`names`: the intercept first, then the features in the order given.
+
+    Attributes:
+        names: parameter names, ``("intercept", *feature_names)``.
+        estimates: the estimated log-odds coefficients, aligned with :attr:`names`.
+        standard_errors: their standard errors (square roots of the covariance diagonal).
+        covariance: the estimated covariance matrix of the estimates (rows and columns as :attr:`names`).
+        confidence_level: the level of the Wald intervals of :meth:`conf_int` (default 0.95).
+        log_likelihood: the log-likelihood at the estimate (without the penalty term).
+        null_log_likelihood: the log-likelihood of the intercept-only model.
+        n_observations: the number of rows fitted.
+        n_positive: the number of rows with outcome 1.
+        l2: the L2 penalty used (0.0: unpenalised maximum likelihood).
+        method: how the estimate was found (``"newton"``, Newton–Raphson / IRLS).
+        iterations: the number of Newton steps taken.
+        converged: whether the convergence criterion was met (a fit that does not converge raises instead).
+    """
+
+    names: tuple[str, ...]
+    estimates: tuple[float, ...]
+    standard_errors: tuple[float, ...]
+    covariance: tuple[tuple[float, ...], ...]
+    confidence_level: float = 0.95
+    log_likelihood: float
+    null_log_likelihood: float
+    n_observations: int
+    n_positive: int
+    l2: float = 0.0
+    method: str = "newton"
+    iterations: int
+    converged: bool = True
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The feature names, without the intercept."""
+        return self.names[1:]
+
+    @property
+    def intercept(self) -> float:
+        """The estimated intercept (log-odds when every feature is 0)."""
+        return self.estimates[0]
+
+    @property
+    def coefficients(self) -> dict[str, float]:
+        """The feature coefficients by feature name."""
+        return dict(zip(self.names[1:], self.estimates[1:], strict=True))
+
+    @property
+    def params(self) -> FloatArray:
+        """All estimates as a float array, intercept first."""
+        return np.asarray(self.estimates, dtype=np.float64)
+
+    @property
+    def bse(self) -> FloatArray:
+        """All standard errors as a float array, intercept first (statsmodels' name)."""
+        return np.asarray(self.standard_errors, dtype=np.float64)
+
+    @property
+    def cov(self) -> FloatArray:
+        """The covariance matrix as a 2-D float array."""
+        return np.asarray(self.covariance, dtype=np.float64)
+
+    @property
+    def deviance(self) -> float:
+        """The residual deviance, ``-2 · log_likelihood``."""
+        return -2.0 * self.log_likelihood
+
+    @property
+    def aic(self) -> float:
+        """Akaike's information criterion, ``2k - 2 · log_likelihood``."""
+        return 2.0 * len(self.names) - 2.0 * self.log_likelihood
+
+    @property
+    def pseudo_r2(self) -> float:
+        """McFadden's pseudo R², ``1 - log_likelihood / null_log_likelihood``."""
+        if self.null_log_likelihood == 0.0:
+            return 0.0
+        return 1.0 - self.log_likelihood / self.null_log_likelihood
+
+    def conf_int(self) -> FloatArray:
+        """Wald confidence intervals at :attr:`confidence_level`, shape ``(k, 2)``, intercept first."""
+        z = NormalDist().inv_cdf(0.5 + self.confidence_level / 2.0)
+        est, se = self.params, self.bse
+        return np.column_stack([est - z * se, est + z * se])
+
+    def coefficient_table(self) -> tuple[CoefficientRow, ...]:
+        """Return one :class:`CoefficientRow` per parameter: estimate, SE, z, p-value and interval."""
+        ci = self.conf_int()
+        rows = []
+        for i, name in enumerate(self.names):
+            est, se = self.estimates[i], self.standard_errors[i]
+            z = est / se if se > 0 else math.inf
+            rows.append(
+                CoefficientRow(
+                    name=name,
+                    estimate=est,
+                    standard_error=se,
+                    z=z,
+                    p_value=math.erfc(abs(z) / math.sqrt(2.0)),
+                    ci_low=float(ci[i, 0]),
+                    ci_high=float(ci[i, 1]),
+                )
+            )
+        return tuple(rows)
+
+    def linear_predictor(self, x: npt.ArrayLike) -> FloatArray:
+        """Return the log-odds ``intercept + x @ coefficients`` for a 2-D array of feature values."""
+        xa = np.asarray(x, dtype=np.float64)
+        if xa.ndim != 2 or xa.shape[1] != len(self.names) - 1:
+            raise ValueError(
+                f"expected a 2-D array with {len(self.names) - 1} columns, got shape {xa.shape}"
+            )
+        eta: FloatArray = xa @ self.params[1:] + self.params[0]
+        return eta
+
+    def predict(self, x: npt.ArrayLike) -> FloatArray:
+        """Return the fitted probabilities of outcome 1 for a 2-D array of feature values."""
+        return _expit(self.linear_predictor(x))
+
+
+register_schema("werkmap.fit_result", FitResult, 1)
+
+
+def _expit(eta: FloatArray) -> FloatArray:
+    with np.errstate(over="ignore"):
+        out: FloatArray = 1.0 / (1.0 + np.exp(-eta))
+    return out
+
+
+def _log_likelihood(eta: FloatArray, y: FloatArray) -> float:
+    # Σ y·η − log(1 + e^η), stable for large |η|.
+    return float(y @ eta - np.logaddexp(0.0, eta).sum())
+
+
+def _check_inputs(
+    x: npt.ArrayLike, y: npt.ArrayLike, feature_names: Sequence[str] | None
+) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
+    problems: list[Problem] = []
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.ndim == 1:
+        xa = xa.reshape(-1, 1)
+    if xa.ndim != 2:
+        raise InvalidInput(
+            [Problem(path="$.x", message=f"expected a 2-D design matrix, got {xa.ndim} dimensions")]
+        )
+    n, k = xa.shape
+    if ya.ndim != 1:
+        problems.append(
+            Problem(path="$.y", message=f"expected a 1-D outcome array, got shape {ya.shape}")
+        )
+    elif ya.shape[0] != n:
+        problems.append(
+            Problem(path="$.y", message=f"expected {n} outcomes (one per row), got {ya.shape[0]}")
+        )
+    names: tuple[str, ...]
+    if feature_names is None:
+        names = tuple(f"x{j + 1}" for j in range(k))
+    else:
+        names = tuple(feature_names)
+        if len(names) != k:
+            problems.append(
+                Problem(
+                    path="$.feature_names",
+                    message=f"expected {k} names (one per column), got {len(names)}",
+                )
+            )
+        seen: set[str] = set()
+        for j, name in enumerate(names):
+            if name == INTERCEPT:
+                problems.append(
+                    Problem(
+                        path=f"$.feature_names[{j}]",
+                        message=f"{INTERCEPT!r} is reserved for the intercept",
+                    )
+                )
+            if name in seen:
+                problems.append(
+                    Problem(path=f"$.feature_names[{j}]", message=f"duplicate name {name!r}")
+                )
+            seen.add(name)
+    if xa.size and not np.isfinite(xa).all():
+        bad_cols = np.flatnonzero(~np.isfinite(xa).all(axis=0))
+        for j in bad_cols.tolist():
+            rows = np.flatnonzero(~np.isfinite(xa[:, j]))
+            label = names[j] if j < len(names) else f"x{j + 1}"
+            problems.append(
+                Problem(
+                    path=f"$.x[:, {j}] ({label})",
+                    message=f"{rows.size} non-finite value(s), first at row(s) {rows[:5].tolist()}",
+                )
+            )
+    if ya.ndim == 1:
+        bad = np.flatnonzero((ya != 0.0) & (ya != 1.0))
+        if bad.size:
+            problems.append(
+                Problem(
+                    path="$.y",
+                    message=f"outcomes must be 0 or 1; {bad.size} other value(s), first at row(s) "
+                    f"{bad[:5].tolist()}: {ya[bad[:5]].tolist()}",
+                )
+            )
+    if n == 0:
+        problems.append(Problem(path="$.x", message="no rows to fit"))
+    if problems:
+        raise InvalidInput(problems, source="fit")
+    return xa, ya, names
+
+
+def _check_rank(design: FloatArray, names: tuple[str, ...]) -> FloatArray:
+    """Return the Gram matrix ``Xᵀ X``; raise RankDeficient naming the dependent columns."""
+    n, k = design.shape
+    gram: FloatArray = design.T @ design
+    if n < k:
+        raise RankDeficient(
+            f"the design is rank deficient: {n} rows cannot identify {k} parameters "
+            f"({', '.join(names)}); fit on more data or fewer features"
+        )
+    norms = np.sqrt(np.diag(gram))
+    zero = [names[j] for j in np.flatnonzero(norms == 0.0)]
+    if zero:
+        raise RankDeficient(
+            f"the design is rank deficient: feature(s) {zero} are zero in every row; remove them"
+        )
+    # Constant features duplicate the intercept; identical features duplicate each other.
+    same = (design == design[0]).all(axis=0)
+    constant = [names[j] for j in range(1, k) if same[j]]
+    if constant:
+        raise RankDeficient(
+            f"the design is rank deficient: feature(s) {constant} are constant, so they are "
+            f"collinear with the intercept; remove them"
+        )
+    scaled = gram / np.outer(norms, norms)
+    eigval, eigvec = np.linalg.eigh(scaled)
+    null = eigval <= _RANK_TOL * eigval[-1]
+    if null.any():
+        vectors = eigvec[:, null]
+        involved = np.flatnonzero((np.abs(vectors) > 1e-6).any(axis=1))
+        rank = int(k - null.sum())
+        raise RankDeficient(
+            f"the design is rank deficient (rank {rank} of {k} parameters): "
+            f"{[names[j] for j in involved]} are linearly dependent (one is a combination of the "
+            f"others); remove or merge one of them"
+        )
+    return gram
+
+
+def _check_separation(design: FloatArray, y: FloatArray, names: tuple[str, ...]) -> None:
+    """Raise PerfectSeparation if a direction ``d`` has ``(2y-1)·(X d) ≥ 0`` for all rows and > 0 for some.
+
+    Detection is the linear program of Konis (2007): maximise ``Σ (2yᵢ-1) xᵢ d`` subject to those
+    constraints and ``-1 ≤ d ≤ 1``; for a full-rank design the optimum is positive exactly when the data are
+    (quasi-)separated. It is repeated on the rows not yet separated, so that the count of perfectly predicted
+    rows is the largest one. The features named are those of the sparsest separating direction (least
+    ``Σ |dⱼ|`` over the features, the intercept free).
+    """
+    from scipy.optimize import linprog  # lazy: scipy loads only when separation is suspected
+
+    signed = design * (2.0 * y - 1.0)[:, None]
+    # Identical signed rows give identical constraints: drop duplicates to keep the programs small.
+    rows, inverse = np.unique(signed, axis=0, return_inverse=True)
+    m, k = rows.shape
+    tol = 1e-7 * max(1.0, float(np.abs(rows).max()))
+    separated = np.zeros(m, dtype=bool)
+    total = np.zeros(k)
+    for _ in range(k + 1):
+        result = linprog(
+            c=-rows[~separated].sum(axis=0),
+            A_ub=-rows,
+            b_ub=np.zeros(m),
+            bounds=[(-1.0, 1.0)] * k,
+            method="highs",
+        )
+        if result.status != 0 or -result.fun <= tol:
+            break
+        total += np.asarray(result.x, dtype=np.float64)
+        now = rows @ total > tol
+        if not (now & ~separated).any():
+            break
+        separated = now
+        if separated.all():
+            break
+    if not separated.any():
+        return
+    # The sparsest separating direction: variables d (k) and u (k - 1) with |d_j| ≤ u_j for the features.
+    f = k - 1
+    cost = np.concatenate([np.zeros(k), np.ones(f)])
+    bound_rows = np.zeros((2 * f, k + f))
+    for j in range(f):
+        bound_rows[2 * j, 1 + j], bound_rows[2 * j, k + j] = 1.0, -1.0
+        bound_rows[2 * j + 1, 1 + j], bound_rows[2 * j + 1, k + j] = -1.0, -1.0
+    a_ub = np.vstack(
+        [
+            np.hstack([-rows, np.zeros((m, f))]),
+            np.concatenate([-rows[separated].sum(axis=0), np.zeros(f)])[None, :],
+            bound_rows,
+        ]
+    )
+    b_ub = np.concatenate([np.zeros(m), [-1.0], np.zeros(2 * f)])
+    sparse = linprog(
+        c=cost, A_ub=a_ub, b_ub=b_ub, bounds=[(None, None)] * k + [(0.0, None)] * f, method="highs"
+    )
+    direction = np.asarray(sparse.x[:k] if sparse.status == 0 else total, dtype=np.float64)
+    weight = np.abs(direction[1:])
+    involved = [names[1 + j] for j in np.flatnonzero(weight > 1e-7 * max(1.0, float(weight.max())))]
+    predicted = int(separated[inverse.reshape(-1)].sum())
+    n = design.shape[0]
+    kind = "complete" if predicted == n else "quasi-complete"
+    raise PerfectSeparation(
+        f"perfect separation ({kind}): the outcome is predicted without error for {predicted} of "
+        f"{n} observations by feature(s) {involved}, so maximum likelihood has no finite solution; "
+        f"merge or remove those features, or fit with an L2 penalty (l2 > 0)"
+    )
+
+
+def fit(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    feature_names: Sequence[str] | None = None,
+    l2: float = 0.0,
+    confidence_level: float = 0.95,
+    max_iter: int = 100,
+    tol: float = 1e-8,
+) -> FitResult:
+    """Fit a logistic regression of ``y`` on ``x`` (with an intercept) by Newton–Raphson.
+
+    Args:
+        x: the design matrix, shape ``(n, k)``, one row per person and one column per feature; do not add an
+            intercept column, :func:`fit` adds it.
+        y: the observed outcomes, shape ``(n,)``, 0 or 1 (1 = found work within a year).
+        feature_names: a name per column of ``x`` (default ``x1 … xk``); ``"intercept"`` is reserved.
+        l2: the L2 penalty on the feature coefficients (0: unpenalised maximum likelihood, the default). The
+            intercept is never penalised; ``l2`` equals ``1 / C`` of scikit-learn's ``LogisticRegression``.
+        confidence_level: the level of the Wald confidence intervals.
+        max_iter: the most Newton steps to take.
+        tol: convergence when the largest step is below ``tol · (1 + max |β|)``.
+
+    Returns:
+        The :class:`FitResult`.
+
+    Raises:
+        InvalidInput: wrong shapes, non-finite values, outcomes other than 0/1, bad names (every problem).
+        RankDeficient: the design does not identify the parameters; the message names the features.
+        PerfectSeparation: the data are (quasi-)completely separated and ``l2 == 0``; the message names the
+            features.
+        FitError: the outcome has a single value, or Newton–Raphson did not converge in ``max_iter`` steps.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [0.5], [2.5]])
+        >>> y = np.array([0, 0, 1, 1, 1, 0])
+        >>> result = fit(x, y, feature_names=["age"])
+        >>> result.names
+        ('intercept', 'age')
+        >>> round(result.coefficients["age"], 4)
+        0.4055
+    """
+    if not (l2 >= 0.0 and math.isfinite(l2)):
+        raise InvalidInput(
+            [Problem(path="$.l2", message=f"expected a finite number ≥ 0, got {l2}")]
+        )
+    if not 0.0 < confidence_level < 1.0:
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.confidence_level",
+                    message=f"expected a number between 0 and 1, got {confidence_level}",
+                )
+            ]
+        )
+    xa, ya, features = _check_inputs(x, y, feature_names)
+    n, k = xa.shape
+    names = (INTERCEPT, *features)
+    n_pos = int(ya.sum())
+    if n_pos in (0, n):
+        raise PerfectSeparation(
+            f"every outcome is {int(ya[0])}: a model needs both outcomes (0 and 1) to be fitted"
+        )
+    design = np.empty((n, k + 1), dtype=np.float64)
+    design[:, 0] = 1.0
+    design[:, 1:] = xa
+    gram = _check_rank(design, names) if l2 == 0.0 else design.T @ design
+    penalty = np.full(k + 1, l2)
+    penalty[0] = 0.0
+
+    ybar = n_pos / n
+    beta = np.zeros(k + 1)
+    beta[0] = math.log(ybar / (1.0 - ybar))
+    null_ll = n_pos * math.log(ybar) + (n - n_pos) * math.log1p(-ybar)
+    # At the start every fitted probability is ȳ, so the information is ȳ(1-ȳ)·XᵀX: reuse the Gram matrix.
+    p = np.full(n, ybar)
+    info: FloatArray = ybar * (1.0 - ybar) * gram
+    separation_checked = l2 > 0.0
+    iterations = 0
+    converged = False
+    xw = np.empty_like(design)  # reused: the weighted design of each Newton step
+    while iterations < max_iter:
+        grad = design.T @ (ya - p) - penalty * beta
+        hess = info + np.diag(penalty)
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            step = np.full(k + 1, np.nan)
+        if not np.isfinite(step).all():
+            if not separation_checked:
+                _check_separation(design, ya, names)
+            raise FitError(
+                "the Fisher information became singular during fitting; the data nearly separate the "
+                "outcome: fit with an L2 penalty (l2 > 0)"
+            )
+        beta = beta + step
+        iterations += 1
+        eta = design @ beta
+        if np.abs(step).max() <= tol * (1.0 + np.abs(beta).max()):
+            converged = True
+            break
+        if not separation_checked and np.abs(eta).max() > _EXTREME_ETA:
+            _check_separation(design, ya, names)
+            separation_checked = True
+        p = _expit(eta)
+        w = np.sqrt(p * (1.0 - p))
+        np.multiply(design, w[:, None], out=xw)
+        info = xw.T @ xw
+    if not converged:
+        if not separation_checked:
+            _check_separation(design, ya, names)
+        raise FitError(
+            f"Newton–Raphson did not converge in {max_iter} steps; raise max_iter or fit with an L2 "
+            f"penalty (l2 > 0)"
+        )
+    # The last step was below tolerance: the information at the previous iterate differs from the one at the
+    # estimate by O(step), far below the precision of a standard error.
+    hess = info + np.diag(penalty)
+    cov = np.linalg.inv(hess)
+    cov = (cov + cov.T) / 2.0
+    se = np.sqrt(np.diag(cov))
+    return FitResult(
+        names=names,
+        estimates=tuple(float(b) for b in beta),
+        standard_errors=tuple(float(s) for s in se),
+        covariance=tuple(tuple(float(c) for c in row) for row in cov),
+        confidence_level=confidence_level,
+        log_likelihood=_log_likelihood(eta, ya),
+        null_log_likelihood=null_ll,
+        n_observations=n,
+        n_positive=n_pos,
+        l2=float(l2),
+        method="newton",
+        iterations=iterations,
+        converged=converged,
+    )
