@@ -54,6 +54,8 @@ _RANK_TOL = 1e-12
 #: A linear predictor this large (in absolute value) means a fitted probability within 1e-13 of 0 or 1: the
 #: moment to check for separation.
 _EXTREME_ETA = 30.0
+#: Rows per chunk of a Newton pass (a chunk of the design fits in the processor cache).
+_CHUNK = 4096
 
 
 @attrs.frozen(kw_only=True)
@@ -215,6 +217,32 @@ def _expit(eta: FloatArray) -> FloatArray:
 def _log_likelihood(eta: FloatArray, y: FloatArray) -> float:
     # Σ y·η − log(1 + e^η), stable for large |η|.
     return float(y @ eta - np.logaddexp(0.0, eta).sum())
+
+
+def _newton_pass(
+    design: FloatArray, y: FloatArray, beta: FloatArray, buffer: FloatArray
+) -> tuple[FloatArray, FloatArray, float]:
+    """Return the log-likelihood gradient, the Fisher information and max |η| at ``beta``.
+
+    One pass over the rows in chunks that stay in the processor cache (a chunk's rows are read once for the
+    linear predictor, the gradient and the weighted cross-product).
+    """
+    k = design.shape[1]
+    grad = np.zeros(k)
+    info = np.zeros((k, k))
+    eta_max = 0.0
+    size = buffer.shape[0]
+    for start in range(0, design.shape[0], size):
+        rows = design[start : start + size]
+        m = rows.shape[0]
+        eta = rows @ beta
+        eta_max = max(eta_max, float(np.abs(eta).max()))
+        p = _expit(eta)
+        grad += rows.T @ (y[start : start + m] - p)
+        weighted = buffer[:m]
+        np.multiply(rows, np.sqrt(p * (1.0 - p))[:, None], out=weighted)
+        info += weighted.T @ weighted
+    return grad, info, eta_max
 
 
 def _check_inputs(
@@ -474,17 +502,15 @@ def fit(
     beta[0] = math.log(ybar / (1.0 - ybar))
     null_ll = n_pos * math.log(ybar) + (n - n_pos) * math.log1p(-ybar)
     # At the start every fitted probability is ȳ, so the information is ȳ(1-ȳ)·XᵀX: reuse the Gram matrix.
-    p = np.full(n, ybar)
+    grad = design.T @ (ya - ybar)
     info: FloatArray = ybar * (1.0 - ybar) * gram
     separation_checked = l2 > 0.0
     iterations = 0
     converged = False
-    xw = np.empty_like(design)  # reused: the weighted design of each Newton step
+    buffer = np.empty((min(n, _CHUNK), k + 1))  # reused: the weighted rows of one chunk
     while iterations < max_iter:
-        grad = design.T @ (ya - p) - penalty * beta
-        hess = info + np.diag(penalty)
         try:
-            step = np.linalg.solve(hess, grad)
+            step = np.linalg.solve(info + np.diag(penalty), grad - penalty * beta)
         except np.linalg.LinAlgError:
             step = np.full(k + 1, np.nan)
         if not np.isfinite(step).all():
@@ -496,17 +522,13 @@ def fit(
             )
         beta = beta + step
         iterations += 1
-        eta = design @ beta
         if np.abs(step).max() <= tol * (1.0 + np.abs(beta).max()):
             converged = True
             break
-        if not separation_checked and np.abs(eta).max() > _EXTREME_ETA:
+        grad, info, eta_max = _newton_pass(design, ya, beta, buffer)
+        if not separation_checked and eta_max > _EXTREME_ETA:
             _check_separation(design, ya, names)
             separation_checked = True
-        p = _expit(eta)
-        w = np.sqrt(p * (1.0 - p))
-        np.multiply(design, w[:, None], out=xw)
-        info = xw.T @ xw
     if not converged:
         if not separation_checked:
             _check_separation(design, ya, names)
@@ -516,8 +538,8 @@ def fit(
         )
     # The last step was below tolerance: the information at the previous iterate differs from the one at the
     # estimate by O(step), far below the precision of a standard error.
-    hess = info + np.diag(penalty)
-    cov = np.linalg.inv(hess)
+    eta = design @ beta
+    cov = np.linalg.inv(info + np.diag(penalty))
     cov = (cov + cov.T) / 2.0
     se = np.sqrt(np.diag(cov))
     return FitResult(
