@@ -1,0 +1,71 @@
+"""Pluggable storage and notifications.
+
+werkmap is pure domain: the host supplies persistence and the channels that reach people through plugins
+(:mod:`werkmap.storage.hookspecs`). This package holds the hook specifications, the plugin manager, the
+:class:`Store` protocol with its two built-in stores (``memory://`` and ``sqlite://``), the outbox dispatcher,
+the hash-chained audit trail, and (in :mod:`werkmap.storage.testing`) the conformance kit a plugin author
+runs against their own store.
+
+Example:
+    >>> plugins = load_plugins()
+    >>> sorted(plugins.schemes())
+    ['memory', 'sqlite']
+"""
+
+from __future__ import annotations
+
+from werkmap.storage.audit import AuditCheck, verify_audit
+from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.hookspecs import hookimpl, hookspec
+from werkmap.storage.manager import (
+    ENTRY_POINT_GROUP,
+    PluginFailure,
+    Plugins,
+    load_plugins,
+    open_store,
+)
+from werkmap.storage.outbox import Backoff, Dispatcher, DispatchReport
+from werkmap.storage.protocol import SCHEMA_VERSION, Store
+from werkmap.storage.url import redact_url
+from werkmap.storage.values import (
+    BANDS,
+    AuditEntry,
+    AuditRecord,
+    FolderIndex,
+    IndexColumns,
+    IndexRow,
+    Notification,
+    OutboxItem,
+    SaveRequest,
+    looks_like_bsn,
+)
+
+__all__ = [
+    "BANDS",
+    "ENTRY_POINT_GROUP",
+    "SCHEMA_VERSION",
+    "AuditCheck",
+    "AuditEntry",
+    "AuditRecord",
+    "Backoff",
+    "DispatchReport",
+    "Dispatcher",
+    "FolderCodec",
+    "FolderIndex",
+    "IndexColumns",
+    "IndexRow",
+    "Notification",
+    "OutboxItem",
+    "PluginFailure",
+    "Plugins",
+    "SaveRequest",
+    "Store",
+    "default_codec",
+    "hookimpl",
+    "hookspec",
+    "load_plugins",
+    "looks_like_bsn",
+    "open_store",
+    "redact_url",
+    "verify_audit",
+]

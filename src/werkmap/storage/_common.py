@@ -1,0 +1,166 @@
+"""Checks and helpers shared by the built-in stores (private)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from werkmap.errors import InvalidInput, Problem
+from werkmap.storage.codec import FolderCodec
+from werkmap.storage.values import BANDS, AuditEntry, FolderIndex, SaveRequest, looks_like_bsn
+
+__all__: list[str] = []
+
+
+def as_requests(
+    folder: Any,
+    expected_version: int,
+    index: FolderIndex,
+    notifications: Sequence[Any],
+    audit: Sequence[AuditEntry],
+) -> list[SaveRequest]:
+    """Wrap the arguments of ``Store.save`` into one request."""
+    return [
+        SaveRequest(
+            folder=folder,
+            expected_version=expected_version,
+            index=index,
+            notifications=tuple(notifications),
+            audit=tuple(audit),
+        )
+    ]
+
+
+def check_requests(requests: Sequence[SaveRequest], codec: FolderCodec) -> None:
+    """Raise one :class:`InvalidInput` listing every problem in a batch of saves; never the BSN itself."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, req in enumerate(requests):
+        at = f"$[{i}]" if len(requests) > 1 else "$"
+        folder = req.folder
+        folder_id = getattr(folder, "folder_id", None)
+        if not isinstance(folder_id, str) or not folder_id:
+            problems.append(
+                Problem(path=f"{at}.folder.folder_id", message="expected a non-empty id")
+            )
+            continue
+        if folder_id in seen:
+            problems.append(
+                Problem(path=f"{at}.folder.folder_id", message="the same folder twice in one batch")
+            )
+        seen.add(folder_id)
+        version = getattr(folder, "version", None)
+        if not isinstance(req.expected_version, int) or req.expected_version < 0:
+            problems.append(
+                Problem(path=f"{at}.expected_version", message="expected an integer >= 0")
+            )
+        elif not isinstance(version, int) or version <= req.expected_version:
+            problems.append(
+                Problem(
+                    path=f"{at}.folder.version",
+                    message=f"expected a version above {req.expected_version}, got {version!r}",
+                )
+            )
+        ref = getattr(folder, "jobseeker_ref", "")
+        if not isinstance(ref, str) or not ref:
+            problems.append(
+                Problem(
+                    path=f"{at}.folder.jobseeker_ref", message="expected a pseudonymised reference"
+                )
+            )
+        elif looks_like_bsn(ref):
+            problems.append(
+                Problem(
+                    path=f"{at}.folder.jobseeker_ref",
+                    message="is a BSN in clear; store a pseudonymised reference instead",
+                )
+            )
+        previous = 0
+        for j, event in enumerate(codec.events(folder)):
+            seq = codec.sequence(event)
+            if seq <= previous:
+                problems.append(
+                    Problem(
+                        path=f"{at}.folder.events[{j}]",
+                        message=f"sequence {seq} does not follow {previous}",
+                    )
+                )
+            previous = seq
+        problems.extend(_index_problems(req.index, f"{at}.index"))
+        for j, note in enumerate(req.notifications):
+            if note.folder_id != folder_id:
+                problems.append(
+                    Problem(
+                        path=f"{at}.notifications[{j}].folder_id",
+                        message="does not match the folder being saved",
+                    )
+                )
+            if looks_like_bsn(note.recipient):
+                problems.append(
+                    Problem(
+                        path=f"{at}.notifications[{j}].recipient",
+                        message="is a BSN in clear; address a pseudonymised reference instead",
+                    )
+                )
+            if not note.idempotency_key:
+                problems.append(
+                    Problem(path=f"{at}.notifications[{j}].idempotency_key", message="is empty")
+                )
+        for j, entry in enumerate(req.audit):
+            problems.extend(_audit_problems(entry, f"{at}.audit[{j}]", folder_id))
+    if problems:
+        raise InvalidInput(problems, source="save")
+
+
+def _index_problems(index: FolderIndex, at: str) -> list[Problem]:
+    problems = []
+    if index.band is not None and index.band not in BANDS:
+        problems.append(
+            Problem(path=f"{at}.band", message=f"expected one of {', '.join(BANDS)} or None")
+        )
+    for name in ("open_activities", "overdue_activities"):
+        value = getattr(index, name)
+        if not isinstance(value, int) or value < 0:
+            problems.append(Problem(path=f"{at}.{name}", message="expected an integer >= 0"))
+    for name in ("next_due_on", "next_conversation_on"):
+        value = getattr(index, name)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            problems.append(Problem(path=f"{at}.{name}", message="expected a date or None"))
+    return problems
+
+
+def _audit_problems(entry: AuditEntry, at: str, folder_id: str | None) -> list[Problem]:
+    problems = []
+    if folder_id is not None and entry.folder_id != folder_id:
+        problems.append(
+            Problem(path=f"{at}.folder_id", message="does not match the folder being saved")
+        )
+    if entry.at.tzinfo is None:
+        problems.append(Problem(path=f"{at}.at", message="expected an aware datetime"))
+    if not entry.actor or not entry.action:
+        problems.append(Problem(path=at, message="actor and action are required"))
+    if looks_like_bsn(entry.actor):
+        problems.append(Problem(path=f"{at}.actor", message="is a BSN in clear"))
+    return problems
+
+
+def check_audit(entry: AuditEntry) -> None:
+    """Raise :class:`InvalidInput` for a malformed audit entry."""
+    problems = _audit_problems(entry, "$", None)
+    if not entry.folder_id:
+        problems.append(Problem(path="$.folder_id", message="expected a non-empty id"))
+    if problems:
+        raise InvalidInput(problems, source="audit")
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """Write an aware datetime as sortable UTC text."""
+    if moment.tzinfo is None:
+        raise ValueError("expected an aware datetime")
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def moment_of(text: str | None) -> dt.datetime | None:
+    """Read what :func:`moment_text` wrote."""
+    return dt.datetime.fromisoformat(text) if text else None

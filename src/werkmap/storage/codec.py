@@ -1,0 +1,92 @@
+"""How a store turns a folder and its events into text and back, through :mod:`werkmap.serialization`.
+
+A store does not know the shape of a folder: it asks a :class:`FolderCodec`. The default codec writes the
+``WorkFolder`` of :mod:`werkmap.plan.folder` as a ``werkmap.folder`` envelope (the one private converter,
+with its migrations) and each event as its JSON-ready data. A plugin author never needs another codec; the
+test suite uses one for small stand-in folders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from werkmap import serialization
+
+__all__ = ["FolderCodec", "default_codec"]
+
+
+@attrs.frozen(kw_only=True)
+class FolderCodec:
+    """Writes folders and events as text, and reads them back.
+
+    Attributes:
+        folder_cls: the folder class, registered with :func:`werkmap.serialization.register_schema`.
+        event_cls: the class of the folder's events.
+        sequence_attr: the name of an event's sequence-number attribute.
+    """
+
+    folder_cls: type[Any]
+    event_cls: type[Any]
+    sequence_attr: str = "sequence"
+
+    def dumps(self, folder: Any) -> str:
+        """Return the folder as a JSON envelope string."""
+        return serialization.dumps(folder)
+
+    def loads(self, text: str, *, source: str = "") -> Any:
+        """Read a folder from a JSON envelope string (older versions are migrated forward)."""
+        return serialization.loads(text, self.folder_cls, source=source)
+
+    def dumps_with_events(self, folder: Any) -> tuple[str, list[tuple[int, str]]]:
+        """Return the folder's envelope text and each event's ``(sequence, JSON text)``, unstructuring once.
+
+        The envelope text is exactly what :meth:`dumps` returns.
+        """
+        envelope = serialization.dump(folder)
+        text = json.dumps(envelope, ensure_ascii=False, sort_keys=True)
+        events = self.events(folder)
+        data = envelope.get("data")
+        raw = data.get("events") if isinstance(data, dict) else None
+        if isinstance(raw, list) and len(raw) == len(events):
+            texts = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in raw]
+        else:
+            texts = [self.dump_event(e) for e in events]
+        return text, [(self.sequence(e), t) for e, t in zip(events, texts, strict=True)]
+
+    def dump_event(self, event: Any) -> str:
+        """Return one event as JSON text."""
+        return json.dumps(serialization.unstructure(event), ensure_ascii=False, sort_keys=True)
+
+    def load_event(self, text: str, *, source: str = "") -> Any:
+        """Read one event from JSON text."""
+        return serialization.structure(json.loads(text), self.event_cls, source=source)
+
+    def sequence(self, event: Any) -> int:
+        """Return the sequence number of an event."""
+        return int(getattr(event, self.sequence_attr))
+
+    def events(self, folder: Any) -> Sequence[Any]:
+        """Return the events of a folder, oldest first."""
+        return tuple(folder.events)
+
+
+_DEFAULT: list[FolderCodec] = []
+
+
+def default_codec() -> FolderCodec:
+    """Return the codec for :class:`werkmap.plan.folder.WorkFolder` (imported on first use)."""
+    if not _DEFAULT:
+        plan_folder = importlib.import_module("werkmap.plan.folder")
+        _DEFAULT.append(
+            FolderCodec(
+                folder_cls=plan_folder.WorkFolder,
+                event_cls=plan_folder.FolderEvent,
+                sequence_attr="sequence",
+            )
+        )
+    return _DEFAULT[0]

@@ -1,0 +1,707 @@
+"""The ``sqlite://`` storage plugin: the embedded default, a real database that loses nothing.
+
+* **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) and the index
+  columns the shell computed (coach, status, band, next due date, next conversation, activity counts), with
+  indexes on the coach and on the next due date. Events, the outbox and the audit trail are tables of their
+  own; triggers refuse any change to an event or an audit record once written.
+* **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
+  first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
+  version give one success and one :class:`~werkmap.errors.ConcurrencyConflict`.
+* **Durability.** WAL journal with ``synchronous=FULL`` by default: a committed transaction survives a crash
+  of the process *and* of the machine. ``?synchronous=normal`` is faster and still never corrupts the
+  database in WAL mode, but the last transactions before a power cut may be lost (not on a process crash).
+* **Migrations.** A version table holds the schema version; a new file is created at version 1 and
+  migrated forward by the same steps an old file takes. A file from a newer werkmap is refused.
+* **Safety.** Only parameterised SQL; no pickle; errors never show folder contents or credentials.
+
+URL: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (as in SQLAlchemy), with options
+``synchronous`` (``full``/``normal``), ``timeout`` (seconds to wait for the write lock), ``max_page_count``
+and ``migrate`` (``true``/``false``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from werkmap import serialization
+from werkmap.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    SchemaVersionError,
+    StorageError,
+)
+from werkmap.storage._common import (
+    as_requests,
+    check_audit,
+    check_requests,
+    moment_of,
+    moment_text,
+)
+from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.hookspecs import hookimpl
+from werkmap.storage.protocol import SCHEMA_VERSION
+from werkmap.storage.url import scheme_of
+from werkmap.storage.values import (
+    AuditEntry,
+    AuditRecord,
+    FolderIndex,
+    IndexColumns,
+    IndexRow,
+    Notification,
+    OutboxItem,
+    SaveRequest,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_V1",
+    "SQLiteStore",
+    "path_of_url",
+    "werkmap_open_store",
+    "werkmap_storage_schemes",
+]
+
+SCHEMA_V1: tuple[str, ...] = (
+    "CREATE TABLE werkmap_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
+    """CREATE TABLE folders (
+        folder_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        jobseeker_ref TEXT NOT NULL,
+        coach_id TEXT,
+        status TEXT NOT NULL,
+        next_due_on TEXT,
+        document TEXT NOT NULL
+    )""",
+    "CREATE INDEX folders_coach ON folders (coach_id)",
+    "CREATE INDEX folders_due ON folders (next_due_on) WHERE next_due_on IS NOT NULL",
+    """CREATE TABLE events (
+        folder_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (folder_id, sequence)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        folder_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        delivered_at TEXT,
+        last_error TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL",
+    """CREATE TABLE audit (
+        folder_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        what TEXT NOT NULL,
+        at TEXT NOT NULL,
+        why TEXT NOT NULL,
+        previous_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (folder_id, sequence)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+    """CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+    """CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    "INSERT INTO werkmap_schema (id, version) VALUES (1, 1)",
+)
+"""The statements that create a version-1 database (new databases start here and are migrated)."""
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {
+    1: (
+        "ALTER TABLE folders ADD COLUMN band TEXT",
+        "ALTER TABLE folders ADD COLUMN next_conversation_on TEXT",
+        "ALTER TABLE folders ADD COLUMN open_activities INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE folders ADD COLUMN overdue_activities INTEGER NOT NULL DEFAULT 0",
+        "DROP INDEX folders_due",
+        "CREATE INDEX folders_due ON folders (next_due_on, folder_id) WHERE next_due_on IS NOT NULL",
+        "UPDATE werkmap_schema SET version = 2",
+    ),
+}
+"""``MIGRATIONS[n]``: the statements that take a database from schema version ``n`` to ``n + 1``."""
+
+_COLUMNS = (
+    "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
+    "next_conversation_on, open_activities, overdue_activities"
+)
+_INSERT_FOLDER = (
+    "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
+    "next_conversation_on, open_activities, overdue_activities, document) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_FOLDER = (
+    "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
+    "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
+    "document = ? WHERE folder_id = ? AND version = ?"
+)
+_INSERT_OUTBOX = (
+    "INSERT INTO outbox (idempotency_key, folder_id, document) VALUES (?, ?, ?) "
+    "ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL", "extra": "EXTRA"}
+_OPTIONS = frozenset({"synchronous", "timeout", "max_page_count", "migrate"})
+
+
+def _date_text(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+class SQLiteStore:
+    """A :class:`~werkmap.storage.protocol.Store` in one SQLite file (see the module text).
+
+    Args:
+        path: the database file (made when missing, with its schema).
+        codec: how folders are written (default: the ``WorkFolder`` codec).
+        synchronous: ``"full"`` (default: durable across power loss) or ``"normal"`` (durable across a
+            process crash; in WAL mode never corrupt).
+        timeout: seconds a writer waits for another writer's lock before :class:`StorageError`.
+        max_page_count: a size limit in pages (tests use it to simulate a full disk).
+        migrate: migrate an older database on open (``False``: refuse it with :class:`SchemaVersionError`).
+
+    Raises:
+        StorageError: the file cannot be opened, is corrupt, or is not a werkmap database.
+        SchemaVersionError: the file was written by a newer werkmap (or is older and ``migrate`` is off).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        codec: FolderCodec | None = None,
+        synchronous: str = "full",
+        timeout: float = 10.0,
+        max_page_count: int | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self._codec_given = codec
+        self._lock = threading.RLock()
+        self._dates: dict[str, dt.date] = {}
+        if synchronous.lower() not in _SYNCHRONOUS:
+            raise StorageError(
+                f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
+            )
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            self._setup(synchronous, max_page_count, migrate)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    @property
+    def codec(self) -> FolderCodec:
+        """The codec the store writes folders with."""
+        return self._codec_given or default_codec()
+
+    # --- opening, schema and migrations ---------------------------------------------------------------
+
+    def _setup(self, synchronous: str, max_page_count: int | None, migrate: bool) -> None:
+        conn = self._conn
+        try:
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute(f"PRAGMA synchronous = {_SYNCHRONOUS[synchronous.lower()]}")
+            if max_page_count is not None:
+                conn.execute(f"PRAGMA max_page_count = {int(max_page_count)}")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        self.journal_mode = str(mode).lower()
+        if not tables:
+            with self._write() as c:
+                for statement in SCHEMA_V1:
+                    c.execute(statement)
+                self._apply_migrations(c, 1)
+            return
+        if "werkmap_schema" not in tables:
+            raise StorageError(
+                f"{self.path.name} is a SQLite database but not a werkmap store (no version table)"
+            )
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path.name} was written with storage schema version {version}; this werkmap "
+                f"knows up to {SCHEMA_VERSION}. Upgrade werkmap to open it; nothing was changed"
+            )
+        if version < SCHEMA_VERSION:
+            if not migrate:
+                raise SchemaVersionError(
+                    f"{self.path.name} is at storage schema version {version}; migrate it to "
+                    f"{SCHEMA_VERSION} first"
+                )
+            self.migrate()
+
+    def _apply_migrations(self, conn: sqlite3.Connection, start: int) -> None:
+        for version in range(start, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+
+    def schema_version(self) -> int:
+        """Return the schema version in the file's version table."""
+        with self._lock:
+            try:
+                row = self._conn.execute(
+                    "SELECT version FROM werkmap_schema WHERE id = 1"
+                ).fetchone()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        if row is None or not isinstance(row[0], int):
+            raise StorageError(f"{self.path.name} has an empty or damaged version table")
+        return row[0]
+
+    def migrate(self) -> int:
+        """Migrate the file to :data:`SCHEMA_VERSION` in one transaction; return the version."""
+        with self._write() as c:
+            version = c.execute("SELECT version FROM werkmap_schema WHERE id = 1").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path.name} is at storage schema version {version}, newer than "
+                    f"{SCHEMA_VERSION}"
+                )
+            self._apply_migrations(c, version)
+        return SCHEMA_VERSION
+
+    def integrity_check(self) -> list[str]:
+        """Run SQLite's ``PRAGMA integrity_check``; ``["ok"]`` when the file is sound."""
+        with self._lock:
+            try:
+                return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    # --- transactions and errors ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._error(exc) from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def _error(self, exc: sqlite3.Error) -> StorageError:
+        text = str(exc).lower()
+        where = self.path.name
+        if "full" in text or "too big" in text:
+            what = "the disk is full (or the database reached its size limit)"
+        elif "readonly" in text or "read-only" in text:
+            what = "the database is read-only"
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            what = "the database file is corrupt or not a SQLite database"
+        elif "locked" in text or "busy" in text:
+            what = "the database is locked by another writer; try again"
+        elif "unable to open" in text:
+            what = "the database file cannot be opened (does its directory exist?)"
+        elif "append-only" in text:
+            what = "the event log and the audit trail are append-only"
+        else:
+            what = f"SQLite said: {type(exc).__name__}: {exc}"
+        return StorageError(f"{where}: {what}; nothing was written")
+
+    def close(self) -> None:
+        """Close the connection (a WAL checkpoint happens on the last close)."""
+        with self._lock:
+            self._conn.close()
+
+    # --- folders -------------------------------------------------------------------------------------
+
+    def load(self, folder_id: str) -> Any:
+        """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
+        row = self._one("SELECT document FROM folders WHERE folder_id = ?", (folder_id,))
+        if row is None:
+            raise NotFound(f"no folder {folder_id!r} in the store")
+        return self.codec.loads(row[0], source=f"folder {folder_id!r}")
+
+    def save(
+        self,
+        folder: Any,
+        *,
+        expected_version: int,
+        index: FolderIndex,
+        notifications: Sequence[Notification] = (),
+        audit: Sequence[AuditEntry] = (),
+    ) -> tuple[AuditRecord, ...]:
+        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
+        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
+
+    def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
+        """Save several folders in one transaction: all of them or none."""
+        codec = self.codec
+        check_requests(requests, codec)
+        prepared = [(req, *codec.dumps_with_events(req.folder)) for req in requests]
+        sealed: list[AuditRecord] = []
+        with self._write() as c:
+            event_rows: list[tuple[str, int, str]] = []
+            outbox_rows: list[tuple[str, str, str]] = []
+            for req, document, events in prepared:
+                folder = req.folder
+                fid: str = folder.folder_id
+                ix = req.index
+                if req.expected_version == 0:
+                    try:
+                        c.execute(
+                            _INSERT_FOLDER,
+                            (
+                                fid,
+                                folder.version,
+                                folder.jobseeker_ref,
+                                ix.coach_id,
+                                ix.status,
+                                ix.band,
+                                _date_text(ix.next_due_on),
+                                _date_text(ix.next_conversation_on),
+                                ix.open_activities,
+                                ix.overdue_activities,
+                                document,
+                            ),
+                        )
+                    except sqlite3.IntegrityError:
+                        raise ConcurrencyConflict(fid, 0, self._version_in(c, fid)) from None
+                    last = 0
+                else:
+                    cursor = c.execute(
+                        _UPDATE_FOLDER,
+                        (
+                            folder.version,
+                            folder.jobseeker_ref,
+                            ix.coach_id,
+                            ix.status,
+                            ix.band,
+                            _date_text(ix.next_due_on),
+                            _date_text(ix.next_conversation_on),
+                            ix.open_activities,
+                            ix.overdue_activities,
+                            document,
+                            fid,
+                            req.expected_version,
+                        ),
+                    )
+                    if cursor.rowcount != 1:
+                        raise ConcurrencyConflict(
+                            fid, req.expected_version, self._version_in(c, fid)
+                        )
+                    last = c.execute(
+                        "SELECT coalesce(max(sequence), 0) FROM events WHERE folder_id = ?", (fid,)
+                    ).fetchone()[0]
+                event_rows.extend((fid, seq, text) for seq, text in events if seq > last)
+                outbox_rows.extend(
+                    (n.idempotency_key, fid, serialization.dumps(n)) for n in req.notifications
+                )
+                sealed.extend(self._seal(c, entry) for entry in req.audit)
+            c.executemany("INSERT INTO events VALUES (?, ?, ?)", event_rows)
+            if outbox_rows:
+                c.executemany(_INSERT_OUTBOX, outbox_rows)
+        return tuple(sealed)
+
+    @staticmethod
+    def _version_in(conn: sqlite3.Connection, folder_id: str) -> int | None:
+        row = conn.execute(
+            "SELECT version FROM folders WHERE folder_id = ?", (folder_id,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
+        """Return the folder's events after a sequence number, oldest first."""
+        rows = self._all(
+            "SELECT document FROM events WHERE folder_id = ? AND sequence > ? ORDER BY sequence",
+            (folder_id, after),
+        )
+        source = f"events of {folder_id!r}"
+        return tuple(self.codec.load_event(text, source=source) for (text,) in rows)
+
+    # --- queries -------------------------------------------------------------------------------------
+
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchone()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def _date(self, text: str | None) -> dt.date | None:
+        if text is None:
+            return None
+        day = self._dates.get(text)
+        if day is None:
+            if len(self._dates) > 100_000:
+                self._dates.clear()
+            day = self._dates[text] = dt.date.fromisoformat(text)
+        return day
+
+    def _index_rows(self, rows: list[Any]) -> tuple[IndexRow, ...]:
+        date = self._date
+        return tuple(
+            IndexRow(
+                folder_id=fid,
+                version=version,
+                jobseeker_ref=ref,
+                index=FolderIndex(
+                    coach_id=coach,
+                    status=status,
+                    band=band,
+                    next_due_on=date(due),
+                    next_conversation_on=date(talk),
+                    open_activities=n_open,
+                    overdue_activities=n_over,
+                ),
+            )
+            for fid, version, ref, coach, status, band, due, talk, n_open, n_over in rows
+        )
+
+    def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
+        """Return the coach's folders, by next due date (none last), then id."""
+        rows = self._all(
+            f"SELECT {_COLUMNS} FROM folders WHERE coach_id = ? "
+            "ORDER BY next_due_on IS NULL, next_due_on, folder_id",
+            (coach_id,),
+        )
+        return self._index_rows(rows)
+
+    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
+        """Return the folders with something due on or before a date (from the due-date index)."""
+        rows = self._all(
+            f"SELECT {_COLUMNS} FROM folders WHERE next_due_on <= ? "
+            "ORDER BY next_due_on, folder_id",
+            (on_or_before.isoformat(),),
+        )
+        return self._index_rows(rows)
+
+    def index_columns(self) -> IndexColumns:
+        """Return every folder's index columns as numpy arrays, in folder id order."""
+        rows = self._all(f"SELECT {_COLUMNS} FROM folders ORDER BY folder_id", ())
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 10
+
+        def obj(values: Sequence[Any]) -> Any:
+            out = np.empty(len(values), dtype=object)
+            out[:] = list(values)
+            return out
+
+        def dates(values: Sequence[str | None]) -> Any:
+            return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+
+        return IndexColumns(
+            folder_id=obj(cols[0]),
+            version=np.array(cols[1], dtype=np.int64),
+            coach_id=obj(cols[3]),
+            status=obj(cols[4]),
+            band=obj(cols[5]),
+            next_due_on=dates(cols[6]),
+            next_conversation_on=dates(cols[7]),
+            open_activities=np.array(cols[8], dtype=np.int64),
+            overdue_activities=np.array(cols[9], dtype=np.int64),
+        )
+
+    # --- outbox --------------------------------------------------------------------------------------
+
+    def _outbox_items(self, rows: list[Any]) -> tuple[OutboxItem, ...]:
+        return tuple(
+            OutboxItem(
+                notification=serialization.loads(doc, Notification, source="outbox"),
+                attempts=attempts,
+                next_attempt_at=moment_of(next_at),
+                delivered_at=moment_of(delivered),
+                last_error=error,
+            )
+            for doc, attempts, next_at, delivered, error in rows
+        )
+
+    def pending_notifications(
+        self, *, now: dt.datetime, limit: int = 100
+    ) -> tuple[OutboxItem, ...]:
+        """Return undelivered notifications due at ``now``, oldest first."""
+        rows = self._all(
+            "SELECT document, attempts, next_attempt_at, delivered_at, last_error FROM outbox "
+            "WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+            "ORDER BY id LIMIT ?",
+            (moment_text(now), limit),
+        )
+        return self._outbox_items(rows)
+
+    def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
+        """Return the outbox, oldest first."""
+        where = "" if include_delivered else "WHERE delivered_at IS NULL "
+        rows = self._all(
+            "SELECT document, attempts, next_attempt_at, delivered_at, last_error FROM outbox "
+            f"{where}ORDER BY id",
+            (),
+        )
+        return self._outbox_items(rows)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
+        """Record a delivery (a second mark keeps the first moment)."""
+        with self._write() as c:
+            cursor = c.execute(
+                "UPDATE outbox SET delivered_at = coalesce(delivered_at, ?) "
+                "WHERE idempotency_key = ?",
+                (moment_text(at), idempotency_key),
+            )
+            if cursor.rowcount != 1:
+                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+
+    def mark_failed(
+        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
+    ) -> None:
+        """Record a failed attempt and when to retry."""
+        with self._write() as c:
+            cursor = c.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                "WHERE idempotency_key = ? AND delivered_at IS NULL",
+                (moment_text(retry_at), error[:500], idempotency_key),
+            )
+            if cursor.rowcount != 1:
+                raise NotFound(
+                    f"no undelivered notification with idempotency key {idempotency_key!r}"
+                )
+
+    # --- audit ---------------------------------------------------------------------------------------
+
+    def append_audit(self, entry: AuditEntry) -> AuditRecord:
+        """Seal an entry into its folder's chain, in one transaction."""
+        check_audit(entry)
+        with self._write() as c:
+            return self._seal(c, entry)
+
+    @staticmethod
+    def _seal(conn: sqlite3.Connection, entry: AuditEntry) -> AuditRecord:
+        last = conn.execute(
+            "SELECT sequence, hash FROM audit WHERE folder_id = ? ORDER BY sequence DESC LIMIT 1",
+            (entry.folder_id,),
+        ).fetchone()
+        record = AuditRecord.seal(
+            entry,
+            sequence=last[0] + 1 if last else 1,
+            previous_hash=last[1] if last else "",
+        )
+        conn.execute(
+            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
+            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.folder_id,
+                record.sequence,
+                record.actor,
+                record.action,
+                record.what,
+                record.at.isoformat(),
+                record.why,
+                record.previous_hash,
+                record.hash,
+            ),
+        )
+        return record
+
+    def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
+        """Return the folder's audit trail, oldest first."""
+        rows = self._all(
+            "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash "
+            "FROM audit WHERE folder_id = ? ORDER BY sequence",
+            (folder_id,),
+        )
+        return tuple(
+            AuditRecord(
+                folder_id=fid,
+                sequence=seq,
+                actor=actor,
+                action=action,
+                what=what,
+                at=dt.datetime.fromisoformat(at),
+                why=why,
+                previous_hash=prev,
+                hash=digest,
+            )
+            for fid, seq, actor, action, what, at, why, prev, digest in rows
+        )
+
+
+def path_of_url(url: str) -> str:
+    """Return the file path of a ``sqlite://`` URL (SQLAlchemy style: three slashes, then the path).
+
+    Example:
+        >>> path_of_url("sqlite:////var/lib/werkmap.db?synchronous=normal")
+        '/var/lib/werkmap.db'
+        >>> path_of_url("sqlite:///werkmap.db")
+        'werkmap.db'
+    """
+    rest = url.partition("://")[2].partition("?")[0]
+    if not rest.startswith("/") or len(rest) < 2:
+        raise StorageError("a sqlite URL names a file: sqlite:///relative.db or sqlite:////abs.db")
+    return rest[1:]
+
+
+@hookimpl
+def werkmap_storage_schemes() -> list[str]:
+    """Serve ``sqlite://``."""
+    return ["sqlite"]
+
+
+@hookimpl
+def werkmap_open_store(url: str, options: Mapping[str, str]) -> SQLiteStore | None:
+    """Open ``sqlite:///path`` (see :class:`SQLiteStore` for the options)."""
+    if scheme_of(url) != "sqlite":
+        return None
+    unknown = sorted(set(options) - _OPTIONS)
+    if unknown:
+        raise StorageError(
+            f"unknown sqlite option(s) {', '.join(unknown)}; known: {', '.join(sorted(_OPTIONS))}"
+        )
+    try:
+        timeout = float(options.get("timeout", "10"))
+        pages = int(options["max_page_count"]) if "max_page_count" in options else None
+    except ValueError:
+        raise StorageError("sqlite options timeout and max_page_count must be numbers") from None
+    return SQLiteStore(
+        path_of_url(url),
+        synchronous=options.get("synchronous", "full"),
+        timeout=timeout,
+        max_page_count=pages,
+        migrate=options.get("migrate", "true").lower() not in {"false", "0", "no"},
+    )

@@ -1,0 +1,586 @@
+"""The conformance kit: a test suite any storage plugin runs against its own store.
+
+Subclass :class:`StoreConformance` in your plugin's tests and give it one fixture, ``werkmap_store``, that
+yields a new, empty store of your plugin (opened through its URL), and one more, ``werkmap_previous_version``,
+that builds a store at the previous schema version holding some folders; every test of the suite then runs
+against your store::
+
+    import pytest
+    from werkmap.storage import load_plugins
+    from werkmap.storage.testing import StoreConformance
+
+    class TestMyStore(StoreConformance):
+        @pytest.fixture
+        def werkmap_store(self, tmp_path):
+            store = load_plugins().open_store(f"mystore://{tmp_path}/db")
+            yield store
+            store.close()
+
+The module is also a pytest plugin (``pytest -p werkmap.storage.testing`` or ``pytest_plugins = [...]`` in a
+root ``conftest.py``) that offers the fixtures ``werkmap_clock``, ``werkmap_samples`` and
+``werkmap_channel`` to your own tests.
+
+The suite checks: the round trip of every value type a folder holds, Unicode, large folders, version
+conflicts (a stale save changes nothing), event order, the outbox (at least once, stable keys, retries,
+nothing lost), the caseload and due-date queries, the columnar export, the audit chain, invalid input
+(and no BSN in clear), and the migration from the previous schema version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol
+
+import attrs
+import numpy as np
+import pytest
+
+from werkmap.clock import FixedClock
+from werkmap.errors import ConcurrencyConflict, InvalidInput, NotFound
+from werkmap.storage.audit import verify_audit
+from werkmap.storage.hookspecs import hookimpl
+from werkmap.storage.manager import Plugins, load_plugins
+from werkmap.storage.outbox import Backoff, Dispatcher
+from werkmap.storage.protocol import SCHEMA_VERSION, Store
+from werkmap.storage.values import (
+    AuditEntry,
+    FolderIndex,
+    IndexRow,
+    Notification,
+    SaveRequest,
+)
+
+__all__ = [
+    "FolderSamples",
+    "PreviousVersion",
+    "RecordingChannel",
+    "StoreConformance",
+    "default_samples",
+    "index_for",
+    "werkmap_channel",
+    "werkmap_clock",
+    "werkmap_samples",
+]
+
+START = dt.date(2024, 3, 4)
+
+
+class FolderSamples(Protocol):
+    """Makes folders for the suite (the default makes ``WorkFolder`` values)."""
+
+    def new(self, folder_id: str, *, events: int = 2, note: str = "") -> Any:
+        """Return a new folder at version 1 or more, with at least ``events`` events."""
+        ...
+
+    def advance(self, folder: Any, *, note: str = "") -> Any:
+        """Return the folder after one more change: a higher version and at least one new event."""
+        ...
+
+    def variety(self) -> Sequence[Any]:
+        """Return folders that together hold every kind of value a folder can hold."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class PreviousVersion:
+    """A store written at the previous schema version, for the migration test.
+
+    Attributes:
+        open: opens the store the way a host would (so it is migrated on open).
+        folder_ids: folders written before the migration, which must load afterwards.
+        coach_id: a coach whose caseload holds all of ``folder_ids``.
+    """
+
+    open: Callable[[], Store]
+    folder_ids: tuple[str, ...]
+    coach_id: str
+
+
+def index_for(folder: Any, *, coach_id: str | None = "coach-1", day: int = 0) -> FolderIndex:
+    """Return a plausible :class:`FolderIndex` for a sample folder (due ``day`` days after a start date)."""
+    return FolderIndex(
+        coach_id=coach_id,
+        status="active",
+        band=("0-25", "25-50", "50-75", "75-100")[day % 4],
+        next_due_on=START + dt.timedelta(days=day) if day >= 0 else None,
+        next_conversation_on=START + dt.timedelta(days=day + 7) if day >= 0 else None,
+        open_activities=day % 5,
+        overdue_activities=day % 2,
+    )
+
+
+class RecordingChannel:
+    """A notification plugin for tests: records deliveries, and fails the first ``fail_first`` calls."""
+
+    def __init__(self, *, fail_first: int = 0, channel: str = "werk.nl") -> None:
+        self.fail_first = fail_first
+        self.channel = channel
+        self.calls = 0
+        self.delivered: list[Notification] = []
+
+    @hookimpl
+    def werkmap_deliver_notification(self, notification: Notification) -> bool | None:
+        """Deliver notifications of :attr:`channel`, failing the first ``fail_first`` attempts."""
+        if notification.channel != self.channel:
+            return None
+        self.calls += 1
+        if self.calls <= self.fail_first:
+            raise ConnectionError("channel unavailable (simulated)")
+        self.delivered.append(notification)
+        return True
+
+
+def _note(folder_id: str, cause: str, *, channel: str = "werk.nl") -> Notification:
+    return Notification.create(
+        kind="reminder",
+        folder_id=folder_id,
+        recipient=f"ref-{folder_id}",
+        channel=channel,
+        cause=cause,
+        text_nl="Vergeet uw sollicitatieactiviteiten niet.",
+        text_en="Do not forget your application activities.",
+        created_on=START,
+    )
+
+
+def _entry(folder_id: str, action: str, minute: int = 0) -> AuditEntry:
+    return AuditEntry(
+        folder_id=folder_id,
+        actor="coach-1",
+        action=action,
+        what="routing: conversation",
+        at=dt.datetime(2024, 3, 4, 9, minute, tzinfo=dt.UTC),
+        why="score 0.41 <= 0.50",
+    )
+
+
+# --- fixtures offered by the plugin -----------------------------------------------------------------
+
+
+@pytest.fixture
+def werkmap_clock() -> FixedClock:
+    """A :class:`~werkmap.clock.FixedClock` at 09:00 on 4 March 2024."""
+    return FixedClock(dt.datetime(2024, 3, 4, 9, 0))
+
+
+def default_samples() -> FolderSamples:
+    """Return the default sample maker: ``WorkFolder`` values from :mod:`werkmap.plan`."""
+    from werkmap.storage._samples import WorkFolderSamples
+
+    return WorkFolderSamples()
+
+
+@pytest.fixture
+def werkmap_samples() -> FolderSamples:
+    """Sample ``WorkFolder`` values for the suite."""
+    return default_samples()
+
+
+@pytest.fixture
+def werkmap_channel() -> RecordingChannel:
+    """A :class:`RecordingChannel` for the ``werk.nl`` channel that fails its first two attempts."""
+    return RecordingChannel(fail_first=2)
+
+
+class StoreConformance:
+    """The parametrised suite: subclass it and provide ``werkmap_store`` and ``werkmap_previous_version``."""
+
+    # --- fixtures --------------------------------------------------------------------------------------
+
+    @pytest.fixture
+    def werkmap_store(self) -> Iterator[Store]:
+        """Override: yield a new, empty store of the plugin under test."""
+        raise NotImplementedError("override the werkmap_store fixture in your StoreConformance subclass")
+
+    @pytest.fixture
+    def werkmap_previous_version(self) -> PreviousVersion:
+        """Override: a store at schema version ``SCHEMA_VERSION - 1`` holding folders."""
+        raise NotImplementedError("override werkmap_previous_version in your StoreConformance subclass")
+
+    @pytest.fixture
+    def samples(self) -> FolderSamples:
+        """The folders the suite stores (override to use another folder factory)."""
+        return default_samples()
+
+    @pytest.fixture
+    def clock(self) -> FixedClock:
+        """The clock of the dispatcher tests."""
+        return FixedClock(dt.datetime(2024, 3, 4, 9, 0))
+
+    # --- round trips ---------------------------------------------------------------------------------
+
+    def test_new_store_is_at_current_schema_version(self, werkmap_store: Store) -> None:
+        assert werkmap_store.schema_version() == SCHEMA_VERSION
+        assert len(werkmap_store.index_columns()) == 0
+
+    def test_round_trip_of_every_value_type(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        folders = list(samples.variety())
+        assert folders, "the samples must hold at least one folder"
+        for i, folder in enumerate(folders):
+            werkmap_store.save(folder, expected_version=0, index=index_for(folder, day=i))
+        for folder in folders:
+            assert werkmap_store.load(folder.folder_id) == folder
+
+    @pytest.mark.parametrize(
+        "note",
+        [
+            "Zoë werkt bij café ’t Hoekje — ĳverig",
+            "北京 · Ελληνικά · עברית · 🙂👩🏽‍💻",
+            "quotes ' \" and back\\slash, newline\nand tab\t",
+            "line separator \u2028 paragraph \u2029 and a NUL \x00 inside",
+            "Robert'); DROP TABLE folders;--",
+        ],
+    )
+    def test_unicode_and_hostile_text(
+        self, werkmap_store: Store, samples: FolderSamples, note: str
+    ) -> None:
+        folder = samples.new("f-unicode", note=note)
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder, coach_id=note))
+        assert werkmap_store.load("f-unicode") == folder
+        assert [r.folder_id for r in werkmap_store.caseload(note)] == ["f-unicode"]
+
+    def test_large_folder(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        folder = samples.new("f-large", events=1500, note="x" * 2000)
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder))
+        assert werkmap_store.load("f-large") == folder
+        events = werkmap_store.events("f-large")
+        assert list(events) == list(folder.events)
+
+    def test_missing_folder_is_not_found(self, werkmap_store: Store) -> None:
+        with pytest.raises(NotFound):
+            werkmap_store.load("nope")
+        assert werkmap_store.events("nope") == ()
+
+    # --- versions and conflicts ------------------------------------------------------------------------
+
+    def test_stale_save_is_a_conflict_and_changes_nothing(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        v1 = samples.new("f-1")
+        werkmap_store.save(v1, expected_version=0, index=index_for(v1))
+        mine = samples.advance(v1, note="mine")
+        theirs = samples.advance(v1, note="theirs")
+        werkmap_store.save(mine, expected_version=v1.version, index=index_for(mine, day=3))
+        with pytest.raises(ConcurrencyConflict) as info:
+            werkmap_store.save(
+                theirs,
+                expected_version=v1.version,
+                index=index_for(theirs, coach_id="coach-2"),
+                notifications=[_note("f-1", "theirs")],
+                audit=[_entry("f-1", "decide.theirs")],
+            )
+        assert info.value.folder_id == "f-1"
+        assert info.value.expected == v1.version
+        assert info.value.actual == mine.version
+        assert werkmap_store.load("f-1") == mine
+        assert werkmap_store.caseload("coach-2") == ()
+        assert werkmap_store.outbox() == ()
+        assert werkmap_store.audit_records("f-1") == ()
+
+    def test_creating_an_existing_folder_is_a_conflict(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        first = samples.new("f-dup", note="first")
+        werkmap_store.save(first, expected_version=0, index=index_for(first))
+        with pytest.raises(ConcurrencyConflict):
+            werkmap_store.save(
+                samples.new("f-dup", note="second"), expected_version=0, index=index_for(first)
+            )
+        assert werkmap_store.load("f-dup") == first
+
+    def test_saving_a_missing_folder_from_a_version_is_a_conflict(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        folder = samples.advance(samples.new("f-ghost"))
+        with pytest.raises(ConcurrencyConflict) as info:
+            werkmap_store.save(folder, expected_version=1, index=index_for(folder))
+        assert info.value.actual is None
+
+    def test_a_batch_is_all_or_nothing(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        taken = samples.new("f-taken")
+        werkmap_store.save(taken, expected_version=0, index=index_for(taken))
+        batch = [
+            SaveRequest(
+                folder=samples.new(f"f-b{i}"),
+                expected_version=0,
+                index=index_for(None, day=i),
+                notifications=[_note(f"f-b{i}", "batch")],
+                audit=[_entry(f"f-b{i}", "decide.batch")],
+            )
+            for i in range(5)
+        ]
+        batch.insert(3, SaveRequest(folder=taken, expected_version=0, index=index_for(taken)))
+        with pytest.raises(ConcurrencyConflict):
+            werkmap_store.save_many(batch)
+        assert [r.folder_id for r in werkmap_store.caseload("coach-1")] == ["f-taken"]
+        assert werkmap_store.outbox() == ()
+        assert werkmap_store.audit_records("f-b0") == ()
+        assert werkmap_store.events("f-b0") == ()
+        werkmap_store.save_many([r for r in batch if r.folder.folder_id != "f-taken"])
+        assert len(werkmap_store.caseload("coach-1")) == 6
+        assert len(werkmap_store.outbox()) == 5
+
+    def test_invalid_input_lists_every_problem_and_never_shows_a_bsn(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        folder = samples.new("f-bsn")
+        leaky = attrs.evolve(folder, jobseeker_ref="111222333")
+        bad_index = FolderIndex(band="50-60", open_activities=-1)
+        with pytest.raises(InvalidInput) as info:
+            werkmap_store.save(
+                leaky,
+                expected_version=0,
+                index=bad_index,
+                notifications=[_note("f-other", "x")],
+            )
+        paths = {p.path for p in info.value.problems}
+        assert {
+            "$.folder.jobseeker_ref",
+            "$.index.band",
+            "$.index.open_activities",
+            "$.notifications[0].folder_id",
+        } <= paths
+        assert "111222333" not in str(info.value)
+        with pytest.raises(NotFound):
+            werkmap_store.load("f-bsn")
+
+    # --- events --------------------------------------------------------------------------------------
+
+    def test_event_log_is_appended_in_order(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        folder = samples.new("f-ev", events=3)
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder))
+        for i in range(4):
+            later = samples.advance(folder, note=f"step {i}")
+            werkmap_store.save(later, expected_version=folder.version, index=index_for(later))
+            folder = later
+        assert list(werkmap_store.events("f-ev")) == list(folder.events)
+        third = folder.events[2]
+        after = werkmap_store.events("f-ev", after=_sequence(third))
+        assert list(after) == list(folder.events[3:])
+
+    # --- outbox --------------------------------------------------------------------------------------
+
+    def test_outbox_delivers_at_least_once_with_stable_keys(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        folder = samples.new("f-out")
+        notes = [_note("f-out", f"cause-{i}") for i in range(3)]
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=notes)
+        channel = RecordingChannel(fail_first=2)
+        plugins = _plugins(channel)
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            waits.append(seconds)
+            clock.advance(minutes=seconds / 60)
+
+        dispatcher = Dispatcher(
+            werkmap_store,
+            plugins,
+            clock=clock,
+            backoff=Backoff(initial=dt.timedelta(seconds=30)),
+            sleep=sleep,
+        )
+        report = dispatcher.drain()
+        assert report.pending == 0
+        assert sorted(report.delivered) == sorted(n.idempotency_key for n in notes)
+        assert len(report.failed) == 2
+        assert waits and all(w > 0 for w in waits)
+        assert {n.idempotency_key for n in channel.delivered} == {
+            n.idempotency_key for n in notes
+        }
+        assert werkmap_store.outbox(include_delivered=False) == ()
+        assert all(i.delivered_at is not None for i in werkmap_store.outbox())
+        assert werkmap_store.pending_notifications(now=clock.now()) == ()
+        assert dispatcher.dispatch_once().delivered == ()
+
+    def test_outbox_never_loses_a_notification(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        folder = samples.new("f-lost")
+        note = _note("f-lost", "only", channel="letter")
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=[note])
+        plugins = _plugins(RecordingChannel(fail_first=10**6, channel="letter"))
+        backoff = Backoff(initial=dt.timedelta(seconds=10), factor=2.0)
+        dispatcher = Dispatcher(
+            werkmap_store,
+            plugins,
+            clock=clock,
+            backoff=backoff,
+            sleep=lambda s: clock.advance(minutes=s / 60),
+        )
+        report = dispatcher.drain(max_rounds=4)
+        assert report.delivered == ()
+        [item] = werkmap_store.outbox()
+        assert item.notification == note
+        assert item.attempts == 4
+        assert item.delivered_at is None
+        assert "ConnectionError" in item.last_error
+        assert item.next_attempt_at is not None and item.next_attempt_at > clock.now()
+        assert werkmap_store.pending_notifications(now=clock.now()) == ()
+
+    def test_a_notification_nobody_delivers_stays_pending(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        folder = samples.new("f-nochannel")
+        note = _note("f-nochannel", "x", channel="pigeon")
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=[note])
+        dispatcher = Dispatcher(werkmap_store, _plugins(RecordingChannel()), clock=clock)
+        report = dispatcher.dispatch_once()
+        assert report.failed == (note.idempotency_key,)
+        assert "pigeon" in werkmap_store.outbox()[0].last_error
+
+    def test_same_idempotency_key_is_stored_once(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        v1 = samples.new("f-idem")
+        werkmap_store.save(
+            v1, expected_version=0, index=index_for(v1), notifications=[_note("f-idem", "c")]
+        )
+        v2 = samples.advance(v1)
+        werkmap_store.save(
+            v2,
+            expected_version=v1.version,
+            index=index_for(v2),
+            notifications=[_note("f-idem", "c")],
+        )
+        assert len(werkmap_store.outbox()) == 1
+
+    # --- queries -------------------------------------------------------------------------------------
+
+    def _population(self, store: Store, samples: FolderSamples, n: int = 60) -> list[IndexRow]:
+        rows = []
+        requests = []
+        for i in range(n):
+            folder = samples.new(f"f-{i:03d}", events=1)
+            coach = f"coach-{i % 3}" if i % 7 else None
+            index = index_for(folder, coach_id=coach, day=(i * 5) % 23 if i % 4 else -1)
+            requests.append(SaveRequest(folder=folder, expected_version=0, index=index))
+            rows.append(
+                IndexRow(
+                    folder_id=folder.folder_id,
+                    version=folder.version,
+                    jobseeker_ref=folder.jobseeker_ref,
+                    index=index,
+                )
+            )
+        store.save_many(requests)
+        return rows
+
+    def test_caseload_of_a_coach(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        rows = self._population(werkmap_store, samples)
+        for coach in ("coach-0", "coach-1", "coach-2"):
+            expected = sorted(
+                (r for r in rows if r.index.coach_id == coach),
+                key=lambda r: (r.index.next_due_on is None, r.index.next_due_on, r.folder_id),
+            )
+            assert list(werkmap_store.caseload(coach)) == expected
+        assert werkmap_store.caseload("nobody") == ()
+
+    def test_due_on_or_before_a_date(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        rows = self._population(werkmap_store, samples)
+        for days in (-1, 0, 4, 11, 40):
+            day = START + dt.timedelta(days=days)
+            expected = sorted(
+                (r for r in rows if r.index.next_due_on is not None and r.index.next_due_on <= day),
+                key=lambda r: (r.index.next_due_on, r.folder_id),
+            )
+            assert list(werkmap_store.due(day)) == expected
+
+    def test_index_follows_the_latest_save(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        v1 = samples.new("f-move")
+        werkmap_store.save(v1, expected_version=0, index=index_for(v1, coach_id="coach-a", day=1))
+        v2 = samples.advance(v1)
+        werkmap_store.save(
+            v2, expected_version=v1.version, index=index_for(v2, coach_id="coach-b", day=-1)
+        )
+        assert werkmap_store.caseload("coach-a") == ()
+        [row] = werkmap_store.caseload("coach-b")
+        assert row.version == v2.version
+        assert werkmap_store.due(START + dt.timedelta(days=100)) == ()
+
+    def test_columnar_export(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        rows = sorted(self._population(werkmap_store, samples), key=lambda r: r.folder_id)
+        cols = werkmap_store.index_columns()
+        assert len(cols) == len(rows)
+        assert list(cols.folder_id) == [r.folder_id for r in rows]
+        assert cols.version.dtype == np.int64
+        assert cols.next_due_on.dtype == np.dtype("datetime64[D]")
+        assert list(cols.coach_id) == [r.index.coach_id for r in rows]
+        assert list(cols.band) == [r.index.band for r in rows]
+        for got, row in zip(cols.next_due_on, rows, strict=True):
+            if row.index.next_due_on is None:
+                assert np.isnat(got)
+            else:
+                assert got == np.datetime64(row.index.next_due_on)
+        assert list(cols.open_activities) == [r.index.open_activities for r in rows]
+        day = np.datetime64(START + dt.timedelta(days=4))
+        due = cols.folder_id[~np.isnat(cols.next_due_on) & (cols.next_due_on <= day)]
+        assert sorted(due) == sorted(
+            r.folder_id for r in werkmap_store.due(START + dt.timedelta(days=4))
+        )
+
+    # --- audit ---------------------------------------------------------------------------------------
+
+    def test_audit_trail_is_hash_chained(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        folder = samples.new("f-aud")
+        sealed = werkmap_store.save(
+            folder,
+            expected_version=0,
+            index=index_for(folder),
+            audit=[_entry("f-aud", "decide.routing", 1), _entry("f-aud", "decide.plan", 2)],
+        )
+        read = werkmap_store.append_audit(_entry("f-aud", "read.profile", 3))
+        other = werkmap_store.append_audit(_entry("f-other", "read.profile", 4))
+        trail = werkmap_store.audit_records("f-aud")
+        assert trail == (*sealed, read)
+        assert [r.sequence for r in trail] == [1, 2, 3]
+        assert trail[0].previous_hash == ""
+        assert trail[1].previous_hash == trail[0].hash
+        assert other.sequence == 1
+        assert verify_audit(trail).ok
+        changed = list(trail)
+        changed[1] = attrs.evolve(changed[1], why="edited afterwards")
+        check = verify_audit(changed)
+        assert not check.ok
+        assert (check.broken_at, check.sequence) == (1, 2)
+        assert not verify_audit([trail[0], trail[2]]).ok
+
+    # --- migrations ----------------------------------------------------------------------------------
+
+    def test_migration_from_the_previous_schema_version(
+        self, werkmap_previous_version: PreviousVersion, samples: FolderSamples
+    ) -> None:
+        store = werkmap_previous_version.open()
+        try:
+            assert store.schema_version() == SCHEMA_VERSION
+            ids = werkmap_previous_version.folder_ids
+            assert ids
+            loaded = [store.load(fid) for fid in ids]
+            assert [f.folder_id for f in loaded] == list(ids)
+            caseload = {r.folder_id for r in store.caseload(werkmap_previous_version.coach_id)}
+            assert set(ids) <= caseload
+            later = samples.advance(loaded[0])
+            store.save(later, expected_version=loaded[0].version, index=index_for(later))
+            assert store.load(ids[0]) == later
+        finally:
+            store.close()
+
+
+def _sequence(event: Any) -> int:
+    return int(event.sequence)
+
+
+def _plugins(*channels: RecordingChannel) -> Plugins:
+    return load_plugins(
+        entry_points=False, extra={f"kit-channel-{i}": c for i, c in enumerate(channels)}
+    )

@@ -1,0 +1,368 @@
+"""The small frozen values that cross the storage boundary.
+
+A store keeps a folder as a document, but it answers queries (a coach's caseload, what is due on a date)
+from *index columns*. Those columns need the rules (what is due next, which status, which band) and the
+store never imports :mod:`werkmap.rules`, so the shell computes them and hands them over with every save as a
+:class:`FolderIndex`. Notifications (:class:`Notification`) and audit entries (:class:`AuditEntry`) travel
+with the save too, so a change, its events, its outgoing messages and its audit trail are written in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from werkmap.serialization import register_schema
+
+__all__ = [
+    "BANDS",
+    "AuditEntry",
+    "AuditRecord",
+    "FolderIndex",
+    "IndexColumns",
+    "IndexRow",
+    "Notification",
+    "OutboxItem",
+    "SaveRequest",
+    "audit_hash",
+    "looks_like_bsn",
+]
+
+BANDS = ("0-25", "25-50", "50-75", "75-100")
+"""The four chance-of-work bands, as stored in the ``band`` index column."""
+
+_NINE_DIGITS = re.compile(r"\d{9}")
+
+
+def looks_like_bsn(text: str) -> bool:
+    """Tell whether ``text`` is a citizen service number (BSN) in clear: nine digits passing the 11-test.
+
+    The store refuses such a ``jobseeker_ref``: folders are keyed by a pseudonym, never by a BSN.
+
+    Example:
+        >>> looks_like_bsn("111222333"), looks_like_bsn("pseudo-7f3a")
+        (True, False)
+    """
+    if not _NINE_DIGITS.fullmatch(text):
+        return False
+    digits = [int(c) for c in text]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    return total % 11 == 0
+
+
+@attrs.frozen(kw_only=True)
+class FolderIndex:
+    """The index columns of one folder, computed by the shell from the rules and saved with the folder.
+
+    Attributes:
+        coach_id: the coach the folder is assigned to (``None``: not assigned).
+        status: a short status code for dashboards (for example ``"active"``, ``"closed"``).
+        band: the chance-of-work band (one of :data:`BANDS`), or ``None`` when there is no score.
+        next_due_on: the earliest date something is due in the folder (a deadline, an invitation), or
+            ``None`` when nothing is due.
+        next_conversation_on: the date of the next planned conversation, or ``None``.
+        open_activities: how many activities are open.
+        overdue_activities: how many activities are past their deadline.
+    """
+
+    coach_id: str | None = None
+    status: str = "active"
+    band: str | None = None
+    next_due_on: dt.date | None = None
+    next_conversation_on: dt.date | None = None
+    open_activities: int = 0
+    overdue_activities: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class IndexRow:
+    """One folder as a query sees it: its identity and its :class:`FolderIndex`, without the document.
+
+    Attributes:
+        folder_id: the folder.
+        version: the folder's version in the store.
+        jobseeker_ref: the pseudonymised reference to the jobseeker (never a BSN).
+        index: the index columns saved with that version.
+    """
+
+    folder_id: str
+    version: int
+    jobseeker_ref: str
+    index: FolderIndex
+
+
+@attrs.frozen(kw_only=True)
+class Notification:
+    """An outgoing message, stored in the outbox with the change that caused it.
+
+    Build one with :meth:`create`, which derives a stable :attr:`idempotency_key` from what the message is
+    about, so a host can drop a message delivered twice (delivery is *at least once*).
+
+    Attributes:
+        kind: what the message is about (``"reminder"``, ``"invitation"``, ...).
+        folder_id: the folder that caused it.
+        recipient: who receives it (a pseudonymised reference or a coach id, never a BSN).
+        channel: the channel to use (``"werk.nl"``, ``"email"``, ``"letter"``, ``"coach-dashboard"``).
+        idempotency_key: stable across retries; the same cause gives the same key.
+        text_nl: the text in Dutch.
+        text_en: the text in English.
+        created_on: the date the message was made.
+    """
+
+    kind: str
+    folder_id: str
+    recipient: str
+    channel: str
+    idempotency_key: str
+    text_nl: str
+    text_en: str
+    created_on: dt.date
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        kind: str,
+        folder_id: str,
+        recipient: str,
+        channel: str,
+        cause: str,
+        text_nl: str,
+        text_en: str,
+        created_on: dt.date,
+    ) -> Notification:
+        """Make a notification whose idempotency key is derived from its cause.
+
+        Args:
+            kind: what the message is about.
+            folder_id: the folder that caused it.
+            recipient: who receives it.
+            channel: the channel to use.
+            cause: what caused it, unique within the folder (for example the event sequence number and
+                the activity id); the same cause always gives the same key.
+            text_nl: the text in Dutch.
+            text_en: the text in English.
+            created_on: the date the message was made.
+
+        Returns:
+            The notification.
+        """
+        material = json.dumps([folder_id, kind, recipient, channel, cause], ensure_ascii=False)
+        key = hashlib.sha256(material.encode()).hexdigest()[:32]
+        return cls(
+            kind=kind,
+            folder_id=folder_id,
+            recipient=recipient,
+            channel=channel,
+            idempotency_key=key,
+            text_nl=text_nl,
+            text_en=text_en,
+            created_on=created_on,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OutboxItem:
+    """A notification in the outbox, with its delivery state.
+
+    Attributes:
+        notification: the message.
+        attempts: how many delivery attempts failed so far.
+        next_attempt_at: the earliest moment of the next attempt (``None``: at once).
+        delivered_at: when it was delivered (``None``: not yet).
+        last_error: the type and message of the last failure (empty when none).
+    """
+
+    notification: Notification
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    last_error: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AuditEntry:
+    """What happened, before the store seals it into the folder's hash chain as an :class:`AuditRecord`.
+
+    Attributes:
+        folder_id: the folder concerned.
+        actor: who did it (a coach id, ``"system"``, a pseudonymised jobseeker reference).
+        action: what was done (``"decide.routing"``, ``"read.profile"``, ...).
+        what: what it was done to, or the outcome, in a short text.
+        at: when, as an aware datetime.
+        why: the reason given (may be empty for a read).
+    """
+
+    folder_id: str
+    actor: str
+    action: str
+    what: str
+    at: dt.datetime
+    why: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AuditRecord:
+    """One link of a folder's append-only, hash-chained audit trail.
+
+    Attributes:
+        folder_id: the folder concerned.
+        sequence: the position in the folder's chain, from 1.
+        actor: who did it.
+        action: what was done.
+        what: what it was done to, or the outcome.
+        at: when.
+        why: the reason given.
+        previous_hash: the :attr:`hash` of the record before it (``""`` for the first).
+        hash: the SHA-256 of this record's fields and :attr:`previous_hash`.
+    """
+
+    folder_id: str
+    sequence: int
+    actor: str
+    action: str
+    what: str
+    at: dt.datetime
+    why: str
+    previous_hash: str
+    hash: str
+
+    @classmethod
+    def seal(cls, entry: AuditEntry, *, sequence: int, previous_hash: str) -> AuditRecord:
+        """Chain ``entry`` after the record with hash ``previous_hash``.
+
+        Args:
+            entry: what happened.
+            sequence: its position in the folder's chain (the previous record's plus one).
+            previous_hash: the hash of the previous record, ``""`` for the first.
+
+        Returns:
+            The sealed record.
+        """
+        return cls(
+            folder_id=entry.folder_id,
+            sequence=sequence,
+            actor=entry.actor,
+            action=entry.action,
+            what=entry.what,
+            at=entry.at,
+            why=entry.why,
+            previous_hash=previous_hash,
+            hash=audit_hash(entry, sequence=sequence, previous_hash=previous_hash),
+        )
+
+
+def audit_hash(entry: AuditEntry | AuditRecord, *, sequence: int, previous_hash: str) -> str:
+    """Return the SHA-256 (hex) of an audit entry's fields chained to ``previous_hash``."""
+    material = json.dumps(
+        [
+            entry.folder_id,
+            sequence,
+            entry.actor,
+            entry.action,
+            entry.what,
+            entry.at.isoformat(),
+            entry.why,
+            previous_hash,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class SaveRequest:
+    """One folder to save in a batch (see ``Store.save_many``): the same arguments as ``Store.save``.
+
+    Attributes:
+        folder: the new state of the folder.
+        expected_version: the version it was loaded at (``0`` for a new folder).
+        index: its index columns.
+        notifications: outgoing messages caused by the change.
+        audit: audit entries for the decisions in the change.
+    """
+
+    folder: Any
+    expected_version: int
+    index: FolderIndex
+    notifications: Sequence[Notification] = ()
+    audit: Sequence[AuditEntry] = ()
+
+
+Array = npt.NDArray[Any]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class IndexColumns:
+    """The index columns of many folders as numpy arrays, one entry per folder, for vectorised sweeps.
+
+    Dates are ``datetime64[D]`` with ``NaT`` for "none"; text columns are object arrays with ``None`` for
+    "none". Rows are in ``folder_id`` order.
+
+    Attributes:
+        folder_id: folder ids (object array of ``str``).
+        version: versions (``int64``).
+        coach_id: coach ids (object array, ``None`` when unassigned).
+        status: status codes (object array).
+        band: bands (object array, ``None`` when there is no score).
+        next_due_on: next due dates (``datetime64[D]``).
+        next_conversation_on: next conversation dates (``datetime64[D]``).
+        open_activities: open activity counts (``int64``).
+        overdue_activities: overdue activity counts (``int64``).
+    """
+
+    folder_id: Array
+    version: Array
+    coach_id: Array
+    status: Array
+    band: Array
+    next_due_on: Array
+    next_conversation_on: Array
+    open_activities: Array
+    overdue_activities: Array
+
+    def __len__(self) -> int:
+        return int(self.folder_id.shape[0])
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[IndexRow]) -> IndexColumns:
+        """Build the columns from index rows (sorted by folder id here)."""
+        ordered = sorted(rows, key=lambda r: r.folder_id)
+
+        def obj(values: list[Any]) -> Array:
+            out = np.empty(len(values), dtype=object)
+            out[:] = values
+            return out
+
+        def dates(values: list[dt.date | None]) -> Array:
+            return np.array(
+                [np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in values],
+                dtype="datetime64[D]",
+            )
+
+        return cls(
+            folder_id=obj([r.folder_id for r in ordered]),
+            version=np.array([r.version for r in ordered], dtype=np.int64),
+            coach_id=obj([r.index.coach_id for r in ordered]),
+            status=obj([r.index.status for r in ordered]),
+            band=obj([r.index.band for r in ordered]),
+            next_due_on=dates([r.index.next_due_on for r in ordered]),
+            next_conversation_on=dates([r.index.next_conversation_on for r in ordered]),
+            open_activities=np.array([r.index.open_activities for r in ordered], dtype=np.int64),
+            overdue_activities=np.array(
+                [r.index.overdue_activities for r in ordered], dtype=np.int64
+            ),
+        )
+
+
+register_schema("werkmap.notification", Notification, 1)
