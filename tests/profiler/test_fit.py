@@ -290,3 +290,20 @@ def test_row_order_and_outcome_flip(data, seed):
     flipped = fit(x, 1 - y)
     np.testing.assert_allclose(flipped.params, -base.params, atol=1e-9)
     np.testing.assert_allclose(flipped.bse, base.bse, rtol=1e-7)
+
+
+def test_separation_by_a_combination_names_both_features():
+    rng = np.random.default_rng(20)
+    x = rng.normal(size=(300, 3))
+    y = (x[:, 0] + x[:, 2] > 0).astype(float)
+    with pytest.raises(PerfectSeparation, match="300 of 300") as info:
+        fit(x, y, feature_names=["a", "b", "c"])
+    assert "['a', 'c']" in str(info.value)
+
+
+def test_l2_fits_a_rank_deficient_design():
+    x, y = make_data(21, 500, 2)
+    x = np.column_stack([x, x[:, 0]])
+    result = fit(x, y, l2=1.0)
+    # the penalty splits the effect equally between the two identical columns
+    assert result.params[1] == pytest.approx(result.params[3], abs=1e-9)

@@ -25,22 +25,34 @@ Everything here is pure: arrays in, a frozen :class:`FitResult` out; nothing rea
 
 from __future__ import annotations
 
+import csv
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from werkmap.errors import FitError, InvalidInput, PerfectSeparation, Problem, RankDeficient
+from werkmap.errors import (
+    FitError,
+    InvalidAnswers,
+    InvalidInput,
+    PerfectSeparation,
+    Problem,
+    RankDeficient,
+)
+from werkmap.profiler.questionnaire import AnswerValue, Questionnaire, validate_answers
 from werkmap.serialization import register_schema
 
 __all__ = [
     "INTERCEPT",
     "CoefficientRow",
     "FitResult",
+    "OutcomeTable",
     "fit",
+    "parse_outcome_csv",
 ]
 
 INTERCEPT = "intercept"
@@ -556,4 +568,181 @@ def fit(
         method="newton",
         iterations=iterations,
         converged=converged,
+    )
+
+
+# ---- outcome data from a CSV file ---------------------------------------------------------------------
+
+_TRUE = frozenset({"true", "1", "yes", "ja", "y", "j"})
+_FALSE = frozenset({"false", "0", "no", "nee", "n"})
+
+
+@attrs.frozen(kw_only=True)
+class OutcomeTable:
+    """Validated answers with their observed outcomes, ready to be encoded and fitted.
+
+    Attributes:
+        answers: per person, the validated answers by ``link_id`` (as :func:`validate_answers` returns them).
+        outcomes: per person, 1 = found work within a year, 0 = did not.
+        outcome_column: the name of the outcome column.
+        groups: per person, the value of the group column (``None`` without a group column).
+        group_column: the name of the group column (``""`` without one).
+        questionnaire_ref: the ``url|version`` of the questionnaire the answers were validated against.
+    """
+
+    answers: tuple[Mapping[str, AnswerValue], ...]
+    outcomes: tuple[int, ...]
+    outcome_column: str
+    groups: tuple[str, ...] | None = None
+    group_column: str = ""
+    questionnaire_ref: str
+
+    def outcome_array(self) -> FloatArray:
+        """Return the outcomes as a float array (for :func:`fit` and evaluation)."""
+        return np.asarray(self.outcomes, dtype=np.float64)
+
+
+def _cell_value(item_type: str, cell: str) -> object:
+    """Turn a CSV cell into the Python value an item of ``item_type`` takes (or leave the text as it is)."""
+    text = cell.strip()
+    if item_type == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if item_type == "decimal":
+        try:
+            return float(text if "." in text else text.replace(",", ".", 1))
+        except ValueError:
+            return text
+    if item_type == "boolean":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return text
+    return text
+
+
+def parse_outcome_csv(
+    text: str,
+    questionnaire: Questionnaire,
+    *,
+    outcome: str,
+    group: str | None = None,
+    source: str = "",
+) -> OutcomeTable:
+    """Read a CSV of answers (one column per ``link_id``) with an outcome column, validating every row.
+
+    The first line is the header. Columns are the answerable items' ``link_id`` s (not all need to be
+    present), the outcome column (``0``/``1``, also ``false``/``true``, ``nee``/``ja``) and optionally a group
+    column. An empty cell is an unanswered item. Integers, decimals (a decimal comma is accepted) and booleans
+    (``true``/``false``, ``1``/``0``, ``ja``/``nee``) are converted by the item's type, then each row is
+    checked with :func:`~werkmap.profiler.questionnaire.validate_answers`. An empty group cell is the group
+    ``"(missing)"``.
+
+    Args:
+        text: the CSV text (comma- or semicolon-separated; the delimiter is detected from the header).
+        questionnaire: the questionnaire the answers belong to.
+        outcome: the name of the outcome column.
+        group: the name of a group column, if any.
+        source: the file name, for error messages.
+
+    Returns:
+        The :class:`OutcomeTable`.
+
+    Raises:
+        InvalidInput: listing every problem, each with its place ``line N, column C`` (line 1 is the header):
+            missing or unknown or duplicate columns, ragged rows, bad outcomes and every answer problem.
+    """
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    problems: list[Problem] = []
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        raise InvalidInput(
+            [Problem(path="line 1", message="the file is empty: expected a header")], source=source
+        )
+    columns = [h.strip() for h in header]
+    types = {it.link_id: it.type for it in questionnaire.answerable_items()}
+    seen: set[str] = set()
+    for j, name in enumerate(columns):
+        if name in seen:
+            problems.append(
+                Problem(path=f"line 1, column {j + 1}", message=f"duplicate column {name!r}")
+            )
+        seen.add(name)
+        if name not in types and name != outcome and name != group:
+            problems.append(
+                Problem(
+                    path=f"line 1, column {name or j + 1}",
+                    message=f"unknown column: not an item of {questionnaire.ref}, nor the outcome "
+                    f"({outcome!r}) or group column",
+                )
+            )
+    if outcome not in columns:
+        problems.append(
+            Problem(path="line 1", message=f"the outcome column {outcome!r} is missing")
+        )
+    if group is not None and group not in columns:
+        problems.append(Problem(path="line 1", message=f"the group column {group!r} is missing"))
+    if problems:
+        raise InvalidInput(problems, source=source)
+    answers: list[dict[str, AnswerValue]] = []
+    outcomes: list[int] = []
+    groups: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # blank line
+        if len(row) != len(columns):
+            problems.append(
+                Problem(
+                    path=f"line {line}", message=f"expected {len(columns)} cells, got {len(row)}"
+                )
+            )
+            continue
+        raw: dict[str, object] = {}
+        for name, cell in zip(columns, row, strict=True):
+            if name == outcome:
+                value = cell.strip().lower()
+                if value in _TRUE:
+                    outcomes.append(1)
+                elif value in _FALSE:
+                    outcomes.append(0)
+                else:
+                    problems.append(
+                        Problem(
+                            path=f"line {line}, column {name}",
+                            message=f"expected an outcome 0 or 1, got {cell!r}",
+                        )
+                    )
+            elif name == group:
+                groups.append(cell.strip() or "(missing)")
+            elif cell.strip():
+                raw[name] = _cell_value(types[name], cell)
+        try:
+            answers.append(validate_answers(raw, questionnaire))
+        except InvalidAnswers as exc:
+            problems.extend(
+                Problem(
+                    path=f"line {line}, column {p.path.removeprefix('$.')}",
+                    message=p.message,
+                    code=p.code,
+                )
+                for p in exc.problems
+            )
+    if not problems and not answers:
+        problems.append(Problem(path="line 2", message="no data rows after the header"))
+    if problems:
+        raise InvalidInput(problems, source=source)
+    return OutcomeTable(
+        answers=tuple(answers),
+        outcomes=tuple(outcomes),
+        outcome_column=outcome,
+        groups=tuple(groups) if group is not None else None,
+        group_column=group or "",
+        questionnaire_ref=questionnaire.ref,
     )
