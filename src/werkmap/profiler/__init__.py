@@ -1,0 +1,85 @@
+"""The Work Profiler (*Werkverkenner*): questionnaire, answer validation, scoring model and scorer.
+
+Load the packaged questionnaire and the illustrative model, validate a person's answers, and score
+them to a :class:`Profile` (probability of work resumption within a year, band, confidence interval,
+the contribution of every item and construct, and the constructs that hold the person back); score a
+whole population at once with :func:`score_batch`.
+"""
+
+from __future__ import annotations
+
+from werkmap.profiler.model import (
+    BANDS,
+    CUT_POINTS,
+    Encoder,
+    FeatureEncoding,
+    Provenance,
+    ScoringModel,
+    band_of,
+    build_model,
+    default_encoding,
+    default_model,
+    dump_model,
+    lint_model,
+    load_model,
+    model_from_data,
+    model_to_data,
+    parse_model,
+    save_model,
+)
+from werkmap.profiler.questionnaire import (
+    AnswerOption,
+    AnswerValue,
+    EnableWhen,
+    Item,
+    Questionnaire,
+    Text,
+    check_versions,
+    default_questionnaire,
+    dump_questionnaire,
+    enabled_items,
+    lint_questionnaire,
+    load_questionnaire,
+    parse_questionnaire,
+    questionnaire_from_data,
+    questionnaire_to_data,
+    select_version,
+    validate_answers,
+)
+
+__all__ = [
+    "BANDS",
+    "CUT_POINTS",
+    "AnswerOption",
+    "AnswerValue",
+    "EnableWhen",
+    "Encoder",
+    "FeatureEncoding",
+    "Item",
+    "Provenance",
+    "Questionnaire",
+    "ScoringModel",
+    "Text",
+    "band_of",
+    "build_model",
+    "check_versions",
+    "default_encoding",
+    "default_model",
+    "default_questionnaire",
+    "dump_model",
+    "dump_questionnaire",
+    "enabled_items",
+    "lint_model",
+    "lint_questionnaire",
+    "load_model",
+    "load_questionnaire",
+    "model_from_data",
+    "model_to_data",
+    "parse_model",
+    "parse_questionnaire",
+    "questionnaire_from_data",
+    "questionnaire_to_data",
+    "save_model",
+    "select_version",
+    "validate_answers",
+]
