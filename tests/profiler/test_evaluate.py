@@ -17,7 +17,6 @@ from sklearn.metrics import brier_score_loss, confusion_matrix, roc_auc_score
 
 from werkmap.errors import FitError, InvalidInput
 from werkmap.profiler.evaluate import (
-    BANDS,
     EvaluationReport,
     auc,
     band_labels,
@@ -25,6 +24,7 @@ from werkmap.profiler.evaluate import (
     calibration,
     evaluate,
 )
+from werkmap.profiler.model import BANDS
 from werkmap.serialization import dumps, loads
 
 

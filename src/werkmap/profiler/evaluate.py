@@ -42,11 +42,10 @@ import numpy as np
 import numpy.typing as npt
 
 from werkmap.errors import FitError, InvalidInput, Problem
+from werkmap.profiler.model import CUT_POINTS
 from werkmap.serialization import register_schema
 
 __all__ = [
-    "BANDS",
-    "DEFAULT_CUT_POINTS",
     "BinSummary",
     "Calibration",
     "EvaluationReport",
@@ -60,11 +59,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-DEFAULT_CUT_POINTS: tuple[float, float, float] = (0.25, 0.50, 0.75)
-"""The band cut points of the service model: 25 %, 50 % and 75 %."""
-
-BANDS: tuple[str, ...] = ("0-25", "25-50", "50-75", "75-100")
-"""The band labels for the default cut points."""
+DEFAULT_CUT_POINTS = CUT_POINTS
 
 #: Probabilities are clipped to [_EPS, 1 - _EPS] before taking logits for the calibration fit.
 _EPS = 1e-12

@@ -26,6 +26,7 @@ Everything here is pure: arrays in, a frozen :class:`FitResult` out; nothing rea
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,16 @@ from werkmap.errors import (
     Problem,
     RankDeficient,
 )
+from werkmap.profiler.model import (
+    BANDS,
+    CUT_POINTS,
+    Encoder,
+    FeatureEncoding,
+    Provenance,
+    ScoringModel,
+    build_model,
+    default_encoding,
+)
 from werkmap.profiler.questionnaire import AnswerValue, Questionnaire, validate_answers
 from werkmap.serialization import register_schema
 
@@ -50,9 +61,12 @@ __all__ = [
     "INTERCEPT",
     "CoefficientRow",
     "FitResult",
+    "FittedModel",
     "OutcomeTable",
     "fit",
+    "fit_model",
     "parse_outcome_csv",
+    "to_scoring_model",
 ]
 
 INTERCEPT = "intercept"
@@ -113,6 +127,7 @@ class FitResult:
         method: how the estimate was found (``"newton"``, Newton–Raphson / IRLS).
         iterations: the number of Newton steps taken.
         converged: whether the convergence criterion was met (a fit that does not converge raises instead).
+        feature_means: the mean of each feature over the rows fitted (the reference point of explanations).
     """
 
     names: tuple[str, ...]
@@ -128,6 +143,7 @@ class FitResult:
     method: str = "newton"
     iterations: int
     converged: bool = True
+    feature_means: tuple[float, ...] = ()
 
     @property
     def feature_names(self) -> tuple[str, ...]:
@@ -568,6 +584,7 @@ def fit(
         method="newton",
         iterations=iterations,
         converged=converged,
+        feature_means=tuple(float(v) for v in xa.mean(axis=0)),
     )
 
 
@@ -746,3 +763,200 @@ def parse_outcome_csv(
         group_column=group or "",
         questionnaire_ref=questionnaire.ref,
     )
+
+
+# ---- from answers to a scoring model ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class FittedModel:
+    """A scoring model fitted on outcome data, with the fit it came from.
+
+    Attributes:
+        model: the :class:`~werkmap.profiler.model.ScoringModel`, ready to be saved and used for scoring.
+        result: the :class:`FitResult` (coefficient table, log-likelihood, convergence).
+        design: the encoded design matrix the model was fitted on (one row per person).
+        outcomes: the outcomes it was fitted on.
+    """
+
+    model: ScoringModel
+    result: FitResult
+    design: FloatArray = attrs.field(eq=False, repr=False)
+    outcomes: FloatArray = attrs.field(eq=False, repr=False)
+
+    def predict(self) -> FloatArray:
+        """Return the fitted probabilities of the people fitted on (in-sample predictions)."""
+        return self.result.predict(self.design)
+
+
+def _method(l2: float) -> str:
+    if l2 == 0.0:
+        return "maximum likelihood (Newton–Raphson), werkmap.profiler.fit"
+    return f"L2-penalised maximum likelihood (l2 = {l2:g}, intercept not penalised), werkmap.profiler.fit"
+
+
+def to_scoring_model(
+    result: FitResult,
+    *,
+    questionnaire: Questionnaire,
+    encoding: Sequence[FeatureEncoding],
+    id: str,
+    version: str,
+    valid_from: dt.date,
+    created: dt.date,
+    data: str = "",
+    valid_until: dt.date | None = None,
+    cut_points: Sequence[float] = CUT_POINTS,
+    bands: Sequence[str] = BANDS,
+    description: str = "",
+    references: Sequence[str] = (),
+) -> ScoringModel:
+    """Turn a :class:`FitResult` into a linted :class:`~werkmap.profiler.model.ScoringModel`.
+
+    The fit's feature names must be the ones ``encoding`` produces, in order. The model's provenance
+    records the method (with the penalty), the data description, the number of observations and the date
+    ``created`` (given as input: werkmap never reads the clock for this).
+
+    Raises:
+        InvalidModel: the fit does not match the encoding or the questionnaire (every problem listed).
+    """
+    n_pos = result.n_positive
+    notice = (
+        f"Fitted on {result.n_observations} observations, of which {n_pos} found work within a year "
+        f"({n_pos / result.n_observations:.1%}). Standard errors and the covariance come from the "
+        f"inverse Fisher information"
+        + (" of the penalised likelihood (approximate)." if result.l2 > 0 else ".")
+        + " Check the evaluation report and the model card before use; a coach can always override the "
+        "routing a score suggests."
+    )
+    return build_model(
+        questionnaire=questionnaire,
+        encoding=encoding,
+        feature_names=result.feature_names,
+        coefficients=result.params[1:],
+        intercept=result.intercept,
+        standard_errors=result.standard_errors,
+        covariance=result.covariance,
+        feature_means=result.feature_means,
+        provenance=Provenance(
+            method=_method(result.l2),
+            data=data,
+            n_observations=result.n_observations,
+            created=created,
+            notice=notice,
+            references=tuple(references),
+        ),
+        id=id,
+        version=version,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        cut_points=cut_points,
+        bands=bands,
+        description=description,
+    )
+
+
+def fit_model(
+    answers: Sequence[Mapping[str, object]] | OutcomeTable,
+    outcomes: npt.ArrayLike | None = None,
+    *,
+    questionnaire: Questionnaire,
+    id: str,
+    version: str,
+    valid_from: dt.date,
+    created: dt.date,
+    encoding: Sequence[FeatureEncoding] | None = None,
+    l2: float = 0.0,
+    data: str = "",
+    valid_until: dt.date | None = None,
+    cut_points: Sequence[float] = CUT_POINTS,
+    bands: Sequence[str] = BANDS,
+    description: str = "",
+    confidence_level: float = 0.95,
+) -> FittedModel:
+    """Fit a scoring model from answers and observed outcomes: validate, encode, :func:`fit`, build.
+
+    Args:
+        answers: per person, answers by ``link_id``; or an :class:`OutcomeTable` (then ``outcomes`` is
+            taken from it and must be ``None``).
+        outcomes: per person, 1 = found work within a year, 0 = did not.
+        questionnaire: the questionnaire version the answers belong to; the model is calibrated for it.
+        id: the model's identifier.
+        version: the model's version label.
+        valid_from: the first day the model may be used.
+        created: the date the model is made (recorded in its provenance).
+        encoding: how items become features (default:
+            :func:`~werkmap.profiler.model.default_encoding` of the questionnaire).
+        l2: the L2 penalty (0: unpenalised maximum likelihood).
+        data: a description of the data (source, period, selection) for the provenance.
+        valid_until: the last day the model may be used, if known.
+        cut_points: the band cut points.
+        bands: the band names.
+        description: what the model is, shown to people.
+        confidence_level: the level of the confidence intervals of the fit.
+
+    Returns:
+        The :class:`FittedModel` (model, fit result, design and outcomes).
+
+    Raises:
+        InvalidInput: bad answers (every problem, per person ``$[i].link_id``) or outcomes.
+        RankDeficient: the encoded design does not identify the coefficients (e.g. an answer level nobody
+            chose); the features are named.
+        PerfectSeparation: an answer predicts the outcome without error; the features are named.
+        InvalidModel: the resulting model fails the model lint.
+    """
+    if isinstance(answers, OutcomeTable):
+        if outcomes is not None:
+            raise TypeError("give outcomes either in the OutcomeTable or as an argument, not both")
+        if answers.questionnaire_ref != questionnaire.ref:
+            raise InvalidInput(
+                [
+                    Problem(
+                        path="$.questionnaire",
+                        message=f"the answers were validated against {answers.questionnaire_ref}, "
+                        f"not {questionnaire.ref}",
+                    )
+                ]
+            )
+        rows: Sequence[Mapping[str, object]] = answers.answers
+        y = answers.outcome_array()
+    else:
+        if outcomes is None:
+            raise TypeError("outcomes are required with a sequence of answers")
+        problems: list[Problem] = []
+        valid: list[Mapping[str, object]] = []
+        for i, person in enumerate(answers):
+            try:
+                valid.append(validate_answers(person, questionnaire))
+            except InvalidAnswers as exc:
+                problems.extend(
+                    Problem(
+                        path=f"$[{i}]{p.path.removeprefix('$')}", message=p.message, code=p.code
+                    )
+                    for p in exc.problems
+                )
+        if problems:
+            raise InvalidAnswers(problems, source=questionnaire.ref)
+        rows = valid
+        y = np.asarray(outcomes, dtype=np.float64)
+    chosen = tuple(encoding) if encoding is not None else default_encoding(questionnaire)
+    encoder = Encoder(chosen)
+    design = encoder.encode_many(rows)
+    result = fit(
+        design, y, feature_names=encoder.feature_names, l2=l2, confidence_level=confidence_level
+    )
+    model = to_scoring_model(
+        result,
+        questionnaire=questionnaire,
+        encoding=chosen,
+        id=id,
+        version=version,
+        valid_from=valid_from,
+        created=created,
+        data=data,
+        valid_until=valid_until,
+        cut_points=cut_points,
+        bands=bands,
+        description=description,
+    )
+    return FittedModel(model=model, result=result, design=design, outcomes=y)
