@@ -42,7 +42,9 @@ class TestMemoryStandin(StoreConformance):
             store.migrate()
             return store
 
-        return PreviousVersion(open=reopen, folder_ids=("old-0", "old-1", "old-2"), coach_id="coach-old")
+        return PreviousVersion(
+            open=reopen, folder_ids=("old-0", "old-1", "old-2"), coach_id="coach-old"
+        )
 
 
 def _index(coach: str):

@@ -72,7 +72,9 @@ class Plugins:
 
     def names(self) -> list[str]:
         """Return the names of the registered plugins, sorted."""
-        return sorted(name for name, _ in self.pm.list_name_plugin() if name is not None)
+        return sorted(
+            name for name, plugin in self.pm.list_name_plugin() if name and plugin is not None
+        )
 
     def is_blocked(self, name: str) -> bool:
         """Tell whether a plugin name is on the block list."""

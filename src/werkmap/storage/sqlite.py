@@ -15,8 +15,8 @@
 * **Safety.** Only parameterised SQL; no pickle; errors never show folder contents or credentials.
 
 URL: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (as in SQLAlchemy), with options
-``synchronous`` (``full``/``normal``), ``timeout`` (seconds to wait for the write lock), ``max_page_count``
-and ``migrate`` (``true``/``false``).
+``synchronous`` (``full``/``normal``), ``timeout`` (seconds to wait for the write lock), ``max_page_count``,
+``migrate`` and ``read_only`` (``true``/``false``).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ _INSERT_OUTBOX = (
     "ON CONFLICT (idempotency_key) DO NOTHING"
 )
 _SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL", "extra": "EXTRA"}
-_OPTIONS = frozenset({"synchronous", "timeout", "max_page_count", "migrate"})
+_OPTIONS = frozenset({"synchronous", "timeout", "max_page_count", "migrate", "read_only"})
 
 
 def _date_text(day: dt.date | None) -> str | None:
@@ -173,6 +173,7 @@ class SQLiteStore:
         timeout: seconds a writer waits for another writer's lock before :class:`StorageError`.
         max_page_count: a size limit in pages (tests use it to simulate a full disk).
         migrate: migrate an older database on open (``False``: refuse it with :class:`SchemaVersionError`).
+        read_only: open the file read-only (queries work; every write raises :class:`StorageError`).
 
     Raises:
         StorageError: the file cannot be opened, is corrupt, or is not a werkmap database.
@@ -188,8 +189,10 @@ class SQLiteStore:
         timeout: float = 10.0,
         max_page_count: int | None = None,
         migrate: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         self._codec_given = codec
         self._lock = threading.RLock()
         self._dates: dict[str, dt.date] = {}
@@ -198,9 +201,18 @@ class SQLiteStore:
                 f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
             )
         try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
+            if read_only:
+                self._conn = sqlite3.connect(
+                    f"{self.path.absolute().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+            else:
+                self._conn = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         try:
@@ -226,7 +238,10 @@ class SQLiteStore:
                 row[0]
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if self.read_only:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            else:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             conn.execute(f"PRAGMA synchronous = {_SYNCHRONOUS[synchronous.lower()]}")
             if max_page_count is not None:
                 conn.execute(f"PRAGMA max_page_count = {int(max_page_count)}")
@@ -234,6 +249,8 @@ class SQLiteStore:
             raise self._error(exc) from None
         self.journal_mode = str(mode).lower()
         if not tables:
+            if self.read_only:
+                raise StorageError(f"{self.path.name} is empty and was opened read-only")
             with self._write() as c:
                 for statement in SCHEMA_V1:
                     c.execute(statement)
@@ -250,7 +267,7 @@ class SQLiteStore:
                 f"knows up to {SCHEMA_VERSION}. Upgrade werkmap to open it; nothing was changed"
             )
         if version < SCHEMA_VERSION:
-            if not migrate:
+            if not migrate or self.read_only:
                 raise SchemaVersionError(
                     f"{self.path.name} is at storage schema version {version}; migrate it to "
                     f"{SCHEMA_VERSION} first"
@@ -703,5 +720,10 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> SQLiteStore | No
         synchronous=options.get("synchronous", "full"),
         timeout=timeout,
         max_page_count=pages,
-        migrate=options.get("migrate", "true").lower() not in {"false", "0", "no"},
+        migrate=_flag(options.get("migrate", "true")),
+        read_only=_flag(options.get("read_only", "false")),
     )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in {"true", "1", "yes", "on"}

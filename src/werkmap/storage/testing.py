@@ -191,12 +191,16 @@ class StoreConformance:
     @pytest.fixture
     def werkmap_store(self) -> Iterator[Store]:
         """Override: yield a new, empty store of the plugin under test."""
-        raise NotImplementedError("override the werkmap_store fixture in your StoreConformance subclass")
+        raise NotImplementedError(
+            "override the werkmap_store fixture in your StoreConformance subclass"
+        )
 
     @pytest.fixture
     def werkmap_previous_version(self) -> PreviousVersion:
         """Override: a store at schema version ``SCHEMA_VERSION - 1`` holding folders."""
-        raise NotImplementedError("override werkmap_previous_version in your StoreConformance subclass")
+        raise NotImplementedError(
+            "override werkmap_previous_version in your StoreConformance subclass"
+        )
 
     @pytest.fixture
     def samples(self) -> FolderSamples:
@@ -211,12 +215,14 @@ class StoreConformance:
     # --- round trips ---------------------------------------------------------------------------------
 
     def test_new_store_is_at_current_schema_version(self, werkmap_store: Store) -> None:
+        """Check: new store is at current schema version."""
         assert werkmap_store.schema_version() == SCHEMA_VERSION
         assert len(werkmap_store.index_columns()) == 0
 
     def test_round_trip_of_every_value_type(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: round trip of every value type."""
         folders = list(samples.variety())
         assert folders, "the samples must hold at least one folder"
         for i, folder in enumerate(folders):
@@ -237,12 +243,14 @@ class StoreConformance:
     def test_unicode_and_hostile_text(
         self, werkmap_store: Store, samples: FolderSamples, note: str
     ) -> None:
+        """Check: unicode and hostile text."""
         folder = samples.new("f-unicode", note=note)
         werkmap_store.save(folder, expected_version=0, index=index_for(folder, coach_id=note))
         assert werkmap_store.load("f-unicode") == folder
         assert [r.folder_id for r in werkmap_store.caseload(note)] == ["f-unicode"]
 
     def test_large_folder(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        """Check: large folder."""
         folder = samples.new("f-large", events=1500, note="x" * 2000)
         werkmap_store.save(folder, expected_version=0, index=index_for(folder))
         assert werkmap_store.load("f-large") == folder
@@ -250,6 +258,7 @@ class StoreConformance:
         assert list(events) == list(folder.events)
 
     def test_missing_folder_is_not_found(self, werkmap_store: Store) -> None:
+        """Check: missing folder is not found."""
         with pytest.raises(NotFound):
             werkmap_store.load("nope")
         assert werkmap_store.events("nope") == ()
@@ -259,6 +268,7 @@ class StoreConformance:
     def test_stale_save_is_a_conflict_and_changes_nothing(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: stale save is a conflict and changes nothing."""
         v1 = samples.new("f-1")
         werkmap_store.save(v1, expected_version=0, index=index_for(v1))
         mine = samples.advance(v1, note="mine")
@@ -283,6 +293,7 @@ class StoreConformance:
     def test_creating_an_existing_folder_is_a_conflict(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: creating an existing folder is a conflict."""
         first = samples.new("f-dup", note="first")
         werkmap_store.save(first, expected_version=0, index=index_for(first))
         with pytest.raises(ConcurrencyConflict):
@@ -294,12 +305,14 @@ class StoreConformance:
     def test_saving_a_missing_folder_from_a_version_is_a_conflict(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: saving a missing folder from a version is a conflict."""
         folder = samples.advance(samples.new("f-ghost"))
         with pytest.raises(ConcurrencyConflict) as info:
             werkmap_store.save(folder, expected_version=1, index=index_for(folder))
         assert info.value.actual is None
 
     def test_a_batch_is_all_or_nothing(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        """Check: a batch is all or nothing."""
         taken = samples.new("f-taken")
         werkmap_store.save(taken, expected_version=0, index=index_for(taken))
         batch = [
@@ -326,6 +339,7 @@ class StoreConformance:
     def test_invalid_input_lists_every_problem_and_never_shows_a_bsn(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: invalid input lists every problem and never shows a bsn."""
         folder = samples.new("f-bsn")
         leaky = attrs.evolve(folder, jobseeker_ref="111222333")
         bad_index = FolderIndex(band="50-60", open_activities=-1)
@@ -352,6 +366,7 @@ class StoreConformance:
     def test_event_log_is_appended_in_order(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: event log is appended in order."""
         folder = samples.new("f-ev", events=3)
         werkmap_store.save(folder, expected_version=0, index=index_for(folder))
         for i in range(4):
@@ -368,6 +383,7 @@ class StoreConformance:
     def test_outbox_delivers_at_least_once_with_stable_keys(
         self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
     ) -> None:
+        """Check: outbox delivers at least once with stable keys."""
         folder = samples.new("f-out")
         notes = [_note("f-out", f"cause-{i}") for i in range(3)]
         werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=notes)
@@ -390,10 +406,9 @@ class StoreConformance:
         assert report.pending == 0
         assert sorted(report.delivered) == sorted(n.idempotency_key for n in notes)
         assert len(report.failed) == 2
-        assert waits and all(w > 0 for w in waits)
-        assert {n.idempotency_key for n in channel.delivered} == {
-            n.idempotency_key for n in notes
-        }
+        assert waits
+        assert all(w > 0 for w in waits)
+        assert {n.idempotency_key for n in channel.delivered} == {n.idempotency_key for n in notes}
         assert werkmap_store.outbox(include_delivered=False) == ()
         assert all(i.delivered_at is not None for i in werkmap_store.outbox())
         assert werkmap_store.pending_notifications(now=clock.now()) == ()
@@ -402,18 +417,19 @@ class StoreConformance:
     def test_outbox_never_loses_a_notification(
         self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
     ) -> None:
+        """Check: outbox never loses a notification."""
         folder = samples.new("f-lost")
         note = _note("f-lost", "only", channel="letter")
-        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=[note])
+        werkmap_store.save(
+            folder, expected_version=0, index=index_for(folder), notifications=[note]
+        )
         plugins = _plugins(RecordingChannel(fail_first=10**6, channel="letter"))
         backoff = Backoff(initial=dt.timedelta(seconds=10), factor=2.0)
-        dispatcher = Dispatcher(
-            werkmap_store,
-            plugins,
-            clock=clock,
-            backoff=backoff,
-            sleep=lambda s: clock.advance(minutes=s / 60),
-        )
+
+        def sleep(seconds: float) -> None:
+            clock.advance(minutes=seconds / 60)
+
+        dispatcher = Dispatcher(werkmap_store, plugins, clock=clock, backoff=backoff, sleep=sleep)
         report = dispatcher.drain(max_rounds=4)
         assert report.delivered == ()
         [item] = werkmap_store.outbox()
@@ -421,15 +437,19 @@ class StoreConformance:
         assert item.attempts == 4
         assert item.delivered_at is None
         assert "ConnectionError" in item.last_error
-        assert item.next_attempt_at is not None and item.next_attempt_at > clock.now()
+        assert item.next_attempt_at is not None
+        assert item.next_attempt_at > clock.now()
         assert werkmap_store.pending_notifications(now=clock.now()) == ()
 
     def test_a_notification_nobody_delivers_stays_pending(
         self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
     ) -> None:
+        """Check: a notification nobody delivers stays pending."""
         folder = samples.new("f-nochannel")
         note = _note("f-nochannel", "x", channel="pigeon")
-        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=[note])
+        werkmap_store.save(
+            folder, expected_version=0, index=index_for(folder), notifications=[note]
+        )
         dispatcher = Dispatcher(werkmap_store, _plugins(RecordingChannel()), clock=clock)
         report = dispatcher.dispatch_once()
         assert report.failed == (note.idempotency_key,)
@@ -438,6 +458,7 @@ class StoreConformance:
     def test_same_idempotency_key_is_stored_once(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: same idempotency key is stored once."""
         v1 = samples.new("f-idem")
         werkmap_store.save(
             v1, expected_version=0, index=index_for(v1), notifications=[_note("f-idem", "c")]
@@ -473,6 +494,7 @@ class StoreConformance:
         return rows
 
     def test_caseload_of_a_coach(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        """Check: caseload of a coach."""
         rows = self._population(werkmap_store, samples)
         for coach in ("coach-0", "coach-1", "coach-2"):
             expected = sorted(
@@ -483,6 +505,7 @@ class StoreConformance:
         assert werkmap_store.caseload("nobody") == ()
 
     def test_due_on_or_before_a_date(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        """Check: due on or before a date."""
         rows = self._population(werkmap_store, samples)
         for days in (-1, 0, 4, 11, 40):
             day = START + dt.timedelta(days=days)
@@ -495,6 +518,7 @@ class StoreConformance:
     def test_index_follows_the_latest_save(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: index follows the latest save."""
         v1 = samples.new("f-move")
         werkmap_store.save(v1, expected_version=0, index=index_for(v1, coach_id="coach-a", day=1))
         v2 = samples.advance(v1)
@@ -507,6 +531,7 @@ class StoreConformance:
         assert werkmap_store.due(START + dt.timedelta(days=100)) == ()
 
     def test_columnar_export(self, werkmap_store: Store, samples: FolderSamples) -> None:
+        """Check: columnar export."""
         rows = sorted(self._population(werkmap_store, samples), key=lambda r: r.folder_id)
         cols = werkmap_store.index_columns()
         assert len(cols) == len(rows)
@@ -532,6 +557,7 @@ class StoreConformance:
     def test_audit_trail_is_hash_chained(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
+        """Check: audit trail is hash chained."""
         folder = samples.new("f-aud")
         sealed = werkmap_store.save(
             folder,
@@ -560,6 +586,7 @@ class StoreConformance:
     def test_migration_from_the_previous_schema_version(
         self, werkmap_previous_version: PreviousVersion, samples: FolderSamples
     ) -> None:
+        """Check: migration from the previous schema version."""
         store = werkmap_previous_version.open()
         try:
             assert store.schema_version() == SCHEMA_VERSION

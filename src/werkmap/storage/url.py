@@ -36,6 +36,8 @@ def redact_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return f"{scheme_of(url) or 'unknown'}://***"
+    if not secrets_in(url) and "@" not in parts.netloc:
+        return url
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, hostport = netloc.rpartition("@")
