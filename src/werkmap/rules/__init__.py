@@ -1,0 +1,66 @@
+"""The service model as dated, explainable rules, and the daily sweep.
+
+* :mod:`werkmap.rules.policy`: dated policy parameters from TOML files (:func:`load_policy`,
+  :meth:`Policy.at`).
+* :mod:`werkmap.rules.routing`: the routing decision table (unique hit policy) and the measure table,
+  returning :class:`Decision` records.
+* :mod:`werkmap.rules.state`: :class:`FolderState`, the flat snapshot of a folder the rules read.
+* :mod:`werkmap.rules.due`: what is due on a date for one folder (:func:`due_actions`,
+  :func:`next_due_on`), as :class:`Action` records with deterministic ids.
+* :mod:`werkmap.rules.sweep`: the same for a population over numpy columns (:func:`sweep`).
+"""
+
+from __future__ import annotations
+
+from werkmap.rules.due import KINDS, Action, action_id, due_actions, next_due_on
+from werkmap.rules.policy import (
+    Parameter,
+    Policy,
+    PolicyValues,
+    ValuePeriod,
+    default_policy_dir,
+    load_policy,
+    load_policy_documents,
+)
+from werkmap.rules.routing import (
+    CoachOverride,
+    Decision,
+    DecisionTable,
+    RoutingInputs,
+    decide_route,
+    default_routing_table,
+    load_routing_table,
+    propose_measure,
+)
+from werkmap.rules.state import ActivityRow, FolderState, Invitation
+from werkmap.rules.sweep import NO_DATE, FolderColumns, day_number, sweep
+
+__all__ = [
+    "KINDS",
+    "NO_DATE",
+    "Action",
+    "ActivityRow",
+    "CoachOverride",
+    "Decision",
+    "DecisionTable",
+    "FolderColumns",
+    "FolderState",
+    "Invitation",
+    "Parameter",
+    "Policy",
+    "PolicyValues",
+    "RoutingInputs",
+    "ValuePeriod",
+    "action_id",
+    "day_number",
+    "decide_route",
+    "default_policy_dir",
+    "default_routing_table",
+    "due_actions",
+    "load_policy",
+    "load_policy_documents",
+    "load_routing_table",
+    "next_due_on",
+    "propose_measure",
+    "sweep",
+]

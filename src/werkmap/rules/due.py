@@ -1,0 +1,432 @@
+"""What is due on a date for one folder: the service model's daily rules.
+
+:func:`due_actions` looks at one :class:`~werkmap.rules.state.FolderState` on a date and returns the
+actions due, each a frozen :class:`Action` with a deterministic id: a hash of folder id, rule, subject and
+the date the rule first fired (not the date it was run). Running the same day twice therefore gives the
+same ids; once the first run's actions are applied (a pending invitation exists, the activity moved on)
+or recorded (their ids are in ``FolderState.handled``), nothing new is proposed.
+
+The rules, in the order their actions are listed:
+
+=====================  ===================================================================================
+``cancel_invitation``  work was found (or the benefit ended): cancel every pending invitation.
+``invite_profiler``    no profile and not yet invited: invite to the Work Profiler.
+``flag_no_profile``    still no profile and not routed some days after registration: a coach analyses.
+``invite_orientation`` routed to a conversation and none held since: invite within the window.
+``invite_monitor``     no conversation at all after 6 months: invite, held at the latest in month 7.
+``invite_early_contact`` digital only, no conversation after 3 months: face-to-face contact.
+``invite_coaching``    in personal service: a coaching conversation some weeks after the last one.
+``mark_overdue``       an open activity whose deadline (moved to a working day) has passed.
+``send_reminder``      an overdue activity after the reminder grace.
+``propose_enforcement`` a reminded activity after the response window, without a response.
+``flag_application_duty`` fewer application activities than the duty in the last full period.
+=====================  ===================================================================================
+
+Once work is found or the benefit ended, only ``cancel_invitation`` applies. Parameters are those valid on
+the run date, except that the orientation deadline uses the window valid on the routing decision's date
+(an earlier decision keeps its parameters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+
+import attrs
+
+from werkmap.rules.policy import Policy, PolicyValues
+from werkmap.rules.state import FolderState
+from werkmap.serialization import register_schema
+from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar
+
+__all__ = [
+    "KINDS",
+    "RULE_IDS",
+    "Action",
+    "action_id",
+    "due_actions",
+    "next_due_on",
+]
+
+KINDS = (
+    "cancel_invitation",
+    "invite_profiler",
+    "flag_no_profile",
+    "invite_orientation",
+    "invite_monitor",
+    "invite_early_contact",
+    "invite_coaching",
+    "mark_overdue",
+    "send_reminder",
+    "propose_enforcement",
+    "flag_application_duty",
+)
+"""The action kinds, in the order actions are listed."""
+
+RULE_IDS: Mapping[str, str] = {
+    "cancel_invitation": "R-DUE-CANCEL",
+    "invite_profiler": "R-DUE-PROFILER",
+    "flag_no_profile": "R-DUE-NOPROFILE",
+    "invite_orientation": "R-DUE-ORIENTATION",
+    "invite_monitor": "R-DUE-MONITOR",
+    "invite_early_contact": "R-DUE-EARLY",
+    "invite_coaching": "R-DUE-COACHING",
+    "mark_overdue": "R-DUE-OVERDUE",
+    "send_reminder": "R-DUE-REMINDER",
+    "propose_enforcement": "R-DUE-ENFORCEMENT",
+    "flag_application_duty": "R-DUE-DUTY",
+}
+"""The rule id of each action kind."""
+
+RULE_VERSION = 1
+
+PARAMETERS: Mapping[str, tuple[str, ...]] = {
+    "cancel_invitation": (),
+    "invite_profiler": ("profiler_invitation_days",),
+    "flag_no_profile": ("no_profile_to_coach_days",),
+    "invite_orientation": ("invitation_window_days",),
+    "invite_monitor": ("monitor_after_months", "monitor_latest_month"),
+    "invite_early_contact": ("early_contact_months", "invitation_window_days"),
+    "invite_coaching": ("coaching_interval_days", "invitation_window_days"),
+    "mark_overdue": (),
+    "send_reminder": ("reminder_grace_days", "response_window_days"),
+    "propose_enforcement": ("response_window_days", "escalation_decide_within_days"),
+    "flag_application_duty": (
+        "application_duty_count",
+        "application_duty_period_days",
+        "no_duty_before_pension_months",
+    ),
+}
+"""The parameters each rule reads (recorded in its actions)."""
+
+_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+_DAY = dt.timedelta(days=1)
+
+_TEXTS: Mapping[str, tuple[str, str]] = {
+    "cancel_invitation": (
+        "Annuleer de uitnodiging {subject}: werk gevonden of uitkering beëindigd op {fired_on}.",
+        "Cancel invitation {subject}: work was found or the benefit ended on {fired_on}.",
+    ),
+    "invite_profiler": (
+        "Nodig uit voor de Werkverkenner (ingeschreven, nog geen profiel).",
+        "Invite to the Work Profiler (registered, no profile yet).",
+    ),
+    "flag_no_profile": (
+        "Geen profiel {no_profile_to_coach_days} dagen na inschrijving: aanvullende analyse door een adviseur.",
+        "No profile {no_profile_to_coach_days} days after registration: additional analysis by a coach.",
+    ),
+    "invite_orientation": (
+        "Nodig uit voor een werkoriëntatiegesprek, te houden uiterlijk {due_by}.",
+        "Invite to an orientation conversation, to be held by {due_by}.",
+    ),
+    "invite_monitor": (
+        "Geen gesprek in de eerste {monitor_after_months} maanden: nodig uit voor een monitorgesprek, uiterlijk {due_by} (maand {monitor_latest_month}).",
+        "No conversation in the first {monitor_after_months} months: invite to a monitor conversation, by {due_by} (month {monitor_latest_month}).",
+    ),
+    "invite_early_contact": (
+        "Alleen digitaal en na {early_contact_months} maanden nog zonder werk: nodig uit voor persoonlijk contact, uiterlijk {due_by}.",
+        "Digital only and still without work after {early_contact_months} months: invite to face-to-face contact, by {due_by}.",
+    ),
+    "invite_coaching": (
+        "{coaching_interval_days} dagen na het laatste gesprek: nodig uit voor een coachingsgesprek, uiterlijk {due_by}.",
+        "{coaching_interval_days} days after the last conversation: invite to a coaching conversation, by {due_by}.",
+    ),
+    "mark_overdue": (
+        "Activiteit {subject} is te laat (termijn verstreken).",
+        "Activity {subject} is overdue (its deadline passed).",
+    ),
+    "send_reminder": (
+        "Stuur een herinnering voor activiteit {subject}; reageren kan tot en met {due_by}.",
+        "Send a reminder for activity {subject}; a response is possible until {due_by}.",
+    ),
+    "propose_enforcement": (
+        "Geen reactie op de herinnering voor activiteit {subject}: stel handhaving voor; een adviseur beslist uiterlijk {due_by}.",
+        "No response to the reminder for activity {subject}: propose enforcement; a coach decides by {due_by}.",
+    ),
+    "flag_application_duty": (
+        "Minder dan {application_duty_count} sollicitatieactiviteiten in {subject} (tot {fired_on}): adviseur beoordeelt.",
+        "Fewer than {application_duty_count} application activities in {subject} (until {fired_on}): a coach reviews.",
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Action:
+    """Something due for a folder on a date, with the reason it is due.
+
+    Attributes:
+        id: a deterministic id: a hash of folder id, kind, subject and ``fired_on``.
+        folder_id: the folder.
+        kind: one of :data:`KINDS`.
+        rule_id: the rule that fired (``R-DUE-MONITOR``).
+        rule_version: the version of that rule.
+        subject: what the action is about (an activity or conversation id, a period), or ``""``.
+        fired_on: the first date the rule fired for this subject.
+        due_by: the date by which the action's result is due (a conversation held, a response), or
+            ``None``.
+        parameters: the parameter values the rule used.
+        reason_nl: why, in Dutch.
+        reason_en: why, in English.
+    """
+
+    id: str
+    folder_id: str
+    kind: str
+    rule_id: str
+    rule_version: int
+    subject: str
+    fired_on: dt.date
+    due_by: dt.date | None
+    parameters: dict[str, float | int]
+    reason_nl: str
+    reason_en: str
+
+
+register_schema("werkmap.rules.action", Action, 1)
+
+
+def action_id(folder_id: str, kind: str, subject: str, fired_on: dt.date) -> str:
+    """Return the deterministic id of an action (24 hex digits of a BLAKE2b hash)."""
+    key = f"{folder_id}|{kind}|{subject}|{fired_on.isoformat()}".encode()
+    return hashlib.blake2b(key, digest_size=12).hexdigest()
+
+
+def make_action(
+    folder_id: str,
+    kind: str,
+    subject: str,
+    fired_on: dt.date,
+    due_by: dt.date | None,
+    parameters: dict[str, float | int],
+) -> Action:
+    """Build an :class:`Action` with its id and reason texts (shared by the one-folder path and sweep)."""
+    nl, en = _TEXTS[kind]
+    fill = {
+        **parameters,
+        "subject": subject,
+        "fired_on": fired_on.isoformat(),
+        "due_by": due_by.isoformat() if due_by is not None else "-",
+    }
+    return Action(
+        id=action_id(folder_id, kind, subject, fired_on),
+        folder_id=folder_id,
+        kind=kind,
+        rule_id=RULE_IDS[kind],
+        rule_version=RULE_VERSION,
+        subject=subject,
+        fired_on=fired_on,
+        due_by=due_by,
+        parameters=parameters,
+        reason_nl=nl.format(**fill),
+        reason_en=en.format(**fill),
+    )
+
+
+def params_for(
+    kind: str, values: PolicyValues, policy: Policy, routed_on: dt.date | None
+) -> dict[str, float | int]:
+    """Return the parameter values an action of ``kind`` records (see :data:`PARAMETERS`)."""
+    if kind == "invite_orientation" and routed_on is not None:
+        return policy.at(routed_on).pick(PARAMETERS[kind])
+    return values.pick(PARAMETERS[kind])
+
+
+def due_actions(
+    state: FolderState,
+    on: dt.date,
+    policy: Policy,
+    calendar: HolidayCalendar | None = None,
+) -> list[Action]:
+    """Return the actions due for one folder on ``on``, in :data:`KINDS` order, then subject order.
+
+    Args:
+        state: the folder's snapshot on ``on``.
+        on: the date to evaluate (the run date).
+        policy: the dated parameters; the values valid on ``on`` are used.
+        calendar: the holiday calendar for working-day deadlines (default: :func:`dutch_calendar`).
+
+    Example:
+        >>> from werkmap.rules import FolderState, load_policy
+        >>> s = FolderState(folder_id="f1", registered_on=dt.date(2024, 1, 31),
+        ...                 profiler_invited_on=dt.date(2024, 1, 31), last_conversation_on=None,
+        ...                 route="digital", routed_on=dt.date(2024, 2, 2), probability=0.8)
+        >>> [a.kind for a in due_actions(s, dt.date(2024, 4, 30), load_policy())]
+        ['invite_early_contact']
+    """
+    cal = calendar or dutch_calendar()
+    v = policy.at(on)
+    found: list[tuple[int, int, str, str, dt.date, dt.date | None]] = []
+
+    def add(kind: str, row: int, subject: str, fired: dt.date, due_by: dt.date | None) -> None:
+        found.append((_ORDER[kind], row, kind, subject, fired, due_by))
+
+    closed_on = _min_date(state.work_found_on, state.benefit_ends_on)
+    if closed_on is not None and closed_on <= on:
+        for row, inv in enumerate(state.pending):
+            add("cancel_invitation", row, inv.id, closed_on, inv.planned_on)
+        return _finish(found, state, v, policy)
+
+    reg = state.registered_on
+    pending = bool(state.pending)
+    last = state.last_conversation_on
+    if state.probability is None:
+        if state.profiler_invited_on is None:
+            fired = reg + dt.timedelta(days=v.profiler_invitation_days)
+            if on >= fired:
+                add("invite_profiler", 0, "", fired, None)
+        if state.route is None:
+            fired = reg + dt.timedelta(days=v.no_profile_to_coach_days)
+            if on >= fired:
+                add("flag_no_profile", 0, "", fired, None)
+    route = state.route
+    routed_on = state.routed_on
+    if not pending:
+        if (
+            route == "orientation"
+            and routed_on is not None
+            and (last is None or last < routed_on)
+            and on >= routed_on
+        ):
+            window = policy.at(routed_on).invitation_window_days
+            due_by = cal.next_working_day(routed_on + dt.timedelta(days=window))
+            add("invite_orientation", 0, "", routed_on, due_by)
+        monitor_fired = add_months(reg, v.monitor_after_months)
+        if last is None and on >= monitor_fired:
+            due_by = cal.next_working_day(add_months(reg, v.monitor_latest_month) - _DAY)
+            add("invite_monitor", 0, "", monitor_fired, due_by)
+        if route == "digital" and last is None:
+            fired = add_months(reg, v.early_contact_months)
+            if fired <= on < monitor_fired:
+                due_by = cal.next_working_day(fired + dt.timedelta(days=v.invitation_window_days))
+                add("invite_early_contact", 0, "", fired, due_by)
+        if last is not None and (
+            route == "coaching"
+            or (route == "orientation" and routed_on is not None and last >= routed_on)
+        ):
+            fired = last + dt.timedelta(days=v.coaching_interval_days)
+            if on >= fired:
+                due_by = cal.next_working_day(fired + dt.timedelta(days=v.invitation_window_days))
+                add("invite_coaching", 0, "", fired, due_by)
+
+    for row, act in enumerate(state.activities):
+        if act.state == "open":
+            effective = cal.next_working_day(act.deadline)
+            if on > effective:
+                add("mark_overdue", row, act.id, effective + _DAY, None)
+        elif act.state == "overdue":
+            fired = cal.next_working_day(act.deadline) + dt.timedelta(
+                days=1 + v.reminder_grace_days
+            )
+            if on >= fired:
+                due_by = cal.next_working_day(fired + dt.timedelta(days=v.response_window_days))
+                add("send_reminder", row, act.id, fired, due_by)
+        elif act.state == "reminded" and act.reminded_on is not None:
+            response_end = cal.next_working_day(
+                act.reminded_on + dt.timedelta(days=v.response_window_days)
+            )
+            if on > response_end:
+                fired = response_end + _DAY
+                due_by = fired + dt.timedelta(days=v.escalation_decide_within_days)
+                add("propose_enforcement", row, act.id, fired, due_by)
+
+    period = v.application_duty_period_days
+    k = (on - reg).days // period
+    if k >= 1:
+        end = reg + dt.timedelta(days=k * period)
+        if _has_duty(state.pension_on, end, v):
+            start = end - dt.timedelta(days=period)
+            count = sum(1 for day in state.applications_on if start <= day < end)
+            if count < v.application_duty_count:
+                add("flag_application_duty", 0, f"period-{k}", end, None)
+    return _finish(found, state, v, policy)
+
+
+def _has_duty(pension_on: dt.date | None, day: dt.date, v: PolicyValues) -> bool:
+    if pension_on is None:
+        return True
+    return day < add_months(pension_on, -v.no_duty_before_pension_months)
+
+
+def _min_date(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _finish(
+    found: list[tuple[int, int, str, str, dt.date, dt.date | None]],
+    state: FolderState,
+    v: PolicyValues,
+    policy: Policy,
+) -> list[Action]:
+    found.sort(key=lambda item: (item[0], item[1]))
+    actions = []
+    for _, _, kind, subject, fired, due_by in found:
+        if state.handled and action_id(state.folder_id, kind, subject, fired) in state.handled:
+            continue
+        parameters = params_for(kind, v, policy, state.routed_on)
+        actions.append(make_action(state.folder_id, kind, subject, fired, due_by, parameters))
+    return actions
+
+
+def next_due_on(
+    state: FolderState,
+    on: dt.date,
+    policy: Policy,
+    calendar: HolidayCalendar | None = None,
+) -> dt.date | None:
+    """Return the earliest date on or after ``on`` on which something may be due, or ``None``.
+
+    It assumes the folder does not change and the parameters stay as on ``on``. It is never later than
+    the first date :func:`due_actions` returns an action (so a store can index folders by it and sweep
+    only those due), but it may be earlier (the application-duty check is at every period end).
+    """
+    if due_actions(state, on, policy, calendar):
+        return on
+    cal = calendar or dutch_calendar()
+    v = policy.at(on)
+    closed_on = _min_date(state.work_found_on, state.benefit_ends_on)
+    if closed_on is not None and closed_on <= on:
+        return None
+    candidates: list[dt.date] = []
+    reg = state.registered_on
+    last = state.last_conversation_on
+    if state.probability is None:
+        if state.profiler_invited_on is None:
+            candidates.append(reg + dt.timedelta(days=v.profiler_invitation_days))
+        if state.route is None:
+            candidates.append(reg + dt.timedelta(days=v.no_profile_to_coach_days))
+    if not state.pending:
+        monitor_fired = add_months(reg, v.monitor_after_months)
+        if last is None:
+            candidates.append(monitor_fired)
+            if state.route == "digital":
+                candidates.append(add_months(reg, v.early_contact_months))
+        elif state.route in ("coaching", "orientation"):
+            candidates.append(last + dt.timedelta(days=v.coaching_interval_days))
+        if state.route == "orientation" and state.routed_on is not None:
+            candidates.append(state.routed_on)
+    for act in state.activities:
+        if act.state == "open":
+            candidates.append(cal.next_working_day(act.deadline) + _DAY)
+        elif act.state == "overdue":
+            candidates.append(
+                cal.next_working_day(act.deadline) + dt.timedelta(days=1 + v.reminder_grace_days)
+            )
+        elif act.state == "reminded" and act.reminded_on is not None:
+            candidates.append(
+                cal.next_working_day(act.reminded_on + dt.timedelta(days=v.response_window_days))
+                + _DAY
+            )
+    period = v.application_duty_period_days
+    k = max((on - reg).days // period, 0)
+    candidates.append(reg + dt.timedelta(days=(k + 1) * period))
+    later = [day for day in candidates if day > on]
+    if closed_on is not None:  # from closed_on on, only cancelling pending invitations is left
+        later = [day for day in later if day < closed_on]
+        if state.pending:
+            later.append(closed_on)
+    return min(later) if later else None

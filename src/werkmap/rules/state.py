@@ -1,0 +1,152 @@
+"""A compact, flat snapshot of a folder: what the rules need to know, and nothing more.
+
+The rules do not read :class:`werkmap.plan.WorkFolder` directly. They read a :class:`FolderState`, so the
+one-folder function and the vectorised sweep see the same facts, and a store can keep the few columns
+the sweep needs without loading whole folders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import attrs
+
+from werkmap.errors import InvalidInput, Problem
+from werkmap.rules.routing import OUTCOMES, CoachOverride
+
+__all__ = [
+    "ACTIVITY_STATES",
+    "INVITATION_KINDS",
+    "ROUTES",
+    "ActivityRow",
+    "FolderState",
+    "Invitation",
+]
+
+ACTIVITY_STATES = (
+    "open",
+    "overdue",
+    "reminded",
+    "done",
+    "done_late",
+    "excused",
+    "referred",
+    "cancelled",
+)
+"""The states of an activity (``referred``: referred to enforcement)."""
+
+ROUTES = OUTCOMES
+"""The routes a folder can be on (the routing outcomes)."""
+
+INVITATION_KINDS = ("orientation", "monitor", "coaching", "early_contact")
+"""The kinds of conversation a folder can have an invitation for."""
+
+
+@attrs.frozen(kw_only=True)
+class ActivityRow:
+    """One activity of the work plan, as the rules see it.
+
+    Attributes:
+        id: the activity id (unique within the folder).
+        state: one of :data:`ACTIVITY_STATES`.
+        deadline: the agreed deadline; one on a weekend or holiday moves to the next working day.
+        reminded_on: when the reminder was sent (for state ``reminded``), else ``None``.
+    """
+
+    id: str
+    state: str
+    deadline: dt.date
+    reminded_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Invitation:
+    """A pending invitation to a conversation (proposed or invited, not yet held or cancelled).
+
+    Attributes:
+        id: the conversation id.
+        kind: one of :data:`INVITATION_KINDS`.
+        invited_on: when the invitation was made.
+        planned_on: the planned date of the conversation, if known.
+    """
+
+    id: str
+    kind: str
+    invited_on: dt.date
+    planned_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FolderState:
+    """What the rules know about one folder on a date.
+
+    Attributes:
+        folder_id: the folder's id.
+        registered_on: the first day of unemployment registration.
+        probability: the latest profile's chance of work within a year, or ``None`` without a profile.
+        band: the latest profile's band, or ``None``.
+        profiled_on: the date of the latest profile, or ``None``.
+        profiler_invited_on: when the jobseeker was invited to the Work Profiler, or ``None``.
+        route: the route of the latest routing decision (one of :data:`ROUTES`), or ``None``.
+        routed_on: the date of that decision, or ``None``.
+        requested_conversation: the jobseeker asked for a conversation.
+        coach_override: a coach's override in force, or ``None``.
+        last_conversation_on: the date of the last held conversation, or ``None`` if none was held.
+        pending: the pending invitations.
+        work_found_on: when the jobseeker found work, or ``None``.
+        benefit_ends_on: when the benefit ends (or ended), or ``None``.
+        pension_on: the date the jobseeker reaches state-pension (AOW) age, or ``None`` if unknown.
+        activities: the work plan's activities.
+        applications_on: the dates of registered application activities (for the application duty).
+        handled: ids of actions already applied or recorded: never proposed again.
+    """
+
+    folder_id: str
+    registered_on: dt.date
+    probability: float | None = None
+    band: str | None = None
+    profiled_on: dt.date | None = None
+    profiler_invited_on: dt.date | None = None
+    route: str | None = None
+    routed_on: dt.date | None = None
+    requested_conversation: bool = False
+    coach_override: CoachOverride | None = None
+    last_conversation_on: dt.date | None = None
+    pending: tuple[Invitation, ...] = ()
+    work_found_on: dt.date | None = None
+    benefit_ends_on: dt.date | None = None
+    pension_on: dt.date | None = None
+    activities: tuple[ActivityRow, ...] = ()
+    applications_on: tuple[dt.date, ...] = ()
+    handled: frozenset[str] = frozenset()
+
+    def check(self) -> FolderState:
+        """Return the state itself after checking it, or raise one error listing every problem.
+
+        Raises:
+            InvalidInput: an unknown route, activity state or invitation kind; a probability outside
+                [0, 1]; a route without its date; a reminded activity without ``reminded_on``.
+        """
+        problems = []
+        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
+            problems.append(Problem(path="$.probability", message="expected a value in [0, 1]"))
+        if self.route is not None and self.route not in ROUTES:
+            problems.append(Problem(path="$.route", message=f"expected one of {list(ROUTES)}"))
+        if (self.route is None) != (self.routed_on is None):
+            problems.append(Problem(path="$.routed_on", message="route and routed_on go together"))
+        for i, act in enumerate(self.activities):
+            if act.state not in ACTIVITY_STATES:
+                problems.append(
+                    Problem(path=f"$.activities[{i}].state", message=f"unknown {act.state!r}")
+                )
+            if act.state == "reminded" and act.reminded_on is None:
+                problems.append(
+                    Problem(path=f"$.activities[{i}].reminded_on", message="missing for reminded")
+                )
+        for i, inv in enumerate(self.pending):
+            if inv.kind not in INVITATION_KINDS:
+                problems.append(
+                    Problem(path=f"$.pending[{i}].kind", message=f"unknown {inv.kind!r}")
+                )
+        if problems:
+            raise InvalidInput(problems, source=f"folder state {self.folder_id}")
+        return self

@@ -1,0 +1,449 @@
+"""The daily sweep: what is due on a date, for a whole population at once, over numpy columns.
+
+:class:`FolderColumns` is the columnar form of many :class:`~werkmap.rules.state.FolderState` values: one
+array per per-folder field (dates as ``int64`` day numbers since 1970-01-01, :data:`NO_DATE` for none)
+and three flat tables with a folder index (pending invitations, activities, application dates), sorted
+by folder. :func:`sweep` evaluates every rule of :mod:`werkmap.rules.due` with array operations and returns
+exactly the actions :func:`~werkmap.rules.due.due_actions` returns for each folder, in folder order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+
+from werkmap.rules.due import KINDS, PARAMETERS, Action, action_id, make_action
+from werkmap.rules.policy import Policy
+from werkmap.rules.routing import OUTCOMES
+from werkmap.rules.state import (
+    ACTIVITY_STATES,
+    INVITATION_KINDS,
+    ActivityRow,
+    FolderState,
+    Invitation,
+)
+from werkmap.workdays import HolidayCalendar, dutch_calendar
+
+__all__ = ["NO_DATE", "FolderColumns", "day_number", "from_day_number", "sweep"]
+
+NO_DATE = np.iinfo(np.int64).min
+"""The day number standing for "no date" (the integer behind ``NaT``)."""
+
+_EPOCH = dt.date(1970, 1, 1)
+_ROUTE = {name: i + 1 for i, name in enumerate(OUTCOMES)}
+_ACT = {name: i for i, name in enumerate(ACTIVITY_STATES)}
+_INV = {name: i for i, name in enumerate(INVITATION_KINDS)}
+_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def day_number(day: dt.date | None) -> int:
+    """Return the day number of ``day`` (days since 1970-01-01), or :data:`NO_DATE` for ``None``."""
+    return NO_DATE if day is None else (day - _EPOCH).days
+
+
+def from_day_number(number: int) -> dt.date | None:
+    """Return the date of a day number, or ``None`` for :data:`NO_DATE`."""
+    return None if number == NO_DATE else _EPOCH + dt.timedelta(days=int(number))
+
+
+def _i64(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class FolderColumns:
+    """Many folder snapshots as columns, for :func:`sweep`.
+
+    Per-folder arrays have one entry per folder; dates are ``int64`` day numbers (:func:`day_number`),
+    :data:`NO_DATE` for none; ``probability`` is ``NaN`` without a profile; ``route`` is 0 for none, else
+    1 + the index in :data:`werkmap.rules.routing.OUTCOMES`. The tables ``inv_*`` (pending invitations),
+    ``act_*`` (activities; ``act_state`` indexes :data:`~werkmap.rules.state.ACTIVITY_STATES`) and
+    ``app_*`` (application dates) are flat, with the folder index in ``*_folder``, sorted by it.
+    ``handled`` holds action ids already applied or recorded, for all folders together.
+    """
+
+    folder_id: Sequence[str]
+    registered_on: np.ndarray
+    probability: np.ndarray
+    profiler_invited_on: np.ndarray
+    route: np.ndarray
+    routed_on: np.ndarray
+    last_conversation_on: np.ndarray
+    work_found_on: np.ndarray
+    benefit_ends_on: np.ndarray
+    pension_on: np.ndarray
+    inv_folder: np.ndarray
+    inv_id: Sequence[str]
+    inv_kind: np.ndarray
+    inv_invited_on: np.ndarray
+    inv_planned_on: np.ndarray
+    act_folder: np.ndarray
+    act_id: Sequence[str]
+    act_state: np.ndarray
+    act_deadline: np.ndarray
+    act_reminded_on: np.ndarray
+    app_folder: np.ndarray
+    app_day: np.ndarray
+    handled: frozenset[str] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.folder_id)
+        for name in (
+            "registered_on",
+            "probability",
+            "profiler_invited_on",
+            "route",
+            "routed_on",
+            "last_conversation_on",
+            "work_found_on",
+            "benefit_ends_on",
+            "pension_on",
+        ):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"column {name} has {len(getattr(self, name))} rows, expected {n}")
+        for prefix, cols in (
+            ("inv", ("id", "kind", "invited_on", "planned_on")),
+            ("act", ("id", "state", "deadline", "reminded_on")),
+            ("app", ("day",)),
+        ):
+            folder = getattr(self, f"{prefix}_folder")
+            for col in cols:
+                if len(getattr(self, f"{prefix}_{col}")) != len(folder):
+                    raise ValueError(f"table column {prefix}_{col} does not match {prefix}_folder")
+            if len(folder) and (np.any(np.diff(folder) < 0) or folder[0] < 0 or folder[-1] >= n):
+                raise ValueError(f"{prefix}_folder must be sorted folder indexes in [0, {n})")
+
+    def __len__(self) -> int:
+        return len(self.folder_id)
+
+    @classmethod
+    def from_states(cls, states: Sequence[FolderState]) -> FolderColumns:
+        """Build the columns of ``states`` (in their order)."""
+        inv: list[tuple[int, str, int, int, int]] = []
+        act: list[tuple[int, str, int, int, int]] = []
+        app: list[tuple[int, int]] = []
+        handled: set[str] = set()
+        for i, s in enumerate(states):
+            for v in s.pending:
+                inv.append(
+                    (i, v.id, _INV[v.kind], day_number(v.invited_on), day_number(v.planned_on))
+                )
+            for a in s.activities:
+                act.append(
+                    (i, a.id, _ACT[a.state], day_number(a.deadline), day_number(a.reminded_on))
+                )
+            app.extend((i, day_number(day)) for day in sorted(s.applications_on))
+            handled |= s.handled
+        return cls(
+            folder_id=[s.folder_id for s in states],
+            registered_on=_i64([day_number(s.registered_on) for s in states]),
+            probability=np.array(
+                [np.nan if s.probability is None else s.probability for s in states], dtype=float
+            ),
+            profiler_invited_on=_i64([day_number(s.profiler_invited_on) for s in states]),
+            route=np.array([_ROUTE.get(s.route or "", 0) for s in states], dtype=np.int8),
+            routed_on=_i64([day_number(s.routed_on) for s in states]),
+            last_conversation_on=_i64([day_number(s.last_conversation_on) for s in states]),
+            work_found_on=_i64([day_number(s.work_found_on) for s in states]),
+            benefit_ends_on=_i64([day_number(s.benefit_ends_on) for s in states]),
+            pension_on=_i64([day_number(s.pension_on) for s in states]),
+            inv_folder=_i64([r[0] for r in inv]),
+            inv_id=[r[1] for r in inv],
+            inv_kind=np.array([r[2] for r in inv], dtype=np.int8),
+            inv_invited_on=_i64([r[3] for r in inv]),
+            inv_planned_on=_i64([r[4] for r in inv]),
+            act_folder=_i64([r[0] for r in act]),
+            act_id=[r[1] for r in act],
+            act_state=np.array([r[2] for r in act], dtype=np.int8),
+            act_deadline=_i64([r[3] for r in act]),
+            act_reminded_on=_i64([r[4] for r in act]),
+            app_folder=_i64([r[0] for r in app]),
+            app_day=_i64([r[1] for r in app]),
+            handled=frozenset(handled),
+        )
+
+    def state(self, i: int) -> FolderState:
+        """Return folder ``i`` as a :class:`FolderState` (the fields the rules read)."""
+
+        def rows(folder: np.ndarray) -> range:
+            lo, hi = np.searchsorted(folder, [i, i + 1])
+            return range(int(lo), int(hi))
+
+        prob = float(self.probability[i])
+        route = int(self.route[i])
+        return FolderState(
+            folder_id=self.folder_id[i],
+            registered_on=_date(self.registered_on[i]),
+            probability=None if np.isnan(prob) else prob,
+            profiler_invited_on=from_day_number(int(self.profiler_invited_on[i])),
+            route=OUTCOMES[route - 1] if route else None,
+            routed_on=from_day_number(int(self.routed_on[i])),
+            last_conversation_on=from_day_number(int(self.last_conversation_on[i])),
+            work_found_on=from_day_number(int(self.work_found_on[i])),
+            benefit_ends_on=from_day_number(int(self.benefit_ends_on[i])),
+            pension_on=from_day_number(int(self.pension_on[i])),
+            pending=tuple(
+                Invitation(
+                    id=self.inv_id[r],
+                    kind=INVITATION_KINDS[int(self.inv_kind[r])],
+                    invited_on=_date(self.inv_invited_on[r]),
+                    planned_on=from_day_number(int(self.inv_planned_on[r])),
+                )
+                for r in rows(self.inv_folder)
+            ),
+            activities=tuple(
+                ActivityRow(
+                    id=self.act_id[r],
+                    state=ACTIVITY_STATES[int(self.act_state[r])],
+                    deadline=_date(self.act_deadline[r]),
+                    reminded_on=from_day_number(int(self.act_reminded_on[r])),
+                )
+                for r in rows(self.act_folder)
+            ),
+            applications_on=tuple(_date(self.app_day[r]) for r in rows(self.app_folder)),
+            handled=self.handled,
+        )
+
+
+def _date(number: np.integer | int) -> dt.date:
+    day = from_day_number(int(number))
+    if day is None:
+        raise ValueError("a required date is missing")
+    return day
+
+
+class _Roller:
+    """Vectorised ``HolidayCalendar.next_working_day`` on day numbers."""
+
+    def __init__(self, calendar: HolidayCalendar) -> None:
+        self.holidays = calendar.as_array()
+        self.lo = day_number(dt.date(calendar.first_year, 1, 1))
+        self.hi = day_number(dt.date(calendar.last_year, 12, 31))
+        self.name = calendar.name
+
+    def __call__(self, days: np.ndarray) -> np.ndarray:
+        if len(days) == 0:
+            return days
+        if days.min() < self.lo or days.max() > self.hi:
+            raise ValueError(f"a date is outside the holiday calendar {self.name!r}")
+        rolled = np.busday_offset(
+            days.astype("datetime64[D]"), 0, roll="forward", holidays=self.holidays
+        )
+        result: np.ndarray = rolled.astype(np.int64)
+        if len(result) and result.max() > self.hi:
+            raise ValueError(f"a date is outside the holiday calendar {self.name!r}")
+        return result
+
+
+def add_months_array(days: np.ndarray, months: int | np.ndarray) -> np.ndarray:
+    """Vectorised :func:`werkmap.workdays.add_months` on day numbers (end-of-month clipped)."""
+    d = days.astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day_of_month = (d - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.asarray(months, dtype=np.int64)
+    start = target.astype("datetime64[D]")
+    length = ((target + 1).astype("datetime64[D]") - start).astype(np.int64)
+    result: np.ndarray = start.astype(np.int64) + np.minimum(day_of_month, length - 1)
+    return result
+
+
+def sweep(
+    columns: FolderColumns,
+    on: dt.date,
+    policy: Policy,
+    calendar: HolidayCalendar | None = None,
+) -> list[Action]:
+    """Return the actions due on ``on`` for every folder in ``columns``, in folder order.
+
+    The result equals ``[a for i in range(len(columns)) for a in due_actions(columns.state(i), on,
+    policy, calendar)]``, computed with array operations over the whole population.
+    """
+    roll = _Roller(calendar or dutch_calendar())
+    v = policy.at(on)
+    d = day_number(on)
+    c = columns
+    n = len(c)
+    reg = c.registered_on
+    last = c.last_conversation_on
+    route = c.route
+    routed = c.routed_on
+
+    work, ends = c.work_found_on, c.benefit_ends_on
+    closed_on = np.where(
+        work == NO_DATE, ends, np.where(ends == NO_DATE, work, np.minimum(work, ends))
+    )
+    closed = (closed_on != NO_DATE) & (closed_on <= d)
+    live = ~closed
+    pending = np.zeros(n, dtype=bool)
+    pending[c.inv_folder] = True
+    free = live & ~pending
+    no_profile = np.isnan(c.probability)
+
+    # Each part: (kind, folder index, table row for ordering, fired, due_by, subject source)
+    parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, str]] = []
+
+    def part(
+        kind: str, idx: np.ndarray, row: np.ndarray, fired: np.ndarray, due: np.ndarray, src: str
+    ) -> None:
+        if len(idx):
+            parts.append((kind, idx, row, fired, due, src))
+
+    def nodue(k: int) -> np.ndarray:
+        return np.full(k, NO_DATE, dtype=np.int64)
+
+    # cancel_invitation
+    r = np.nonzero(closed[c.inv_folder])[0]
+    f = c.inv_folder[r]
+    part("cancel_invitation", f, r, closed_on[f], c.inv_planned_on[r], "inv")
+
+    # invite_profiler, flag_no_profile
+    idx = np.nonzero(live & no_profile & (c.profiler_invited_on == NO_DATE))[0]
+    fired = reg[idx] + v.profiler_invitation_days
+    sel = d >= fired
+    part("invite_profiler", idx[sel], idx[sel] * 0, fired[sel], nodue(int(sel.sum())), "")
+    idx = np.nonzero(live & no_profile & (route == 0))[0]
+    fired = reg[idx] + v.no_profile_to_coach_days
+    sel = d >= fired
+    part("flag_no_profile", idx[sel], idx[sel] * 0, fired[sel], nodue(int(sel.sum())), "")
+
+    # invite_orientation
+    ori = route == _ROUTE["orientation"]
+    idx = np.nonzero(
+        free & ori & (routed != NO_DATE) & ((last == NO_DATE) | (last < routed)) & (routed <= d)
+    )[0]
+    if len(idx):
+        window = policy.value_array("invitation_window_days", routed[idx]).astype(np.int64)
+        due = roll(routed[idx] + window)
+        part("invite_orientation", idx, idx * 0, routed[idx], due, "")
+
+    # invite_monitor
+    idx = np.nonzero(free & (last == NO_DATE))[0]
+    monitor_fired = add_months_array(reg[idx], v.monitor_after_months)
+    sel = d >= monitor_fired
+    if sel.any():
+        m_idx = idx[sel]
+        due = roll(add_months_array(reg[m_idx], v.monitor_latest_month) - 1)
+        part("invite_monitor", m_idx, m_idx * 0, monitor_fired[sel], due, "")
+
+    # invite_early_contact
+    dig = (route == _ROUTE["digital"])[idx]
+    e_idx = idx[dig]
+    early = add_months_array(reg[e_idx], v.early_contact_months)
+    sel = (early <= d) & (d < monitor_fired[dig])
+    if sel.any():
+        due = roll(early[sel] + v.invitation_window_days)
+        part("invite_early_contact", e_idx[sel], e_idx[sel] * 0, early[sel], due, "")
+
+    # invite_coaching
+    coa = (route == _ROUTE["coaching"]) | (ori & (routed != NO_DATE) & (last >= routed))
+    idx = np.nonzero(free & (last != NO_DATE) & coa)[0]
+    fired = last[idx] + v.coaching_interval_days
+    sel = d >= fired
+    if sel.any():
+        due = roll(fired[sel] + v.invitation_window_days)
+        part("invite_coaching", idx[sel], idx[sel] * 0, fired[sel], due, "")
+
+    # activities
+    af = c.act_folder
+    alive = live[af]
+    deadline = c.act_deadline
+    state = c.act_state
+    r = np.nonzero(alive & (state == _ACT["open"]) & (deadline < d))[0]
+    effective = roll(deadline[r])
+    sel = d > effective
+    part("mark_overdue", af[r[sel]], r[sel], effective[sel] + 1, nodue(int(sel.sum())), "act")
+
+    grace = 1 + v.reminder_grace_days
+    r = np.nonzero(alive & (state == _ACT["overdue"]) & (deadline + grace <= d))[0]
+    fired = roll(deadline[r]) + grace
+    sel = d >= fired
+    if sel.any():
+        due = roll(fired[sel] + v.response_window_days)
+        part("send_reminder", af[r[sel]], r[sel], fired[sel], due, "act")
+
+    reminded = c.act_reminded_on
+    r = np.nonzero(
+        alive
+        & (state == _ACT["reminded"])
+        & (reminded != NO_DATE)
+        & (reminded + v.response_window_days < d)
+    )[0]
+    end = roll(reminded[r] + v.response_window_days)
+    sel = d > end
+    fired = end[sel] + 1
+    part(
+        "propose_enforcement",
+        af[r[sel]],
+        r[sel],
+        fired,
+        fired + v.escalation_decide_within_days,
+        "act",
+    )
+
+    # flag_application_duty
+    period = v.application_duty_period_days
+    k = (d - reg) // period
+    idx = np.nonzero(live & (k >= 1))[0]
+    if len(idx):
+        end_all = np.full(n, NO_DATE, dtype=np.int64)
+        end_all[idx] = reg[idx] + k[idx] * period
+        duty = np.zeros(n, dtype=bool)
+        duty[idx] = True
+        pens = idx[c.pension_on[idx] != NO_DATE]
+        if len(pens):
+            limit = add_months_array(c.pension_on[pens], -v.no_duty_before_pension_months)
+            duty[pens] = end_all[pens] < limit
+        apf = c.app_folder
+        in_period = duty[apf] & (c.app_day < end_all[apf]) & (c.app_day >= end_all[apf] - period)
+        counts = np.bincount(apf[in_period], minlength=n)
+        flagged = np.nonzero(duty & (counts < v.application_duty_count))[0]
+        part(
+            "flag_application_duty",
+            flagged,
+            flagged * 0,
+            end_all[flagged],
+            nodue(len(flagged)),
+            "period",
+        )
+
+    if not parts:
+        return []
+    kinds = np.concatenate([np.full(len(p[1]), _ORDER[p[0]], dtype=np.int64) for p in parts])
+    folders = np.concatenate([p[1] for p in parts])
+    rows = np.concatenate([p[2] for p in parts])
+    fireds = np.concatenate([p[3] for p in parts])
+    dues = np.concatenate([p[4] for p in parts])
+    part_no = np.concatenate([np.full(len(p[1]), i, dtype=np.int64) for i, p in enumerate(parts)])
+    order = np.lexsort((rows, kinds, folders))
+    base = {kind: v.pick(PARAMETERS[kind]) for kind in KINDS}
+    handled = c.handled
+    actions: list[Action] = []
+    for j in order.tolist():
+        kind, _, _, _, _, src = parts[part_no[j]]
+        folder = int(folders[j])
+        row = int(rows[j])
+        if src == "inv":
+            subject = c.inv_id[row]
+        elif src == "act":
+            subject = c.act_id[row]
+        elif src == "period":
+            subject = f"period-{(d - int(reg[folder])) // period}"
+        else:
+            subject = ""
+        folder_id = c.folder_id[folder]
+        fired_on = _date(fireds[j])
+        if handled and action_id(folder_id, kind, subject, fired_on) in handled:
+            continue
+        if kind == "invite_orientation":
+            parameters = policy.at(_date(routed[folder])).pick(PARAMETERS[kind])
+        else:
+            parameters = dict(base[kind])
+        actions.append(
+            make_action(
+                folder_id, kind, subject, fired_on, from_day_number(int(dues[j])), parameters
+            )
+        )
+    return actions
