@@ -42,21 +42,31 @@ class FolderCodec:
         """Read a folder from a JSON envelope string (older versions are migrated forward)."""
         return serialization.loads(text, self.folder_cls, source=source)
 
-    def dumps_with_events(self, folder: Any) -> tuple[str, list[tuple[int, str]]]:
-        """Return the folder's envelope text and each event's ``(sequence, JSON text)``, unstructuring once.
+    def dump_folder(self, folder: Any) -> tuple[str, list[int], list[Any]]:
+        """Unstructure a folder once: its envelope text, its event sequence numbers, its event data.
 
-        The envelope text is exactly what :meth:`dumps` returns.
+        The envelope text is exactly what :meth:`dumps` returns; the event data is JSON-ready and can be
+        written with :meth:`encode_events`.
         """
         envelope = serialization.dump(folder)
-        text = json.dumps(envelope, ensure_ascii=False, sort_keys=True)
+        text = _ENCODER.encode(envelope)
         events = self.events(folder)
         data = envelope.get("data")
         raw = data.get("events") if isinstance(data, dict) else None
-        if isinstance(raw, list) and len(raw) == len(events):
-            texts = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in raw]
-        else:
-            texts = [self.dump_event(e) for e in events]
-        return text, [(self.sequence(e), t) for e, t in zip(events, texts, strict=True)]
+        if not (isinstance(raw, list) and len(raw) == len(events)):
+            raw = [serialization.unstructure(e) for e in events]
+        return text, [self.sequence(e) for e in events], raw
+
+    def encode_events(self, raw_events: Sequence[Any]) -> str:
+        """Write JSON-ready event data (from :meth:`dump_folder`) as one JSON array."""
+        return _ENCODER.encode(list(raw_events))
+
+    def decode_events(self, text: str, *, source: str = "") -> list[Any]:
+        """Read a JSON array written by :meth:`encode_events` back into events."""
+        return [
+            serialization.structure(item, self.event_cls, source=source)
+            for item in json.loads(text)
+        ]
 
     def dump_event(self, event: Any) -> str:
         """Return one event as JSON text."""
@@ -76,6 +86,8 @@ class FolderCodec:
 
 
 _DEFAULT: list[FolderCodec] = []
+# The same settings as werkmap.serialization.dumps (so the text is identical), built once.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def default_codec() -> FolderCodec:

@@ -3,7 +3,8 @@
 * **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) and the index
   columns the shell computed (coach, status, band, next due date, next conversation, activity counts), with
   indexes on the coach and on the next due date. Events, the outbox and the audit trail are tables of their
-  own; triggers refuse any change to an event or an audit record once written.
+  own; the new events of one save are one row of the event log (a JSON array with its first and last
+  sequence number). Triggers refuse any change to the event log or an audit record once written.
 * **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
   first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
   version give one success and one :class:`~werkmap.errors.ConcurrencyConflict`.
@@ -84,9 +85,10 @@ SCHEMA_V1: tuple[str, ...] = (
     "CREATE INDEX folders_due ON folders (next_due_on) WHERE next_due_on IS NOT NULL",
     """CREATE TABLE events (
         folder_id TEXT NOT NULL,
-        sequence INTEGER NOT NULL,
+        first_sequence INTEGER NOT NULL,
+        last_sequence INTEGER NOT NULL,
         document TEXT NOT NULL,
-        PRIMARY KEY (folder_id, sequence)
+        PRIMARY KEY (folder_id, last_sequence)
     ) WITHOUT ROWID""",
     """CREATE TABLE outbox (
         id INTEGER PRIMARY KEY,
@@ -150,6 +152,7 @@ _UPDATE_FOLDER = (
     "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
     "document = ? WHERE folder_id = ? AND version = ?"
 )
+# _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (idempotency_key, folder_id, document) VALUES (?, ?, ?) "
     "ON CONFLICT (idempotency_key) DO NOTHING"
@@ -388,67 +391,70 @@ class SQLiteStore:
         """Save several folders in one transaction: all of them or none."""
         codec = self.codec
         check_requests(requests, codec)
-        prepared = [(req, *codec.dumps_with_events(req.folder)) for req in requests]
+        prepared = [(req, *codec.dump_folder(req.folder)) for req in requests]
         sealed: list[AuditRecord] = []
         with self._write() as c:
-            event_rows: list[tuple[str, int, str]] = []
+            new_rows: list[tuple[Any, ...]] = []
+            event_rows: list[tuple[str, int, int, str]] = []
             outbox_rows: list[tuple[str, str, str]] = []
-            for req, document, events in prepared:
+            for req, document, sequences, raw_events in prepared:
                 folder = req.folder
                 fid: str = folder.folder_id
                 ix = req.index
+                columns = (
+                    folder.jobseeker_ref,
+                    ix.coach_id,
+                    ix.status,
+                    ix.band,
+                    _date_text(ix.next_due_on),
+                    _date_text(ix.next_conversation_on),
+                    ix.open_activities,
+                    ix.overdue_activities,
+                    document,
+                )
                 if req.expected_version == 0:
-                    try:
-                        c.execute(
-                            _INSERT_FOLDER,
-                            (
-                                fid,
-                                folder.version,
-                                folder.jobseeker_ref,
-                                ix.coach_id,
-                                ix.status,
-                                ix.band,
-                                _date_text(ix.next_due_on),
-                                _date_text(ix.next_conversation_on),
-                                ix.open_activities,
-                                ix.overdue_activities,
-                                document,
-                            ),
-                        )
-                    except sqlite3.IntegrityError:
-                        raise ConcurrencyConflict(fid, 0, self._version_in(c, fid)) from None
+                    new_rows.append((fid, folder.version, *columns))
                     last = 0
                 else:
                     cursor = c.execute(
-                        _UPDATE_FOLDER,
-                        (
-                            folder.version,
-                            folder.jobseeker_ref,
-                            ix.coach_id,
-                            ix.status,
-                            ix.band,
-                            _date_text(ix.next_due_on),
-                            _date_text(ix.next_conversation_on),
-                            ix.open_activities,
-                            ix.overdue_activities,
-                            document,
-                            fid,
-                            req.expected_version,
-                        ),
+                        _UPDATE_FOLDER, (folder.version, *columns, fid, req.expected_version)
                     )
                     if cursor.rowcount != 1:
                         raise ConcurrencyConflict(
                             fid, req.expected_version, self._version_in(c, fid)
                         )
                     last = c.execute(
-                        "SELECT coalesce(max(sequence), 0) FROM events WHERE folder_id = ?", (fid,)
+                        "SELECT coalesce(max(last_sequence), 0) FROM events WHERE folder_id = ?",
+                        (fid,),
                     ).fetchone()[0]
-                event_rows.extend((fid, seq, text) for seq, text in events if seq > last)
-                outbox_rows.extend(
-                    (n.idempotency_key, fid, serialization.dumps(n)) for n in req.notifications
-                )
-                sealed.extend(self._seal(c, entry) for entry in req.audit)
-            c.executemany("INSERT INTO events VALUES (?, ?, ?)", event_rows)
+                # The new events of one save are one row: a commit of the folder's event log.
+                start = next((i for i, seq in enumerate(sequences) if seq > last), len(sequences))
+                if start < len(sequences):
+                    event_rows.append(
+                        (
+                            fid,
+                            sequences[start],
+                            sequences[-1],
+                            codec.encode_events(raw_events[start:]),
+                        )
+                    )
+                if req.notifications:
+                    outbox_rows.extend(
+                        (n.idempotency_key, fid, serialization.dumps(n)) for n in req.notifications
+                    )
+                if req.audit:
+                    sealed.extend(self._seal(c, entry) for entry in req.audit)
+            if new_rows:
+                try:
+                    c.executemany(_INSERT_FOLDER, new_rows)
+                except sqlite3.IntegrityError:
+                    # Some new folder exists already: name the first one (the whole batch rolls back).
+                    for row in new_rows:
+                        actual = self._version_in(c, row[0])
+                        if actual is not None:
+                            raise ConcurrencyConflict(row[0], 0, actual) from None
+                    raise
+            c.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", event_rows)
             if outbox_rows:
                 c.executemany(_INSERT_OUTBOX, outbox_rows)
         return tuple(sealed)
@@ -463,11 +469,14 @@ class SQLiteStore:
     def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
         """Return the folder's events after a sequence number, oldest first."""
         rows = self._all(
-            "SELECT document FROM events WHERE folder_id = ? AND sequence > ? ORDER BY sequence",
+            "SELECT document FROM events WHERE folder_id = ? AND last_sequence > ? "
+            "ORDER BY last_sequence",
             (folder_id, after),
         )
+        codec = self.codec
         source = f"events of {folder_id!r}"
-        return tuple(self.codec.load_event(text, source=source) for (text,) in rows)
+        events = [e for (text,) in rows for e in codec.decode_events(text, source=source)]
+        return tuple(e for e in events if codec.sequence(e) > after)
 
     # --- queries -------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ nothing lost), the caseload and due-date queries, the columnar export, the audit
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -166,9 +167,9 @@ def werkmap_clock() -> FixedClock:
 
 def default_samples() -> FolderSamples:
     """Return the default sample maker: ``WorkFolder`` values from :mod:`werkmap.plan`."""
-    from werkmap.storage._samples import WorkFolderSamples
-
-    return WorkFolderSamples()
+    module = importlib.import_module("werkmap.storage._samples")
+    samples: FolderSamples = module.WorkFolderSamples()
+    return samples
 
 
 @pytest.fixture
