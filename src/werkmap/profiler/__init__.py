@@ -8,6 +8,7 @@ whole population at once with :func:`score_batch`.
 
 from __future__ import annotations
 
+from werkmap.profiler.fhir import EXTENSION_BASE, from_fhir, to_fhir
 from werkmap.profiler.model import (
     BANDS,
     CUT_POINTS,
@@ -46,22 +47,44 @@ from werkmap.profiler.questionnaire import (
     select_version,
     validate_answers,
 )
+from werkmap.profiler.scoring import (
+    BatchScores,
+    Profile,
+    ScoringCore,
+    check_compatible,
+    score,
+    score_batch,
+    scoring_core,
+)
+from werkmap.profiler.synthetic import (
+    SyntheticCohort,
+    encode_columns,
+    simulate_outcomes,
+    synthetic_answers,
+    synthetic_cohort,
+)
 
 __all__ = [
     "BANDS",
     "CUT_POINTS",
+    "EXTENSION_BASE",
     "AnswerOption",
     "AnswerValue",
+    "BatchScores",
     "EnableWhen",
     "Encoder",
     "FeatureEncoding",
     "Item",
+    "Profile",
     "Provenance",
     "Questionnaire",
+    "ScoringCore",
     "ScoringModel",
+    "SyntheticCohort",
     "Text",
     "band_of",
     "build_model",
+    "check_compatible",
     "check_versions",
     "default_encoding",
     "default_model",
@@ -69,6 +92,8 @@ __all__ = [
     "dump_model",
     "dump_questionnaire",
     "enabled_items",
+    "encode_columns",
+    "from_fhir",
     "lint_model",
     "lint_questionnaire",
     "load_model",
@@ -80,6 +105,13 @@ __all__ = [
     "questionnaire_from_data",
     "questionnaire_to_data",
     "save_model",
+    "score",
+    "score_batch",
+    "scoring_core",
     "select_version",
+    "simulate_outcomes",
+    "synthetic_answers",
+    "synthetic_cohort",
+    "to_fhir",
     "validate_answers",
 ]

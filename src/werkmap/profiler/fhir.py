@@ -1,0 +1,334 @@
+"""FHIR R4 ``Questionnaire`` export and import: a thin converter that round-trips.
+
+:func:`to_fhir` writes a questionnaire as a FHIR R4 (and R4B) ``Questionnaire`` resource (a JSON-ready
+dict); :func:`from_fhir` reads one back, and ``from_fhir(to_fhir(q)) == q``. The Dutch texts are the
+resource's own (``language: nl``); fields FHIR has no element for are carried in extensions:
+
+* werkmap's own, under :data:`EXTENSION_BASE`: ``title-en``, ``description-en``, ``text-en`` (an item's
+  English text), ``label-en`` (an option's English label) and ``construct`` (the factor an item measures);
+* FHIR's core extensions ``minValue``, ``maxValue`` (numeric bounds) and ``ordinalValue`` (an option's
+  weight).
+
+Validity is the ``effectivePeriod``; ``valid_until`` is its inclusive end date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from werkmap.errors import InvalidQuestionnaire, Problem
+from werkmap.profiler.questionnaire import (
+    AnswerOption,
+    EnableWhen,
+    Item,
+    Questionnaire,
+    Text,
+    lint_questionnaire,
+)
+
+__all__ = ["EXTENSION_BASE", "from_fhir", "to_fhir"]
+
+EXTENSION_BASE = "https://werkmap.org/fhir/StructureDefinition/"
+"""The base URL of werkmap's FHIR extensions."""
+
+_TITLE_EN = EXTENSION_BASE + "title-en"
+_DESCRIPTION_EN = EXTENSION_BASE + "description-en"
+_TEXT_EN = EXTENSION_BASE + "text-en"
+_LABEL_EN = EXTENSION_BASE + "label-en"
+_CONSTRUCT = EXTENSION_BASE + "construct"
+_MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
+_MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
+_ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+_TYPES = frozenset(
+    {"choice", "integer", "decimal", "boolean", "date", "string", "group", "display"}
+)
+_STATUSES = frozenset({"draft", "active", "retired"})
+_OPERATORS = frozenset({"exists", "=", "!=", ">", "<", ">=", "<="})
+
+
+def _ext_string(url: str, value: str) -> list[dict[str, Any]]:
+    return [{"url": url, "valueString": value}] if value else []
+
+
+def _bound(url: str, value: float | None, item_type: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if item_type == "integer":
+        return [{"url": url, "valueInteger": int(value)}]
+    return [{"url": url, "valueDecimal": float(value)}]
+
+
+def to_fhir(questionnaire: Questionnaire) -> dict[str, Any]:
+    """Return ``questionnaire`` as a FHIR R4 ``Questionnaire`` resource (JSON-ready)."""
+    q = questionnaire
+    types = {it.link_id: it.type for it in q.iter_items()}
+    out: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "language": "nl",
+        "url": q.url,
+        "version": q.version,
+        "status": q.status,
+        "title": q.title.nl,
+    }
+    ext = _ext_string(_TITLE_EN, q.title.en) + _ext_string(_DESCRIPTION_EN, q.description.en)
+    if ext:
+        out["extension"] = ext
+    if q.description.nl:
+        out["description"] = q.description.nl
+    period = {"start": q.valid_from.isoformat()}
+    if q.valid_until is not None:
+        period["end"] = q.valid_until.isoformat()
+    out["effectivePeriod"] = period
+    out["item"] = [_item_to_fhir(it, types) for it in q.items]
+    return out
+
+
+def _item_to_fhir(it: Item, types: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"linkId": it.link_id}
+    ext = (
+        _ext_string(_TEXT_EN, it.text.en)
+        + _ext_string(_CONSTRUCT, it.construct)
+        + _bound(_MIN, it.min_value, it.type)
+        + _bound(_MAX, it.max_value, it.type)
+    )
+    if ext:
+        out["extension"] = ext
+    out["text"] = it.text.nl
+    out["type"] = it.type
+    if it.enable_when:
+        out["enableWhen"] = [
+            _condition_to_fhir(c, types.get(c.question, "")) for c in it.enable_when
+        ]
+        out["enableBehavior"] = it.enable_behavior
+    if it.type != "display":
+        out["required"] = it.required
+    if it.options:
+        out["answerOption"] = [_option_to_fhir(o) for o in it.options]
+    if it.items:
+        out["item"] = [_item_to_fhir(child, types) for child in it.items]
+    return out
+
+
+def _option_to_fhir(o: AnswerOption) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ext = _ext_string(_LABEL_EN, o.label.en)
+    if o.ordinal is not None:
+        ext.append({"url": _ORDINAL, "valueDecimal": float(o.ordinal)})
+    if ext:
+        out["extension"] = ext
+    out["valueCoding"] = {"code": o.code, "display": o.label.nl}
+    return out
+
+
+def _condition_to_fhir(c: EnableWhen, target_type: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"question": c.question, "operator": c.operator}
+    a = c.answer
+    if c.operator == "exists" or isinstance(a, bool):
+        out["answerBoolean"] = bool(a)
+    elif target_type == "choice":
+        out["answerCoding"] = {"code": str(a)}
+    elif target_type == "date":
+        out["answerDate"] = str(a)
+    elif target_type == "integer" and isinstance(a, int):
+        out["answerInteger"] = a
+    elif isinstance(a, int | float):
+        out["answerDecimal"] = float(a)
+    else:
+        out["answerString"] = str(a)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- import
+
+
+class _Reader:
+    """Collects problems while reading a FHIR resource."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def bad(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path=path, message=message))
+
+    def string(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.bad(f"{path}.{key}", "missing")
+            return ""
+        if not isinstance(value, str):
+            self.bad(f"{path}.{key}", f"expected a string, got {type(value).__name__}")
+            return ""
+        return value
+
+    def date(self, value: object, path: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.bad(path, f"expected an ISO date, got {value!r}")
+            return None
+
+    def extensions(self, data: Mapping[str, Any], path: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        raw = data.get("extension", [])
+        if not isinstance(raw, list):
+            self.bad(f"{path}.extension", "expected a list")
+            return found
+        for i, ext in enumerate(raw):
+            if not isinstance(ext, Mapping) or not isinstance(ext.get("url"), str):
+                self.bad(f"{path}.extension[{i}]", "expected an object with a url")
+                continue
+            values = [v for k, v in ext.items() if k.startswith("value")]
+            if len(values) != 1:
+                self.bad(f"{path}.extension[{i}]", "expected exactly one value[x]")
+                continue
+            found[ext["url"]] = values[0]
+        return found
+
+
+def from_fhir(resource: Mapping[str, Any], *, source: str = "") -> Questionnaire:
+    """Read a FHIR R4 ``Questionnaire`` resource (as written by :func:`to_fhir`) and lint it.
+
+    Raises:
+        InvalidQuestionnaire: the resource is malformed, uses what werkmap does not support (such as
+            other item types), or fails the lint; every problem is listed with its path.
+    """
+    r = _Reader()
+    if resource.get("resourceType") != "Questionnaire":
+        r.bad("$.resourceType", f"expected 'Questionnaire', got {resource.get('resourceType')!r}")
+        raise InvalidQuestionnaire(r.problems, source=source)
+    ext = r.extensions(resource, "$")
+    status = r.string(resource, "status", "$", required=True)
+    if status and status not in _STATUSES:
+        r.bad("$.status", f"expected one of {sorted(_STATUSES)}, got {status!r}")
+    period = resource.get("effectivePeriod")
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    if not isinstance(period, Mapping) or "start" not in period:
+        r.bad("$.effectivePeriod.start", "missing (werkmap needs the first valid date)")
+    else:
+        valid_from = r.date(period["start"], "$.effectivePeriod.start")
+        if "end" in period:
+            valid_until = r.date(period["end"], "$.effectivePeriod.end")
+    raw_items = resource.get("item", [])
+    items: tuple[Item, ...] = ()
+    if not isinstance(raw_items, list):
+        r.bad("$.item", "expected a list")
+    else:
+        items = _items_from_fhir(r, raw_items, "$.item")
+    title = r.string(resource, "title", "$", required=True)
+    description = r.string(resource, "description", "$", required=False)
+    url = r.string(resource, "url", "$", required=True)
+    version = r.string(resource, "version", "$", required=True)
+    if r.problems or valid_from is None:
+        raise InvalidQuestionnaire(r.problems, source=source)
+    q = Questionnaire(
+        url=url,
+        version=version,
+        status=status,  # type: ignore[arg-type]
+        valid_from=valid_from,
+        valid_until=valid_until,
+        title=Text(nl=title, en=str(ext.get(_TITLE_EN, ""))),
+        description=Text(nl=description, en=str(ext.get(_DESCRIPTION_EN, ""))),
+        items=items,
+    )
+    problems = lint_questionnaire(q)
+    if problems:
+        raise InvalidQuestionnaire(problems, source=source)
+    return q
+
+
+def _items_from_fhir(r: _Reader, raw: Sequence[Any], path: str) -> tuple[Item, ...]:
+    out = []
+    for i, data in enumerate(raw):
+        ipath = f"{path}[{i}]"
+        if not isinstance(data, Mapping):
+            r.bad(ipath, "expected an object")
+            continue
+        item = _item_from_fhir(r, data, ipath)
+        if item is not None:
+            out.append(item)
+    return tuple(out)
+
+
+def _item_from_fhir(r: _Reader, data: Mapping[str, Any], path: str) -> Item | None:
+    ext = r.extensions(data, path)
+    link_id = r.string(data, "linkId", path, required=True)
+    item_type = r.string(data, "type", path, required=True)
+    if item_type and item_type not in _TYPES:
+        r.bad(f"{path}.type", f"werkmap does not support item type {item_type!r}")
+    text = r.string(data, "text", path, required=False)
+    required = data.get("required", False)
+    if not isinstance(required, bool):
+        r.bad(f"{path}.required", "expected true or false")
+        required = False
+    behavior = data.get("enableBehavior", "all")
+    if behavior not in ("all", "any"):
+        r.bad(f"{path}.enableBehavior", f"expected 'all' or 'any', got {behavior!r}")
+    options = []
+    for j, opt in enumerate(data.get("answerOption", [])):
+        opath = f"{path}.answerOption[{j}]"
+        coding = opt.get("valueCoding") if isinstance(opt, Mapping) else None
+        if not isinstance(coding, Mapping):
+            r.bad(f"{opath}.valueCoding", "werkmap reads coded options (valueCoding) only")
+            continue
+        oext = r.extensions(opt, opath)
+        ordinal = oext.get(_ORDINAL)
+        options.append(
+            AnswerOption(
+                code=str(coding.get("code", "")),
+                label=Text(nl=str(coding.get("display", "")), en=str(oext.get(_LABEL_EN, ""))),
+                ordinal=None if ordinal is None else float(ordinal),
+            )
+        )
+    conditions = []
+    for k, cond in enumerate(data.get("enableWhen", [])):
+        cpath = f"{path}.enableWhen[{k}]"
+        if not isinstance(cond, Mapping):
+            r.bad(cpath, "expected an object")
+            continue
+        operator = cond.get("operator")
+        if operator not in _OPERATORS:
+            r.bad(f"{cpath}.operator", f"expected one of {sorted(_OPERATORS)}, got {operator!r}")
+            continue
+        answers = [(key, v) for key, v in cond.items() if key.startswith("answer")]
+        if len(answers) != 1:
+            r.bad(cpath, "expected exactly one answer[x]")
+            continue
+        key, value = answers[0]
+        if key == "answerCoding":
+            value = value.get("code", "") if isinstance(value, Mapping) else ""
+        elif key not in (
+            "answerBoolean",
+            "answerInteger",
+            "answerDecimal",
+            "answerDate",
+            "answerString",
+        ):
+            r.bad(f"{cpath}.{key}", "werkmap does not support this answer type")
+            continue
+        conditions.append(
+            EnableWhen(question=str(cond.get("question", "")), operator=operator, answer=value)
+        )
+    children = data.get("item", [])
+    if not isinstance(children, list):
+        r.bad(f"{path}.item", "expected a list")
+        children = []
+    nested = _items_from_fhir(r, children, f"{path}.item")
+    if item_type not in _TYPES:
+        return None
+    return Item(
+        link_id=link_id,
+        type=item_type,  # type: ignore[arg-type]
+        text=Text(nl=text, en=str(ext.get(_TEXT_EN, ""))),
+        construct=str(ext.get(_CONSTRUCT, "")),
+        required=required,
+        options=tuple(options),
+        min_value=ext.get(_MIN),
+        max_value=ext.get(_MAX),
+        enable_when=tuple(conditions),
+        enable_behavior=behavior if behavior in ("all", "any") else "all",
+        items=nested,
+    )
