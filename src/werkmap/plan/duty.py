@@ -1,0 +1,198 @@
+"""The application duty: how many application activities per period, shortfalls, and the exemption.
+
+A jobseeker must register at least ``required`` application activities per ``period_days`` days (policy
+parameter, 4 per 28 days by default), on time. :func:`duty_status` counts them per period and reports the
+shortfalls. Nobody within one year of the state-pension (AOW) date has the duty (a rule in force since 1 May
+2018; the date and the window are policy values passed in).
+
+Example:
+    >>> pension_date(dt.date(1960, 3, 31), years=67, months=0)
+    datetime.date(2027, 3, 31)
+    >>> is_exempt(dt.date(2026, 4, 1), pension_on=dt.date(2027, 3, 31))
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from werkmap.errors import InvalidInput, Problem
+from werkmap.plan.activity import Activity, ActivityKind, ActivityState
+from werkmap.workdays import add_months
+
+__all__ = [
+    "EXEMPTION_SINCE",
+    "ApplicationDuty",
+    "DutyPeriod",
+    "DutyStatus",
+    "duty_status",
+    "is_exempt",
+    "pension_date",
+]
+
+EXEMPTION_SINCE = dt.date(2018, 5, 1)
+"""Since this date nobody within a year of the state-pension date has the application duty."""
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationDuty:
+    """The application duty agreed in a work plan: ``required`` application activities per ``period_days``.
+
+    Attributes:
+        required: application activities per period (policy default 4).
+        period_days: the length of a period in days (policy default 28).
+    """
+
+    required: int = 4
+    period_days: int = 28
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.required < 0:
+            problems.append(
+                Problem(path="$.required", message=f"expected 0 or more, got {self.required}")
+            )
+        if self.period_days < 1:
+            problems.append(
+                Problem(path="$.period_days", message=f"expected 1 or more, got {self.period_days}")
+            )
+        if problems:
+            raise InvalidInput(problems, source="application duty")
+
+
+@attrs.frozen(kw_only=True)
+class DutyPeriod:
+    """One period of the application duty and what was registered in it.
+
+    Attributes:
+        start: the first day of the period.
+        end: the day after its last day (the period is ``[start, end)``).
+        required: how many application activities were required (0 when exempt).
+        counted: application activities done on time within the period.
+        late: application activities done late within the period (they do not count).
+        complete: whether the period had ended by the day the status was computed.
+        exempt: whether the jobseeker was exempt from the duty in this period.
+    """
+
+    start: dt.date
+    end: dt.date
+    required: int
+    counted: int
+    late: int
+    complete: bool
+    exempt: bool = False
+
+    @property
+    def shortfall(self) -> int:
+        """How many application activities were missing in a completed period (0 for a running one)."""
+        return max(0, self.required - self.counted) if self.complete else 0
+
+
+@attrs.frozen(kw_only=True)
+class DutyStatus:
+    """The application duty over a stretch of time.
+
+    Attributes:
+        periods: the periods, oldest first.
+        exempt: whether the jobseeker is exempt on the last day looked at.
+    """
+
+    periods: tuple[DutyPeriod, ...]
+    exempt: bool
+
+    @property
+    def shortfalls(self) -> tuple[DutyPeriod, ...]:
+        """The completed periods with too few application activities."""
+        return tuple(p for p in self.periods if p.shortfall > 0)
+
+    @property
+    def met(self) -> bool:
+        """Whether no completed period fell short."""
+        return not self.shortfalls
+
+
+def pension_date(date_of_birth: dt.date, *, years: int, months: int = 0) -> dt.date:
+    """Return the state-pension date for ``date_of_birth`` at a pension age of ``years`` and ``months``."""
+    return add_months(date_of_birth, years * 12 + months)
+
+
+def is_exempt(
+    on: dt.date,
+    *,
+    pension_on: dt.date | None,
+    within_months: int = 12,
+    since: dt.date = EXEMPTION_SINCE,
+) -> bool:
+    """Return whether someone whose state pension starts on ``pension_on`` is exempt from the duty on ``on``.
+
+    Exempt when ``on`` is on or after ``since`` and within ``within_months`` months before the pension date
+    (or after it). ``pension_on`` of ``None`` means unknown: not exempt.
+    """
+    if pension_on is None or on < since:
+        return False
+    return on >= add_months(pension_on, -within_months)
+
+
+def duty_status(
+    activities: Iterable[Activity],
+    *,
+    start: dt.date,
+    on: dt.date,
+    duty: ApplicationDuty | None = None,
+    pension_on: dt.date | None = None,
+    within_months: int = 12,
+    since: dt.date = EXEMPTION_SINCE,
+) -> DutyStatus:
+    """Count application activities per duty period from ``start`` up to and including ``on``.
+
+    Args:
+        activities: the folder's activities; only application activities count.
+        start: the first day of the first period (usually the day the plan was agreed).
+        on: the day the status is computed; periods that have not ended by then are not judged.
+        duty: the duty (default 4 per 28 days).
+        pension_on: the state-pension date, for the exemption.
+        within_months: the exemption window before the pension date (policy default 12).
+        since: the date the exemption rule took effect.
+
+    Raises:
+        InvalidInput: ``on`` is before ``start``.
+    """
+    if on < start:
+        raise InvalidInput(
+            [Problem(path="$.on", message=f"{on.isoformat()} is before {start.isoformat()}")]
+        )
+    rule = duty if duty is not None else ApplicationDuty()
+    step = dt.timedelta(days=rule.period_days)
+    done: list[dt.date] = []
+    late: list[dt.date] = []
+    for a in activities:
+        if a.kind is not ActivityKind.APPLICATION or a.closed_on is None:
+            continue
+        if a.state is ActivityState.DONE:
+            done.append(a.closed_on)
+        elif a.state is ActivityState.DONE_LATE:
+            late.append(a.closed_on)
+    periods = []
+    p_start = start
+    while p_start <= on:
+        p_end = p_start + step
+        exempt = is_exempt(p_start, pension_on=pension_on, within_months=within_months, since=since)
+        periods.append(
+            DutyPeriod(
+                start=p_start,
+                end=p_end,
+                required=0 if exempt else rule.required,
+                counted=sum(p_start <= d < p_end for d in done),
+                late=sum(p_start <= d < p_end for d in late),
+                complete=p_end <= on + dt.timedelta(days=1),
+                exempt=exempt,
+            )
+        )
+        p_start = p_end
+    return DutyStatus(
+        periods=tuple(periods),
+        exempt=is_exempt(on, pension_on=pension_on, within_months=within_months, since=since),
+    )
