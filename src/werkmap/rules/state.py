@@ -8,6 +8,7 @@ the sweep needs without loading whole folders.
 from __future__ import annotations
 
 import datetime as dt
+
 import attrs
 
 from werkmap.errors import InvalidInput, Problem
