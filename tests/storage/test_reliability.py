@@ -181,10 +181,14 @@ def test_damaged_pages_are_found_by_the_integrity_check(tmp_path: Path) -> None:
     try:
         assert store.integrity_check() != ["ok"]
         with pytest.raises(StorageError, match="corrupt"):
-            for i in range(200):
-                store.load(f"f{i}")
+            _load_all(store, 200)
     finally:
         store.close()
+
+
+def _load_all(store: SQLiteStore, n: int) -> None:
+    for i in range(n):
+        store.load(f"f{i}")
 
 
 def test_other_sqlite_database_is_refused(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from werkmap.storage._common import check_audit, check_requests
 from werkmap.storage.audit import AuditCheck, verify_audit
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl, hookspec
@@ -60,6 +61,8 @@ __all__ = [
     "Plugins",
     "SaveRequest",
     "Store",
+    "check_audit",
+    "check_requests",
     "default_codec",
     "hookimpl",
     "hookspec",

@@ -33,7 +33,15 @@ def as_requests(
 
 
 def check_requests(requests: Sequence[SaveRequest], codec: FolderCodec) -> None:
-    """Raise one :class:`InvalidInput` listing every problem in a batch of saves; never the BSN itself."""
+    """Check a batch of saves as the built-in stores do, before anything is written.
+
+    Store plugins call it first in ``save_many``: ids present and unique in the batch, versions above the
+    expected version, a pseudonymised ``jobseeker_ref`` (never a BSN in clear), event sequence numbers in
+    order, valid index columns, notifications and audit entries belonging to the folder.
+
+    Raises:
+        InvalidInput: one error listing every problem with its path (never the BSN itself).
+    """
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, req in enumerate(requests):
@@ -146,7 +154,11 @@ def _audit_problems(entry: AuditEntry, at: str, folder_id: str | None) -> list[P
 
 
 def check_audit(entry: AuditEntry) -> None:
-    """Raise :class:`InvalidInput` for a malformed audit entry."""
+    """Check an audit entry as the built-in stores do (a folder id, an actor and action, an aware time).
+
+    Raises:
+        InvalidInput: one error listing every problem with its path.
+    """
     problems = _audit_problems(entry, "$", None)
     if not entry.folder_id:
         problems.append(Problem(path="$.folder_id", message="expected a non-empty id"))

@@ -38,8 +38,8 @@ class Backoff:
 
     Example:
         >>> b = Backoff(initial=dt.timedelta(seconds=30), factor=2.0, maximum=dt.timedelta(minutes=2))
-        >>> [int(b.delay(n).total_seconds()) for n in (1, 2, 3, 4)]
-        [30, 60, 120, 120]
+        >>> tuple(int(b.delay(n).total_seconds()) for n in (1, 2, 3, 4))
+        (30, 60, 120, 120)
     """
 
     initial: dt.timedelta = dt.timedelta(seconds=30)

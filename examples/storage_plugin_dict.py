@@ -1,0 +1,269 @@
+"""A complete, small werkmap storage plugin: folders kept in plain dicts, served at ``dict://name``.
+
+This is the plugin the guide "Write a storage plugin" walks through. It passes werkmap's conformance kit
+(``tests/storage/test_example_plugin.py`` runs the kit against it). A real plugin does the same against its
+own database: one transaction per write, a version check under the lock, the outbox and the audit chain
+written with the change.
+
+To make it installable, list it in your package's ``pyproject.toml``::
+
+    [project.entry-points.werkmap]
+    dict = "storage_plugin_dict"
+
+Run: python examples/storage_plugin_dict.py
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from werkmap import serialization
+from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError
+from werkmap.storage import (
+    SCHEMA_VERSION,
+    AuditEntry,
+    AuditRecord,
+    FolderCodec,
+    FolderIndex,
+    IndexColumns,
+    IndexRow,
+    Notification,
+    OutboxItem,
+    SaveRequest,
+    check_audit,
+    check_requests,
+    default_codec,
+    hookimpl,
+)
+
+SCHEME = "dict"
+
+
+class DictStore:
+    """A werkmap store in dicts. Every write builds the new state aside and swaps it in under a lock."""
+
+    def __init__(self, *, codec: FolderCodec | None = None) -> None:
+        self._codec = codec
+        self._lock = threading.Lock()
+        self.version = SCHEMA_VERSION
+        self.folders: dict[str, dict[str, Any]] = {}  # folder_id -> {version, ref, index, document}
+        self.event_log: dict[str, list[tuple[int, str]]] = {}  # folder_id -> [(sequence, json)]
+        self.outbox_items: dict[str, OutboxItem] = {}  # idempotency key -> item (insertion order)
+        self.audit: dict[str, list[AuditRecord]] = {}
+
+    @property
+    def codec(self) -> FolderCodec:
+        return self._codec or default_codec()
+
+    # -- schema -------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return self.version
+
+    def migrate(self) -> int:
+        if self.version > SCHEMA_VERSION:
+            raise SchemaVersionError(f"dict store at version {self.version} is too new")
+        self.version = SCHEMA_VERSION  # dicts have no layout to change
+        return self.version
+
+    # -- folders ------------------------------------------------------------------------------------
+    def load(self, folder_id: str) -> Any:
+        row = self.folders.get(folder_id)
+        if row is None:
+            raise NotFound(f"no folder {folder_id!r}")
+        return self.codec.loads(row["document"], source=folder_id)
+
+    def save(
+        self,
+        folder: Any,
+        *,
+        expected_version: int,
+        index: FolderIndex,
+        notifications: Sequence[Notification] = (),
+        audit: Sequence[AuditEntry] = (),
+    ) -> tuple[AuditRecord, ...]:
+        request = SaveRequest(
+            folder=folder,
+            expected_version=expected_version,
+            index=index,
+            notifications=tuple(notifications),
+            audit=tuple(audit),
+        )
+        return self.save_many([request])
+
+    def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
+        check_requests(requests, self.codec)  # one InvalidInput listing every problem
+        with self._lock:
+            # 1. check every version first: a conflict changes nothing
+            for req in requests:
+                row = self.folders.get(req.folder.folder_id)
+                actual = row["version"] if row else 0
+                if actual != req.expected_version:
+                    raise ConcurrencyConflict(
+                        req.folder.folder_id, req.expected_version, row["version"] if row else None
+                    )
+            # 2. build the new state aside ("the transaction"), then swap it in
+            folders, events = dict(self.folders), copy.deepcopy(self.event_log)
+            outbox, trail = dict(self.outbox_items), copy.deepcopy(self.audit)
+            sealed = []
+            for req in requests:
+                f = req.folder
+                folders[f.folder_id] = {
+                    "version": f.version,
+                    "ref": f.jobseeker_ref,
+                    "index": req.index,
+                    "document": self.codec.dumps(f),
+                }
+                log = events.setdefault(f.folder_id, [])
+                last = log[-1][0] if log else 0
+                for event in self.codec.events(f):
+                    if self.codec.sequence(event) > last:
+                        log.append((self.codec.sequence(event), self.codec.dump_event(event)))
+                for note in req.notifications:
+                    outbox.setdefault(note.idempotency_key, OutboxItem(notification=note))
+                for entry in req.audit:
+                    sealed.append(_seal(trail, entry))
+            self.folders, self.event_log, self.outbox_items, self.audit = (
+                folders,
+                events,
+                outbox,
+                trail,
+            )
+            return tuple(sealed)
+
+    def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
+        log = self.event_log.get(folder_id, ())
+        return tuple(self.codec.load_event(text) for seq, text in log if seq > after)
+
+    # -- queries ------------------------------------------------------------------------------------
+    def _rows(self) -> list[IndexRow]:
+        return [
+            IndexRow(folder_id=fid, version=r["version"], jobseeker_ref=r["ref"], index=r["index"])
+            for fid, r in self.folders.items()
+        ]
+
+    def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
+        rows = [r for r in self._rows() if r.index.coach_id == coach_id]
+        return tuple(sorted(rows, key=_by_due))
+
+    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
+        rows = [
+            r for r in self._rows() if r.index.next_due_on and r.index.next_due_on <= on_or_before
+        ]
+        return tuple(sorted(rows, key=_by_due))
+
+    def index_columns(self) -> IndexColumns:
+        return IndexColumns.from_rows(self._rows())
+
+    # -- outbox -------------------------------------------------------------------------------------
+    def pending_notifications(
+        self, *, now: dt.datetime, limit: int = 100
+    ) -> tuple[OutboxItem, ...]:
+        due = [
+            i
+            for i in self.outbox_items.values()
+            if i.delivered_at is None and (i.next_attempt_at is None or i.next_attempt_at <= now)
+        ]
+        return tuple(due[:limit])
+
+    def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
+        items = self.outbox_items.values()
+        return tuple(i for i in items if include_delivered or i.delivered_at is None)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
+        with self._lock:
+            item = self.outbox_items[idempotency_key]
+            if item.delivered_at is None:
+                self.outbox_items[idempotency_key] = attrs.evolve(item, delivered_at=at)
+
+    def mark_failed(
+        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
+    ) -> None:
+        with self._lock:
+            item = self.outbox_items[idempotency_key]
+            self.outbox_items[idempotency_key] = attrs.evolve(
+                item, attempts=item.attempts + 1, next_attempt_at=retry_at, last_error=error
+            )
+
+    # -- audit --------------------------------------------------------------------------------------
+    def append_audit(self, entry: AuditEntry) -> AuditRecord:
+        check_audit(entry)
+        with self._lock:
+            return _seal(self.audit, entry)
+
+    def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
+        return tuple(self.audit.get(folder_id, ()))
+
+    def close(self) -> None:
+        pass
+
+
+def _seal(trail: dict[str, list[AuditRecord]], entry: AuditEntry) -> AuditRecord:
+    chain = trail.setdefault(entry.folder_id, [])
+    last = chain[-1] if chain else None
+    record = AuditRecord.seal(
+        entry, sequence=last.sequence + 1 if last else 1, previous_hash=last.hash if last else ""
+    )
+    chain.append(record)
+    return record
+
+
+def _by_due(row: IndexRow) -> tuple[bool, dt.date, str]:
+    return (row.index.next_due_on is None, row.index.next_due_on or dt.date.min, row.folder_id)
+
+
+# -- the plugin: two hook implementations ------------------------------------------------------------
+_STORES: dict[str, DictStore] = {}
+
+
+@hookimpl
+def werkmap_storage_schemes() -> list[str]:
+    return [SCHEME]
+
+
+@hookimpl
+def werkmap_open_store(url: str, options: Mapping[str, str]) -> DictStore | None:
+    if not url.startswith(f"{SCHEME}://"):
+        return None  # not ours: let the next plugin answer
+    name = url.removeprefix(f"{SCHEME}://").partition("?")[0]
+    store = _STORES.setdefault(name, DictStore()) if name else DictStore()
+    store.migrate()
+    return store
+
+
+if __name__ == "__main__":
+    from werkmap.storage import load_plugins, verify_audit
+
+    plugins = load_plugins(extra={"dict-example": sys.modules[__name__]})
+    print("schemes served:", ", ".join(plugins.schemes()))
+    store = plugins.open_store("dict://demo")
+    print("opened", type(store).__name__, "at schema version", store.schema_version())
+    moment = dt.datetime(2024, 3, 4, 9, 30, tzinfo=dt.UTC)
+    for action in ("read.profile", "decide.routing"):
+        plugins.audit(
+            store,
+            AuditEntry(folder_id="f-1", actor="coach-7", action=action, what="profile", at=moment),
+        )
+    trail = store.audit_records("f-1")
+    print(f"audit trail of f-1: {len(trail)} records, chain intact: {verify_audit(trail).ok}")
+    print(
+        "notification envelope schema:",
+        serialization.dump(
+            Notification.create(
+                kind="reminder",
+                folder_id="f-1",
+                recipient="ref-1",
+                channel="werk.nl",
+                cause="demo",
+                text_nl="Herinnering",
+                text_en="Reminder",
+                created_on=moment.date(),
+            )
+        )["schema"],
+    )
