@@ -468,8 +468,8 @@ def evaluate(
         >>> report = evaluate([0, 1, 0, 1], [0.2, 0.7, 0.5, 0.4], groups=["a", "a", "b", "b"])
         >>> report.auc, [b.n for b in report.bands]
         (0.75, [1, 2, 1, 0])
-        >>> [(g.group, g.false_negative_rate) for g in report.groups]
-        [('a', 0.0), ('b', 0.0)]
+        >>> {g.group: g.false_positive_rate for g in report.groups}
+        {'a': 0.0, 'b': 1.0}
     """
     ya, pa = _as_arrays(y, p)
     problems: list[Problem] = []

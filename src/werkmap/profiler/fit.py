@@ -495,7 +495,7 @@ def fit(
         >>> result.names
         ('intercept', 'age')
         >>> round(result.coefficients["age"], 4)
-        0.4055
+        0.6009
     """
     if not (l2 >= 0.0 and math.isfinite(l2)):
         raise InvalidInput(
