@@ -33,7 +33,7 @@ START = dt.date(2024, 3, 4)
 
 @attrs.frozen(kw_only=True)
 class BenchEvent:
-    sequence: int
+    seq: int
     kind: str
     on: dt.date
     detail: str = ""
@@ -59,7 +59,7 @@ def _folders(n: int) -> list[tuple[BenchFolder, FolderIndex]]:
     for i in range(n):
         events = tuple(
             BenchEvent(
-                sequence=k + 1,
+                seq=k + 1,
                 kind=("created", "scored", "routed", "activity_added")[k],
                 on=START + dt.timedelta(days=k),
                 detail=f"step {k}",
@@ -182,7 +182,6 @@ def _population(n: int) -> Path:
     rng = np.random.default_rng(20240304)
     order = rng.permutation(n)
     days = rng.permutation(np.arange(n) % 100)
-    coaches = n // 300
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
@@ -195,7 +194,7 @@ def _population(n: int) -> Path:
             (
                 f"f{int(i):07d}",
                 f"ref-{int(i):07d}",
-                f"c{int(i) % coaches:05d}",
+                f"c{int(i) // 300:05d}",
                 BANDS[int(i) % 4],
                 (START + dt.timedelta(days=int(days[int(i)]))).isoformat(),
                 doc,

@@ -12,7 +12,7 @@ from werkmap.storage.codec import FolderCodec
 
 @attrs.frozen(kw_only=True)
 class StandinEvent:
-    sequence: int
+    seq: int
     kind: str
     on: dt.date
     payload: dict[str, str] = attrs.field(factory=dict)
@@ -33,14 +33,14 @@ class StandinFolder:
 
 register_schema("werkmap.testing.standin-folder", StandinFolder, 1)
 
-CODEC = FolderCodec(folder_cls=StandinFolder, event_cls=StandinEvent, sequence_attr="sequence")
+CODEC = FolderCodec(folder_cls=StandinFolder, event_cls=StandinEvent, sequence_attr="seq")
 START = dt.date(2024, 3, 4)
 
 
 class StandinSamples:
     def new(self, folder_id: str, *, events: int = 2, note: str = "") -> StandinFolder:
         evs = tuple(
-            StandinEvent(sequence=i + 1, kind="created" if i == 0 else "noted", on=START)
+            StandinEvent(seq=i + 1, kind="created" if i == 0 else "noted", on=START)
             for i in range(max(events, 1))
         )
         return StandinFolder(
@@ -52,8 +52,8 @@ class StandinSamples:
         )
 
     def advance(self, folder: StandinFolder, *, note: str = "") -> StandinFolder:
-        seq = folder.events[-1].sequence + 1 if folder.events else 1
-        event = StandinEvent(sequence=seq, kind="noted", on=START, payload={"note": note})
+        seq = folder.events[-1].seq + 1 if folder.events else 1
+        event = StandinEvent(seq=seq, kind="noted", on=START, payload={"note": note})
         return attrs.evolve(
             folder, version=folder.version + 1, note=note, events=(*folder.events, event)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +72,16 @@ def write_v1_database(path: Path, folders: list[object], coach_id: str) -> None:
                 "active",
                 "2024-03-05",
                 serialization.dumps(folder),
+            ),
+        )
+        events = folder.events  # type: ignore[attr-defined]
+        conn.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?)",
+            (
+                folder.folder_id,  # type: ignore[attr-defined]
+                events[0].seq,
+                events[-1].seq,
+                json.dumps(serialization.unstructure(list(events))),
             ),
         )
     conn.execute("COMMIT")

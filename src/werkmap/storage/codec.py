@@ -32,7 +32,7 @@ class FolderCodec:
 
     folder_cls: type[Any]
     event_cls: type[Any]
-    sequence_attr: str = "sequence"
+    sequence_attr: str = "seq"
 
     def dumps(self, folder: Any) -> str:
         """Return the folder as a JSON envelope string."""
@@ -98,7 +98,7 @@ def default_codec() -> FolderCodec:
             FolderCodec(
                 folder_cls=plan_folder.WorkFolder,
                 event_cls=plan_folder.FolderEvent,
-                sequence_attr="sequence",
+                sequence_attr="seq",
             )
         )
     return _DEFAULT[0]

@@ -595,6 +595,8 @@ class StoreConformance:
             assert ids
             loaded = [store.load(fid) for fid in ids]
             assert [f.folder_id for f in loaded] == list(ids)
+            for folder in loaded:
+                assert list(store.events(folder.folder_id)) == list(folder.events)
             caseload = {r.folder_id for r in store.caseload(werkmap_previous_version.coach_id)}
             assert set(ids) <= caseload
             later = samples.advance(loaded[0])
@@ -605,7 +607,7 @@ class StoreConformance:
 
 
 def _sequence(event: Any) -> int:
-    return int(event.sequence)
+    return int(event.seq)
 
 
 def _plugins(*channels: RecordingChannel) -> Plugins:
