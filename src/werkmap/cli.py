@@ -11,9 +11,14 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from werkmap._version import __version__
-from werkmap.errors import InvalidInput, Problem, WerkmapError
+from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
+
+if TYPE_CHECKING:
+    from werkmap.profiler.questionnaire import Item, Questionnaire
+    from werkmap.profiler.scoring import Profile
 
 __all__ = ["build_parser", "main"]
 
@@ -30,8 +35,237 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"werkmap {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_profiler_commands(commands)
     _add_fitting_commands(commands)
     return parser
+
+
+# ---- questionnaire, score and demo (profiler room) ------------------------------------------------------
+
+
+def _add_profiler_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    quest = commands.add_parser(
+        "questionnaire",
+        help="print the Work Profiler questionnaire (text, JSON or FHIR R4)",
+        description="Print a questionnaire: as readable text, as a werkmap JSON file, or as a FHIR R4 "
+        "Questionnaire resource.",
+    )
+    quest.add_argument(
+        "--format", choices=("text", "json", "fhir"), default="text", help="default: text"
+    )
+    quest.add_argument(
+        "--file", metavar="FILE", help="questionnaire file (default: the packaged one)"
+    )
+    quest.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    quest.set_defaults(handler=_cmd_questionnaire)
+
+    sc = commands.add_parser(
+        "score",
+        help="score one person's answers (JSON file or stdin) to a profile",
+        description="Score answers to the Work Profiler. The input is a JSON object of answers by "
+        'link id, or {"questionnaire": "url|version", "answers": {...}}. Bad answers exit with 2 and '
+        "list every problem.",
+    )
+    sc.add_argument("file", nargs="?", default="-", metavar="FILE", help="answers JSON (- = stdin)")
+    sc.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    sc.add_argument(
+        "--questionnaire", metavar="FILE", help="questionnaire file (default: the packaged one)"
+    )
+    sc.add_argument("--model", metavar="FILE", help="model file (default: the illustrative one)")
+    sc.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    sc.set_defaults(handler=_cmd_score)
+
+    demo = commands.add_parser(
+        "demo",
+        help="score a seeded synthetic cohort and print the band distribution",
+        description="Score a synthetic cohort (made-up people, reproducible from --seed) with the "
+        "packaged illustrative model and print how many fall in each band.",
+    )
+    demo.add_argument("--seed", type=int, default=2017, help="default: 2017")
+    demo.add_argument(
+        "--jobseekers", type=_positive_int, default=5000, metavar="N", help="default: 5000"
+    )
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+    demo.set_defaults(handler=_cmd_demo)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _cmd_questionnaire(args: argparse.Namespace) -> int:
+    import json
+
+    from werkmap.profiler.fhir import to_fhir
+    from werkmap.profiler.questionnaire import (
+        default_questionnaire,
+        dump_questionnaire,
+        parse_questionnaire,
+    )
+
+    q = (
+        parse_questionnaire(_read_input_file(args.file), source=args.file)
+        if args.file
+        else default_questionnaire()
+    )
+    if args.format == "json":
+        print(dump_questionnaire(q))
+    elif args.format == "fhir":
+        print(json.dumps(to_fhir(q), ensure_ascii=False, indent=2))
+    else:
+        print(_questionnaire_text(q, args.language), end="")
+    return EXIT_OK
+
+
+def _questionnaire_text(q: Questionnaire, language: str) -> str:
+    lines = [f"{q.title.get(language)} ({q.ref})"]
+    until = q.valid_until.isoformat() if q.valid_until else "-"
+    lines.append(f"{'geldig' if language == 'nl' else 'valid'}: {q.valid_from} .. {until}")
+    if q.description.get(language):
+        lines.append(q.description.get(language))
+    lines.append("")
+
+    def walk(items: Sequence[Item], depth: int) -> None:
+        for it in items:
+            pad = "  " * depth
+            flags: list[str] = [it.type]
+            if it.required:
+                flags.append("verplicht" if language == "nl" else "required")
+            if it.construct:
+                flags.append(it.construct)
+            if it.min_value is not None or it.max_value is not None:
+                lo = "" if it.min_value is None else f"{it.min_value:g}"
+                hi = "" if it.max_value is None else f"{it.max_value:g}"
+                flags.append(f"{lo}..{hi}")
+            lines.append(f"{pad}{it.link_id}  {it.text.get(language)}  [{', '.join(flags)}]")
+            for c in it.enable_when:
+                word = "alleen als" if language == "nl" else "only if"
+                lines.append(f"{pad}    ({word} {c.describe()})")
+            for o in it.options:
+                lines.append(f"{pad}    {o.code:>8} = {o.label.get(language)}")
+            walk(it.items, depth + 1)
+
+    walk(q.items, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    import json
+
+    from werkmap.profiler.model import load_model
+    from werkmap.profiler.questionnaire import default_questionnaire, parse_questionnaire
+    from werkmap.profiler.scoring import score
+    from werkmap.serialization import dumps
+
+    source = "<stdin>" if args.file == "-" else args.file
+    text = sys.stdin.read() if args.file == "-" else _read_input_file(args.file)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            [
+                Problem(
+                    path=f"line {exc.lineno} column {exc.colno}", message=f"invalid JSON: {exc.msg}"
+                )
+            ],
+            source=source,
+        ) from None
+    q = (
+        parse_questionnaire(_read_input_file(args.questionnaire), source=args.questionnaire)
+        if args.questionnaire
+        else default_questionnaire()
+    )
+    model = load_model(args.model) if args.model else load_model()
+    answers = data
+    if isinstance(data, dict) and "answers" in data:
+        extra = sorted(set(data) - {"answers", "questionnaire"})
+        if extra:
+            raise InvalidInput([Problem(path="$", message=f"unknown keys {extra}")], source=source)
+        answers = data["answers"]
+        ref = data.get("questionnaire")
+        if ref is not None and ref != q.ref:
+            raise VersionMismatch(
+                f"{source}: the answers are to questionnaire {ref}, but {q.ref} is loaded; "
+                "score them with that questionnaire version and its model"
+            )
+    profile = score(answers, q, model)
+    if args.format == "json":
+        print(dumps(profile, indent=2))
+    else:
+        print(_profile_text(profile, args.language), end="")
+    return EXIT_OK
+
+
+def _profile_text(profile: Profile, language: str) -> str:
+    nl = language == "nl"
+    lines = [
+        f"{'kans op werk binnen een jaar' if nl else 'chance of work within a year'}: "
+        f"{profile.probability:.1%}",
+        f"{'klasse' if nl else 'band'}: {profile.band} %",
+    ]
+    if profile.interval is not None:
+        lo, hi = profile.interval
+        lines.append(
+            f"{'95%-betrouwbaarheidsinterval' if nl else '95% interval'}: {lo:.1%} .. {hi:.1%}"
+        )
+    diagnosis = ", ".join(profile.diagnosis) or "-"
+    lines.append(f"{'belemmerende factoren' if nl else 'hindering factors'}: {diagnosis}")
+    lines.append(
+        f"{'bijdrage per factor (log-odds)' if nl else 'contribution per construct (log-odds)'}:"
+    )
+    for name, value in sorted(profile.construct_contributions.items(), key=lambda kv: kv[1]):
+        lines.append(f"  {name:<26} {value:+.3f}")
+    lines.append(f"{'vragenlijst' if nl else 'questionnaire'}: {profile.questionnaire}")
+    lines.append(f"model: {profile.model}")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import json
+
+    from werkmap.profiler.model import default_model
+    from werkmap.profiler.questionnaire import default_questionnaire
+    from werkmap.profiler.scoring import score_batch
+    from werkmap.profiler.synthetic import synthetic_cohort
+
+    q, model = default_questionnaire(), default_model()
+    cohort = synthetic_cohort(args.jobseekers, seed=args.seed)
+    scores = score_batch(cohort.design(model.encoding), model, q)
+    counts = scores.band_counts()
+    n = len(scores)
+    mean = float(scores.probabilities.mean())
+    at_most_half = int((scores.probabilities <= 0.5).sum())
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "jobseekers": n,
+                    "seed": args.seed,
+                    "model": model.ref,
+                    "questionnaire": q.ref,
+                    "bands": counts,
+                    "mean_probability": round(mean, 6),
+                    "at_most_50": at_most_half,
+                }
+            )
+        )
+        return EXIT_OK
+    print(f"werkmap demo: {n} synthetic jobseekers (seed {args.seed}), model {model.ref}")
+    print("(illustrative model and made-up people; not the agency's model or clients)")
+    for band, count in counts.items():
+        bar = "#" * round(40 * count / n)
+        print(f"  {band:>7} %  {count:>8}  {count / n:6.1%}  {bar}")
+    print(f"mean chance of work within a year: {mean:.1%}")
+    print(
+        f"at most 50 % (invited to an orientation conversation): {at_most_half} ({at_most_half / n:.1%})"
+    )
+    return EXIT_OK
 
 
 # ---- fit and model-card (fitting room) -----------------------------------------------------------------
