@@ -198,3 +198,26 @@ def test_table_of_another_questionnaire_is_refused():
     table = parse_outcome_csv("age,y\n30,1\n40,0\n", other, outcome="y")
     with pytest.raises(InvalidInput, match="validated against"):
         fitted(table, None)
+
+
+def test_fitting_names_are_exported_lazily_from_the_profiler():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, werkmap.profiler as p; "
+        "print('werkmap.profiler.fit' in sys.modules, 'werkmap.profiler.evaluate' in sys.modules); "
+        "from werkmap.profiler import fit_model, EvaluationReport, model_card, auc; "
+        "print(fit_model.__module__, EvaluationReport.__module__, model_card.__module__); "
+        "print(sorted(set(p.__all__) - set(dir(p))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "False False"
+    assert lines[1] == "werkmap.profiler.fit werkmap.profiler.evaluate werkmap.profiler.model_card"
+    import werkmap.profiler as profiler
+
+    for name in profiler.__all__:
+        assert getattr(profiler, name) is not None
+    with pytest.raises(AttributeError, match="no_such_name"):
+        profiler.no_such_name  # noqa: B018

@@ -8,6 +8,8 @@ whole population at once with :func:`score_batch`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from werkmap.profiler.fhir import EXTENSION_BASE, from_fhir, to_fhir
 from werkmap.profiler.model import (
     BANDS,
@@ -71,10 +73,18 @@ __all__ = [
     "AnswerOption",
     "AnswerValue",
     "BatchScores",
+    "BinSummary",
+    "Calibration",
+    "CoefficientRow",
     "EnableWhen",
     "Encoder",
+    "EvaluationReport",
     "FeatureEncoding",
+    "FitResult",
+    "FittedModel",
+    "GroupMetrics",
     "Item",
+    "OutcomeTable",
     "Profile",
     "Provenance",
     "Questionnaire",
@@ -82,8 +92,12 @@ __all__ = [
     "ScoringModel",
     "SyntheticCohort",
     "Text",
+    "auc",
+    "band_labels",
     "band_of",
+    "brier_score",
     "build_model",
+    "calibration",
     "check_compatible",
     "check_versions",
     "default_encoding",
@@ -93,14 +107,18 @@ __all__ = [
     "dump_questionnaire",
     "enabled_items",
     "encode_columns",
+    "fit_model",
     "from_fhir",
+    "is_illustrative",
     "lint_model",
     "lint_questionnaire",
     "load_model",
     "load_questionnaire",
+    "model_card",
     "model_from_data",
     "model_to_data",
     "parse_model",
+    "parse_outcome_csv",
     "parse_questionnaire",
     "questionnaire_from_data",
     "questionnaire_to_data",
@@ -113,5 +131,66 @@ __all__ = [
     "synthetic_answers",
     "synthetic_cohort",
     "to_fhir",
+    "to_scoring_model",
     "validate_answers",
 ]
+
+# Fitting, evaluation and model cards load on first use (attrs classes cost import time that scoring
+# does not need). ``fit`` and ``evaluate`` themselves are not re-exported: their names are the names of
+# their modules; use ``werkmap.profiler.fit.fit`` and ``werkmap.profiler.evaluate.evaluate``.
+if TYPE_CHECKING:
+    from werkmap.profiler.evaluate import (
+        BinSummary,
+        Calibration,
+        EvaluationReport,
+        GroupMetrics,
+        auc,
+        band_labels,
+        brier_score,
+        calibration,
+    )
+    from werkmap.profiler.fit import (
+        CoefficientRow,
+        FitResult,
+        FittedModel,
+        OutcomeTable,
+        fit_model,
+        parse_outcome_csv,
+        to_scoring_model,
+    )
+    from werkmap.profiler.model_card import (
+        is_illustrative,
+        model_card,
+    )
+
+_LAZY = {
+    "CoefficientRow": "werkmap.profiler.fit",
+    "FitResult": "werkmap.profiler.fit",
+    "FittedModel": "werkmap.profiler.fit",
+    "OutcomeTable": "werkmap.profiler.fit",
+    "fit_model": "werkmap.profiler.fit",
+    "parse_outcome_csv": "werkmap.profiler.fit",
+    "to_scoring_model": "werkmap.profiler.fit",
+    "BinSummary": "werkmap.profiler.evaluate",
+    "Calibration": "werkmap.profiler.evaluate",
+    "EvaluationReport": "werkmap.profiler.evaluate",
+    "GroupMetrics": "werkmap.profiler.evaluate",
+    "auc": "werkmap.profiler.evaluate",
+    "band_labels": "werkmap.profiler.evaluate",
+    "brier_score": "werkmap.profiler.evaluate",
+    "calibration": "werkmap.profiler.evaluate",
+    "is_illustrative": "werkmap.profiler.model_card",
+    "model_card": "werkmap.profiler.model_card",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load the fitting, evaluation and model-card names on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

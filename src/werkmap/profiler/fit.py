@@ -30,7 +30,6 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
-from statistics import NormalDist
 
 import attrs
 import numpy as np
@@ -194,6 +193,8 @@ class FitResult:
 
     def conf_int(self) -> FloatArray:
         """Wald confidence intervals at :attr:`confidence_level`, shape ``(k, 2)``, intercept first."""
+        from statistics import NormalDist  # lazy: statistics is slow to import
+
         z = NormalDist().inv_cdf(0.5 + self.confidence_level / 2.0)
         est, se = self.params, self.bse
         return np.column_stack([est - z * se, est + z * se])

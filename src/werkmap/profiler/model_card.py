@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from statistics import NormalDist
 from typing import Literal
 
 from werkmap.errors import VersionMismatch
@@ -248,6 +247,8 @@ def _encoding_text(model: ScoringModel, feature: str) -> str:
 def _coefficient_rows(model: ScoringModel) -> list[list[str]]:
     names = model.parameter_names
     estimates = (model.intercept, *model.coefficients)
+    from statistics import NormalDist  # lazy: statistics is slow to import
+
     z = NormalDist().inv_cdf(0.975)
     rows = []
     for i, (name, est) in enumerate(zip(names, estimates, strict=True)):
