@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import numpy as np
+import pytest
+
+from werkmap.errors import InvalidPolicy
+from werkmap.rules import default_policy_dir, load_policy, load_policy_documents
+from werkmap.rules.policy import PARAMETER_UNITS
+
+
+def default_documents():
+    return [
+        (p.name, tomllib.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(default_policy_dir().glob("*.toml"))
+    ]
+
+
+def test_default_policy_has_every_parameter_with_its_documented_default():
+    values = load_policy().at(dt.date(2024, 1, 1))
+    assert values.routing_threshold == 0.50
+    assert values.invitation_window_days == 28
+    assert values.monitor_after_months == 6
+    assert values.monitor_latest_month == 7
+    assert values.early_contact_months == 3
+    assert values.application_duty_count == 4
+    assert values.application_duty_period_days == 28
+    assert values.colour_horizon_days == 7
+    assert values.measure_base_percent == 25
+    assert values.measure_repeat_increase_percent == 50
+    assert values.measure_repeat_window_months == 24
+    assert values.measure_refusal_breaches == 3
+    assert values.measure_refusal_window_months == 12
+    assert values.no_duty_before_pension_months == 12
+
+
+def test_values_change_on_their_valid_from():
+    policy = load_policy()
+    assert policy.at(dt.date(2018, 4, 30)).no_duty_before_pension_months == 0
+    assert policy.at(dt.date(2018, 5, 1)).no_duty_before_pension_months == 12
+    assert dt.date(2018, 5, 1) in policy.change_dates()
+    days = np.array(["2018-04-30", "2018-05-01", "2030-01-01"], dtype="datetime64[D]")
+    assert policy.value_array("no_duty_before_pension_months", days).tolist() == [0, 12, 12]
+
+
+def test_no_value_before_the_policy_starts():
+    policy = load_policy()
+    assert policy.starts_on == dt.date(2016, 10, 1)
+    with pytest.raises(InvalidPolicy) as info:
+        policy.at(dt.date(2016, 9, 30))
+    assert set(info.value.codes) == {"WM-P002"}
+    assert len(info.value.problems) == len(PARAMETER_UNITS)
+
+
+def test_a_host_loads_its_own_amendment_file(tmp_path):
+    amendment = tmp_path / "2027-01-01-invitation-window.toml"
+    amendment.write_text(
+        "[invitation_window_days]\nvalues = [{ valid_from = 2027-01-01, value = 21 }]\n"
+    )
+    policy = load_policy(default_policy_dir(), amendment)
+    assert policy.at(dt.date(2026, 12, 31)).invitation_window_days == 28
+    assert policy.at(dt.date(2027, 1, 1)).invitation_window_days == 21
+    assert policy.sources[-1] == amendment.name
+
+
+def _problems(extra):
+    with pytest.raises(InvalidPolicy) as info:
+        load_policy_documents([*default_documents(), *extra])
+    return info.value
+
+
+def test_overlapping_validity_is_refused():
+    error = _problems(
+        [
+            (
+                "2017-01-01-a.toml",
+                {
+                    "routing_threshold": {
+                        "values": [{"valid_from": dt.date(2017, 1, 1), "value": 0.4}]
+                    }
+                },
+            ),
+            (
+                "host.toml",
+                {
+                    "invitation_window_days": {
+                        "values": [{"valid_from": dt.date(2016, 10, 1), "value": 21}]
+                    }
+                },
+            ),
+        ]
+    )
+    assert error.codes == ("WM-P003",)
+    assert "invitation_window_days" in str(error)
+
+
+def test_valid_until_overlapping_the_next_value_is_refused_and_a_gap_is_a_missing_value():
+    base = dict(default_documents())
+    doc = base["service-model.toml"]
+    doc["colour_horizon_days"]["values"] = [
+        {"valid_from": dt.date(2016, 10, 1), "valid_until": dt.date(2020, 1, 2), "value": 7},
+        {"valid_from": dt.date(2020, 1, 1), "valid_until": dt.date(2021, 1, 1), "value": 5},
+        {"valid_from": dt.date(2022, 1, 1), "value": 3},
+    ]
+    with pytest.raises(InvalidPolicy) as info:
+        load_policy_documents(base.items())
+    assert info.value.codes == ("WM-P003", "WM-P002")
+
+
+def test_missing_values_unit_mismatch_file_date_and_unknown_parameter_all_reported_at_once():
+    base = dict(default_documents())
+    doc = base["service-model.toml"]
+    del doc["coaching_interval_days"]
+    doc["reminder_grace_days"]["unit"] = "months"
+    doc["routing_threshold"]["values"] = [{"valid_from": dt.date(2016, 10, 1), "value": 50}]
+    doc["response_window_days"]["values"] = [{"valid_from": dt.date(2016, 10, 1)}]
+    doc["invitation_window_days"]["values"] = [{"valid_from": dt.date(2016, 10, 1), "value": 2.5}]
+    doc["typo_threshold"] = {"unit": "probability"}
+    base["2019-01-01-change.toml"] = {
+        "colour_horizon_days": {"values": [{"valid_from": dt.date(2019, 2, 1), "value": 5}]}
+    }
+    with pytest.raises(InvalidPolicy) as info:
+        load_policy_documents(base.items())
+    codes = info.value.codes
+    assert codes.count("WM-P002") >= 3  # coaching_interval_days (meta and values), response value
+    assert codes.count("WM-P004") == 3  # unit, probability 50, days 2.5
+    assert "WM-P005" in codes
+    assert "WM-P006" in codes
+    text = str(info.value)
+    for name in ("coaching_interval_days", "reminder_grace_days", "2019-01-01-change.toml"):
+        assert name in text
+
+
+def test_bad_toml_is_reported_with_its_file(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[routing_threshold\n")
+    with pytest.raises(InvalidPolicy) as info:
+        load_policy(default_policy_dir(), bad)
+    assert info.value.codes == ("WM-P001",)
+    assert "broken.toml" in str(info.value)
+
+
+def test_a_valid_from_that_is_not_a_date():
+    error = _problems(
+        [
+            (
+                "host.toml",
+                {"colour_horizon_days": {"values": [{"valid_from": "soon", "value": 3}]}},
+            )
+        ]
+    )
+    assert error.codes == ("WM-P001",)
