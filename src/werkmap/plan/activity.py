@@ -28,6 +28,7 @@ from typing import Any, cast
 import attrs
 
 from werkmap.plan import deadline as _dl
+from werkmap.plan._fast import constructor, replacer
 from werkmap.plan.deadline import Deadline
 from werkmap.plan.machine import Machine, T
 from werkmap.workdays import HolidayCalendar
@@ -108,12 +109,11 @@ S = ActivityState
 
 
 def _deadline_passed(subject: Any, ctx: Mapping[str, Any]) -> str | None:
-    on: dt.date = ctx["on"]
     dl: Deadline = subject.deadline
-    if dl.suspended:
+    if dl.suspensions and dl.suspensions[-1].end is None:
         return "the deadline is suspended"
-    if not dl.passed(on):
-        return f"the deadline {dl.due.isoformat()} has not passed on {on.isoformat()}"
+    if ctx["on"] <= dl.due:
+        return f"the deadline {dl.due.isoformat()} has not passed on {ctx['on'].isoformat()}"
     return None
 
 
@@ -178,9 +178,9 @@ class Activity:
         deadline: when it must be done.
         created_on: the day it was added.
         title: a short description shown to the jobseeker.
-        changed_on: the day of the last state change (``created_on`` at first).
+        changed_on: the day of the last state change (``None`` while it is still as created); for a final
+            state, the day it was closed.
         reminded_on: the day the jobseeker was reminded, if so.
-        closed_on: the day it reached a final state, if it did.
         reason: the reason given for an excuse, a referral or a cancellation.
         by: who excused, referred or cancelled it (a coach id), or who reminded.
     """
@@ -193,7 +193,6 @@ class Activity:
     title: str = ""
     changed_on: dt.date | None = None
     reminded_on: dt.date | None = None
-    closed_on: dt.date | None = None
     reason: str = ""
     by: str = ""
 
@@ -201,6 +200,19 @@ class Activity:
     def is_final(self) -> bool:
         """Whether the activity has reached a final state."""
         return self.state in ACTIVITY.final
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The day the activity reached a final state, or ``None`` while it is not over."""
+        return self.changed_on if self.state in ACTIVITY.final else None
+
+
+# Hot paths: one transition of an activity copies it with a few fields changed (see ``_fast``).
+_moved = replacer(Activity, "state", "changed_on")
+_reminded = replacer(Activity, "state", "changed_on", "reminded_on", "by")
+_closed = replacer(Activity, "state", "changed_on", "by", "reason")
+_with_deadline = replacer(Activity, "deadline")
+_make = constructor(Activity)
 
 
 def new_activity(
@@ -220,13 +232,14 @@ def new_activity(
         >>> a.state, a.deadline.due
         (<ActivityState.OPEN: 'open'>, datetime.date(2025, 12, 29))
     """
-    return Activity(
+    made: Activity = _make(
         activity_id=activity_id,
-        kind=ActivityKind(kind),
+        kind=kind if type(kind) is ActivityKind else ActivityKind(kind),
         deadline=_dl.new_deadline(due, legal_latest=legal_latest, calendar=calendar),
         created_on=on,
         title=title,
     )
+    return made
 
 
 def colour(
@@ -269,37 +282,43 @@ def _fire(a: Activity, event: str, ctx: Mapping[str, Any]) -> ActivityState:
 def complete(activity: Activity, *, on: dt.date) -> Activity:
     """Return ``activity`` done on ``on``: ``done`` when open, ``done_late`` when overdue or reminded."""
     state = _fire(activity, "complete", {"on": on})
-    return attrs.evolve(activity, state=state, changed_on=on, closed_on=on)
+    done: Activity = _moved(activity, state, on)
+    return done
 
 
 def mark_overdue(activity: Activity, *, on: dt.date) -> Activity:
     """Return ``activity`` overdue on ``on``; refused while its deadline has not passed or is suspended."""
     state = _fire(activity, "deadline_passed", {"on": on})
-    return attrs.evolve(activity, state=state, changed_on=on)
+    overdue: Activity = _moved(activity, state, on)
+    return overdue
 
 
 def remind(activity: Activity, *, on: dt.date, by: str = "") -> Activity:
     """Return ``activity`` after the jobseeker was reminded on ``on`` (by a coach or the system)."""
     state = _fire(activity, "remind", {"on": on, "by": by})
-    return attrs.evolve(activity, state=state, changed_on=on, reminded_on=on, by=by)
+    reminded: Activity = _reminded(activity, state, on, on, by)
+    return reminded
 
 
 def excuse(activity: Activity, *, on: dt.date, by: str, reason: str) -> Activity:
     """Return ``activity`` excused by coach ``by`` for ``reason``."""
     state = _fire(activity, "excuse", {"on": on, "by": by, "reason": reason})
-    return attrs.evolve(activity, state=state, changed_on=on, closed_on=on, by=by, reason=reason)
+    closed: Activity = _closed(activity, state, on, by, reason)
+    return closed
 
 
 def refer(activity: Activity, *, on: dt.date, by: str, reason: str) -> Activity:
     """Return ``activity`` referred to enforcement by coach ``by`` for ``reason``."""
     state = _fire(activity, "refer", {"on": on, "by": by, "reason": reason})
-    return attrs.evolve(activity, state=state, changed_on=on, closed_on=on, by=by, reason=reason)
+    closed: Activity = _closed(activity, state, on, by, reason)
+    return closed
 
 
 def cancel(activity: Activity, *, on: dt.date, reason: str, by: str = "") -> Activity:
     """Return ``activity`` cancelled for ``reason`` (found work, plan changed ...)."""
     state = _fire(activity, "cancel", {"on": on, "by": by, "reason": reason})
-    return attrs.evolve(activity, state=state, changed_on=on, closed_on=on, by=by, reason=reason)
+    closed: Activity = _closed(activity, state, on, by, reason)
+    return closed
 
 
 def extend_deadline(
