@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
@@ -307,3 +307,32 @@ def test_l2_fits_a_rank_deficient_design():
     result = fit(x, y, l2=1.0)
     # the penalty splits the effect equally between the two identical columns
     assert result.params[1] == pytest.approx(result.params[3], abs=1e-9)
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(30, 400),
+    k=st.integers(1, 4),
+)
+def test_separated_data_are_always_refused(seed, n, k):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, k))
+    w = rng.normal(size=k)
+    w[0] = 1.0 if abs(w[0]) < 0.2 else w[0]
+    margin = x @ w + 0.1
+    x, margin = x[np.abs(margin) > 0.05], margin[np.abs(margin) > 0.05]
+    y = (margin > 0).astype(float)
+    assume(0 < y.sum() < y.size)
+    with pytest.raises(PerfectSeparation, match=r"\(complete\)"):
+        fit(x, y)
+
+
+def test_quasi_separation_in_a_large_sample_is_found_quickly():
+    rng = np.random.default_rng(22)
+    n = 100_000
+    x = rng.normal(size=(n, 5))
+    flag = (rng.random(n) < 0.02).astype(float)
+    y = (rng.random(n) < 1 / (1 + np.exp(-x[:, 0]))).astype(float)
+    y[flag == 1] = 0.0
+    with pytest.raises(PerfectSeparation, match=r"quasi-complete.*\['flag'\]"):
+        fit(np.column_stack([x, flag]), y, feature_names=["a", "b", "c", "d", "e", "flag"])

@@ -387,6 +387,49 @@ def _check_rank(design: FloatArray, names: tuple[str, ...]) -> FloatArray:
     return gram
 
 
+def _linprog_rows(
+    c: FloatArray,
+    rows: FloatArray,
+    bounds: list[tuple[float | None, float | None]],
+    extra_a: FloatArray | None = None,
+    extra_b: FloatArray | None = None,
+) -> FloatArray | None:
+    """Minimise ``c·v`` subject to ``rows @ v[:k] ≥ 0`` (every row), the extra ``A v ≤ b`` and the bounds.
+
+    The row constraints are generated lazily (a cutting-plane loop): the program is solved on a few hundred
+    rows, the rows the solution violates are added, and so on until no row is violated. Most rows never
+    bind, so this is much faster than handing HiGHS every row. Returns the solution, or ``None`` when the
+    program is infeasible or unbounded.
+    """
+    from scipy.optimize import linprog  # lazy: scipy loads only when separation is suspected
+
+    m, k = rows.shape
+    width = c.shape[0]
+    slack = 1e-9 * max(1.0, float(np.abs(rows).max()))
+    active = np.unique(np.linspace(0, m - 1, num=min(m, 256)).astype(np.intp))
+    for _ in range(200):
+        a_rows = np.zeros((active.size, width))
+        a_rows[:, :k] = -rows[active]
+        a_ub = a_rows if extra_a is None else np.vstack([a_rows, extra_a])
+        b_ub = (
+            np.zeros(active.size)
+            if extra_b is None
+            else np.concatenate([np.zeros(active.size), extra_b])
+        )
+        result = linprog(c=c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        if result.status != 0:
+            return None
+        solution = np.asarray(result.x, dtype=np.float64)
+        margins = rows @ solution[:k]
+        violated = np.flatnonzero(margins < -slack)
+        violated = np.setdiff1d(violated, active, assume_unique=True)
+        if violated.size == 0:
+            return solution
+        worst = violated[np.argsort(margins[violated])[:512]]
+        active = np.union1d(active, worst)
+    return None
+
+
 def _check_separation(design: FloatArray, y: FloatArray, names: tuple[str, ...]) -> None:
     """Raise PerfectSeparation if a direction ``d`` has ``(2y-1)·(X d) ≥ 0`` for all rows and > 0 for some.
 
@@ -396,8 +439,6 @@ def _check_separation(design: FloatArray, y: FloatArray, names: tuple[str, ...])
     rows is the largest one. The features named are those of the sparsest separating direction (least
     ``Σ |dⱼ|`` over the features, the intercept free).
     """
-    from scipy.optimize import linprog  # lazy: scipy loads only when separation is suspected
-
     signed = design * (2.0 * y - 1.0)[:, None]
     # Identical signed rows give identical constraints: drop duplicates to keep the programs small.
     rows, inverse = np.unique(signed, axis=0, return_inverse=True)
@@ -406,19 +447,14 @@ def _check_separation(design: FloatArray, y: FloatArray, names: tuple[str, ...])
     separated = np.zeros(m, dtype=bool)
     total = np.zeros(k)
     for _ in range(k + 1):
-        result = linprog(
-            c=-rows[~separated].sum(axis=0),
-            A_ub=-rows,
-            b_ub=np.zeros(m),
-            bounds=[(-1.0, 1.0)] * k,
-            method="highs",
-        )
-        if result.status != 0 or -result.fun <= tol:
+        found = _linprog_rows(-rows[~separated].sum(axis=0), rows, [(-1.0, 1.0)] * k)
+        if found is None:
             break
-        total += np.asarray(result.x, dtype=np.float64)
-        now = rows @ total > tol
-        if not (now & ~separated).any():
+        candidate = total + found
+        now = rows @ candidate > tol
+        if (rows @ candidate < -tol).any() or not (now & ~separated).any():
             break
+        total = candidate
         separated = now
         if separated.all():
             break
@@ -427,22 +463,17 @@ def _check_separation(design: FloatArray, y: FloatArray, names: tuple[str, ...])
     # The sparsest separating direction: variables d (k) and u (k - 1) with |d_j| ≤ u_j for the features.
     f = k - 1
     cost = np.concatenate([np.zeros(k), np.ones(f)])
-    bound_rows = np.zeros((2 * f, k + f))
+    extra_a = np.zeros((1 + 2 * f, k + f))
+    extra_a[0, :k] = -rows[separated].sum(axis=0)
     for j in range(f):
-        bound_rows[2 * j, 1 + j], bound_rows[2 * j, k + j] = 1.0, -1.0
-        bound_rows[2 * j + 1, 1 + j], bound_rows[2 * j + 1, k + j] = -1.0, -1.0
-    a_ub = np.vstack(
-        [
-            np.hstack([-rows, np.zeros((m, f))]),
-            np.concatenate([-rows[separated].sum(axis=0), np.zeros(f)])[None, :],
-            bound_rows,
-        ]
+        extra_a[1 + 2 * j, 1 + j], extra_a[1 + 2 * j, k + j] = 1.0, -1.0
+        extra_a[2 + 2 * j, 1 + j], extra_a[2 + 2 * j, k + j] = -1.0, -1.0
+    extra_b = np.zeros(1 + 2 * f)
+    extra_b[0] = -1.0
+    sparse = _linprog_rows(
+        cost, rows, [(None, None)] * k + [(0.0, None)] * f, extra_a=extra_a, extra_b=extra_b
     )
-    b_ub = np.concatenate([np.zeros(m), [-1.0], np.zeros(2 * f)])
-    sparse = linprog(
-        c=cost, A_ub=a_ub, b_ub=b_ub, bounds=[(None, None)] * k + [(0.0, None)] * f, method="highs"
-    )
-    direction = np.asarray(sparse.x[:k] if sparse.status == 0 else total, dtype=np.float64)
+    direction = total if sparse is None else sparse[:k]
     weight = np.abs(direction[1:])
     involved = [names[1 + j] for j in np.flatnonzero(weight > 1e-7 * max(1.0, float(weight.max())))]
     predicted = int(separated[inverse.reshape(-1)].sum())
