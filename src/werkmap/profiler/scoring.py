@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeAlias
@@ -41,6 +42,17 @@ __all__ = [
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+_Step: TypeAlias = tuple[
+    str,
+    dict[object, tuple[int, float, float]] | None,
+    tuple[int, float, float],
+    int,
+    float,
+    float,
+    float,
+    float,
+]
 
 Z_95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95 % interval."""
@@ -133,6 +145,7 @@ class ScoringCore:
     __slots__ = (
         "_baseline",
         "_chol",
+        "_construct_list",
         "_construct_matrix",
         "_construct_of_item",
         "_cuts",
@@ -140,6 +153,7 @@ class ScoringCore:
         "_item_matrix",
         "_means",
         "_means_list",
+        "_plan",
         "_w",
         "_w_list",
         "constructs",
@@ -184,6 +198,8 @@ class ScoringCore:
         for k, link_id in enumerate(self.items):
             cmat[k, cons_pos[construct_of[link_id]]] = 1.0
         self._construct_matrix = cmat
+        self._construct_list = [construct_of[i] for i in self.items]
+        self._plan = self._compile_plan()
         self._chol: FloatArray | None = None
         if model.covariance is not None:
             cov = np.array(model.covariance, dtype=np.float64)
@@ -192,6 +208,39 @@ class ScoringCore:
             vals, vecs = np.linalg.eigh(cov)
             self._chol = (vecs * np.sqrt(np.clip(vals, 0.0, None))).T.copy()
 
+    def _compile_plan(self) -> list[_Step]:
+        """Per item: a table ``code -> (feature index, feature value, contribution)`` or numeric data."""
+        plan: list[_Step] = []
+        w, means = self._w_list, self._means_list
+        start = 0
+        for enc in self.model.encoding:
+            width = len(enc.feature_names())
+            base = -math.fsum(w[j] * means[j] for j in range(start, start + width))
+            if enc.kind == "one_hot":
+                table: dict[object, tuple[int, float, float]] = {}
+                k = start
+                for code in enc.levels:
+                    if code == enc.reference:
+                        table[code] = (-1, 0.0, base)
+                    else:
+                        table[code] = (k, 1.0, base + w[k])
+                        k += 1
+                plan.append((enc.link_id, table, (-1, 0.0, base), start, 0.0, 0.0, 0.0, 1.0))
+            elif enc.kind == "ordinal":
+                wj, mj = w[start], means[start]
+                table = {}
+                for code, level in zip(enc.levels, enc.level_scores(), strict=True):
+                    feature = (level - enc.center) / enc.scale
+                    table[code] = (start, feature, wj * (feature - mj))
+                missing = (start, enc.missing, wj * (enc.missing - mj))
+                plan.append((enc.link_id, table, missing, start, wj, mj, 0.0, 1.0))
+            else:
+                wj, mj = w[start], means[start]
+                missing = (start, enc.missing, wj * (enc.missing - mj))
+                plan.append((enc.link_id, None, missing, start, wj, mj, enc.center, enc.scale))
+            start += width
+        return plan
+
     def band_index(self, probabilities: FloatArray) -> npt.NDArray[np.intp]:
         """Return the band index of each probability (half-open ``(a, b]`` bands)."""
         return np.searchsorted(self._cuts, probabilities, side="left")
@@ -199,36 +248,68 @@ class ScoringCore:
     def one(self, row: Sequence[float], *, top: int = 3) -> Profile:
         """Score one encoded row (see :meth:`Encoder.encode_list`) to a full :class:`Profile`."""
         w, means = self._w_list, self._means_list
-        contrib = [wj * (xj - mj) for wj, xj, mj in zip(w, row, means, strict=True)]
-        log_odds = self.model.intercept + math.fsum(wj * xj for wj, xj in zip(w, row, strict=True))
         item_values = [0.0] * len(self.items)
-        for k, c in zip(self._feature_item, contrib, strict=True):
-            item_values[k] += c
-        items = dict(zip(self.items, item_values, strict=True))
+        for k, wj, xj, mj in zip(self._feature_item, w, row, means, strict=True):
+            item_values[k] += wj * (xj - mj)
+        return self._profile(row, item_values, top)
+
+    def one_answers(self, answers: Mapping[str, object], *, top: int = 3) -> Profile:
+        """Score one person's validated answers to a full :class:`Profile` (the fast one-person path).
+
+        Encoding and per-item contributions come from tables compiled once per model, so the cost is
+        a dictionary look-up per item.
+
+        Raises:
+            KeyError: an answer code the encoding does not know.
+            TypeError: a numeric item answered with something that is not a number.
+        """
+        row = [0.0] * len(self._w_list)
+        item_values: list[float] = []
+        append = item_values.append
+        for link_id, table, missing, start, wj, mj, center, scale in self._plan:
+            value = answers.get(link_id)
+            if table is not None:
+                index, feature, contribution = missing if value is None else table[value]
+                if index >= 0:
+                    row[index] = feature
+                append(contribution)
+            else:
+                if value is None:
+                    feature = missing[1]
+                elif isinstance(value, int | float):
+                    feature = (value - center) / scale
+                else:
+                    raise TypeError(f"{link_id}: cannot encode {value!r} as a number")
+                row[start] = feature
+                append(wj * (feature - mj))
+        return self._profile(row, item_values, top)
+
+    def _profile(self, row: Sequence[float], item_values: list[float], top: int) -> Profile:
+        # intercept + w.x, correctly rounded: a zero row scores exactly the intercept (0 -> p = 0.5)
+        log_odds = self.model.intercept + math.fsum(map(operator.mul, self._w_list, row))
         constructs = dict.fromkeys(self.constructs, 0.0)
-        for link_id, v in items.items():
-            constructs[self._construct_of_item[link_id]] += v
+        for construct, v in zip(self._construct_list, item_values, strict=True):
+            constructs[construct] += v
         probability = _expit(log_odds)
         interval = None
         if self._chol is not None:
-            x = np.empty(len(row) + 1)
-            x[0] = 1.0
-            x[1:] = row
+            x = np.array((1.0, *row))
             u = self._chol @ x
             half = Z_95 * math.sqrt(float(u @ u))
             interval = (_expit(log_odds - half), _expit(log_odds + half))
-        negative = sorted((v, c) for c, v in constructs.items() if v < 0.0)
+        negative = sorted([(v, c) for c, v in constructs.items() if v < 0.0])
+        model = self.model
         return Profile(
             probability=probability,
-            band=band_of(probability, self.model.cut_points, self.model.bands),
+            band=band_of(probability, model.cut_points, model.bands),
             log_odds=log_odds,
             interval=interval,
             baseline_log_odds=self._baseline,
-            item_contributions=items,
+            item_contributions=dict(zip(self.items, item_values, strict=True)),
             construct_contributions=constructs,
-            diagnosis=tuple(c for _, c in negative[:top]),
-            questionnaire=self.model.questionnaire,
-            model=self.model.ref,
+            diagnosis=tuple([c for _, c in negative[:top]]),
+            questionnaire=model.questionnaire,
+            model=model.ref,
         )
 
     def many(self, design: FloatArray, *, contributions: bool = False) -> BatchScores:
@@ -345,12 +426,11 @@ def score(
         answers = validate_answers(answers, questionnaire)
     core = scoring_core(model, questionnaire)
     try:
-        row = core.encoder.encode_list(answers)
+        return core.one_answers(answers, top=top)
     except (KeyError, TypeError) as exc:
         raise InvalidAnswers(
             [Problem(path="$", message=f"cannot encode the answers: {exc}")], source=model.ref
         ) from None
-    return core.one(row, top=top)
 
 
 def score_batch(
