@@ -8,8 +8,8 @@ coefficients (never the intercept), which is scikit-learn's ``LogisticRegression
 
 Standard errors, the covariance matrix and Wald confidence intervals come from the inverse of the (observed =
 expected, for the logistic link) Fisher information ``Xᵀ W X`` at the estimate. With a penalty the inverse of the
-*penalised* information ``Xᵀ W X + l2 · I`` is used, an approximation that is smaller than the sampling variance
-of the penalised estimator's bias-free counterpart: treat those intervals as indicative.
+*penalised* information ``Xᵀ W X + l2 · I`` is used, the usual approximate (Bayesian-style) covariance of a
+penalised fit: treat those intervals as indicative.
 
 Two designs have no finite maximum-likelihood estimate and are refused with a clear error:
 
@@ -20,7 +20,12 @@ Two designs have no finite maximum-likelihood estimate and are refused with a cl
   observations that are perfectly predicted. Separation is confirmed with the linear program of Konis (2007)
   (scipy's HiGHS solver, imported only then), so a legitimately strong but finite effect is not refused.
 
-Everything here is pure: arrays in, a frozen :class:`FitResult` out; nothing reads a clock.
+From answers to a model file: :func:`parse_outcome_csv` reads a CSV of answers (one column per ``link_id``) with
+an outcome column and validates every row; :func:`fit_model` validates and encodes answers, fits, and builds a
+linted :class:`~werkmap.profiler.model.ScoringModel` whose provenance records the method, the data and the date
+given as ``created`` (:func:`to_scoring_model` does the last step for a :class:`FitResult` you already have).
+
+Everything here is pure: values in, frozen values out; nothing reads a clock or a file.
 """
 
 from __future__ import annotations
@@ -517,7 +522,8 @@ def fit(
         RankDeficient: the design does not identify the parameters; the message names the features.
         PerfectSeparation: the data are (quasi-)completely separated and ``l2 == 0``; the message names the
             features.
-        FitError: the outcome has a single value, or Newton–Raphson did not converge in ``max_iter`` steps.
+        FitError: Newton–Raphson did not converge in ``max_iter`` steps (a :class:`PerfectSeparation`, also a
+            :class:`FitError`, is raised as well when the outcome has a single value).
 
     Example:
         >>> import numpy as np
