@@ -203,3 +203,35 @@ def test_separation_exits_1_naming_the_answer(tmp_path, capsys):
     assert code == 1
     assert "perfect separation" in err
     assert "q02=wo" in err
+
+
+def test_fit_with_own_questionnaire_and_like(tmp_path, capsys):
+    from werkmap.profiler.model import default_encoding, save_model
+    from werkmap.profiler.questionnaire import dump_questionnaire
+
+    rng = np.random.default_rng(8)
+    answers = synthetic_cohort(1500, seed=8).answers()
+    y = (rng.random(1500) < 0.6).astype(int)
+    path = write_csv(tmp_path / "data.csv", answers, y)
+    qfile = tmp_path / "q.json"
+    qfile.write_text(dump_questionnaire(default_questionnaire()), encoding="utf-8")
+    like = save_model(default_model(), tmp_path / "like.json")
+    base = ["fit", str(path), "--outcome", "werk_binnen_jaar", "--questionnaire", str(qfile)]
+    assert main([*base, "--like", str(like), "--out", str(tmp_path / "a.json")]) == 0
+    assert load_model(tmp_path / "a.json").encoding == default_model().encoding
+    # --like a model of the packaged questionnaire, or the packaged default: the same encoding
+    assert main([*base, "--out", str(tmp_path / "b.json"), "--l2", "2"]) == 0
+    b = load_model(tmp_path / "b.json")
+    assert b.encoding == default_model().encoding
+    assert "l2 = 2" in b.provenance.method
+    # another questionnaire version: the encoding is derived from the questionnaire itself
+    import attrs
+
+    other = attrs.evolve(default_questionnaire(), version="2099.1")
+    qfile.write_text(dump_questionnaire(other), encoding="utf-8")
+    assert main([*base, "--out", str(tmp_path / "c.json")]) == 0
+    c = load_model(tmp_path / "c.json", questionnaire=other)
+    assert c.questionnaire == other.ref
+    assert c.encoding == default_encoding(other)
+    assert c.encoding != default_model().encoding
+    capsys.readouterr()
