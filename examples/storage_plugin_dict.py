@@ -144,18 +144,18 @@ class DictStore:
     # -- queries ------------------------------------------------------------------------------------
     def _rows(self) -> list[IndexRow]:
         return [
-            IndexRow(folder_id=fid, version=r["version"], jobseeker_ref=r["ref"], index=r["index"])
+            IndexRow.of(
+                folder_id=fid, version=r["version"], jobseeker_ref=r["ref"], index=r["index"]
+            )
             for fid, r in self.folders.items()
         ]
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
-        rows = [r for r in self._rows() if r.index.coach_id == coach_id]
+        rows = [r for r in self._rows() if r.coach_id == coach_id]
         return tuple(sorted(rows, key=_by_due))
 
     def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
-        rows = [
-            r for r in self._rows() if r.index.next_due_on and r.index.next_due_on <= on_or_before
-        ]
+        rows = [r for r in self._rows() if r.next_due_on and r.next_due_on <= on_or_before]
         return tuple(sorted(rows, key=_by_due))
 
     def index_columns(self) -> IndexColumns:
@@ -215,7 +215,7 @@ def _seal(trail: dict[str, list[AuditRecord]], entry: AuditEntry) -> AuditRecord
 
 
 def _by_due(row: IndexRow) -> tuple[bool, dt.date, str]:
-    return (row.index.next_due_on is None, row.index.next_due_on or dt.date.min, row.folder_id)
+    return (row.next_due_on is None, row.next_due_on or dt.date.min, row.folder_id)
 
 
 # -- the plugin: two hook implementations ------------------------------------------------------------

@@ -178,21 +178,21 @@ class MemoryStore:
         with self._lock:
             items = list(self._folders.items())
         return [
-            IndexRow(folder_id=fid, version=r.version, jobseeker_ref=r.jobseeker_ref, index=r.index)
+            IndexRow.of(
+                folder_id=fid, version=r.version, jobseeker_ref=r.jobseeker_ref, index=r.index
+            )
             for fid, r in items
         ]
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
         """Return the coach's folders, by next due date (none last), then id."""
-        rows = [r for r in self._rows() if r.index.coach_id == coach_id]
+        rows = [r for r in self._rows() if r.coach_id == coach_id]
         return tuple(sorted(rows, key=_due_key))
 
     def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
         """Return the folders with something due on or before a date, by that date, then id."""
         rows = [
-            r
-            for r in self._rows()
-            if r.index.next_due_on is not None and r.index.next_due_on <= on_or_before
+            r for r in self._rows() if r.next_due_on is not None and r.next_due_on <= on_or_before
         ]
         return tuple(sorted(rows, key=_due_key))
 
@@ -276,7 +276,7 @@ class MemoryStore:
 
 
 def _due_key(row: IndexRow) -> tuple[bool, dt.date, str]:
-    due = row.index.next_due_on
+    due = row.next_due_on
     return (due is None, due or dt.date.min, row.folder_id)
 
 

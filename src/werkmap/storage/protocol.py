@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from werkmap.storage.values import (
     AuditEntry,
@@ -22,6 +22,9 @@ from werkmap.storage.values import (
     OutboxItem,
     SaveRequest,
 )
+
+if TYPE_CHECKING:
+    from werkmap.plan.folder import FolderEvent, WorkFolder
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
@@ -49,7 +52,7 @@ class Store(Protocol):
         """
         ...
 
-    def load(self, folder_id: str) -> Any:
+    def load(self, folder_id: str) -> WorkFolder:
         """Return the folder with this id, at its latest version.
 
         Raises:
@@ -59,7 +62,7 @@ class Store(Protocol):
 
     def save(
         self,
-        folder: Any,
+        folder: WorkFolder,
         *,
         expected_version: int,
         index: FolderIndex,
@@ -89,7 +92,7 @@ class Store(Protocol):
         """
         ...
 
-    def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
+    def events(self, folder_id: str, *, after: int = 0) -> tuple[FolderEvent, ...]:
         """Return the folder's events with a sequence number above ``after``, oldest first."""
         ...
 

@@ -132,7 +132,15 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "ALTER TABLE folders ADD COLUMN open_activities INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE folders ADD COLUMN overdue_activities INTEGER NOT NULL DEFAULT 0",
         "DROP INDEX folders_due",
-        "CREATE INDEX folders_due ON folders (next_due_on, folder_id) WHERE next_due_on IS NOT NULL",
+        "DROP INDEX folders_coach",
+        # covering indexes: the caseload and due queries read an index only, never the table rows
+        # with their documents
+        "CREATE INDEX folders_coach ON folders (coach_id, next_due_on, folder_id, version, "
+        "jobseeker_ref, status, band, next_conversation_on, open_activities, overdue_activities)",
+        # covering: the due query reads the index only, never the table with its documents
+        "CREATE INDEX folders_due ON folders (next_due_on, folder_id, version, jobseeker_ref, "
+        "coach_id, status, band, next_conversation_on, open_activities, overdue_activities) "
+        "WHERE next_due_on IS NOT NULL",
         "UPDATE werkmap_schema SET version = 2",
     ),
 }
@@ -506,21 +514,9 @@ class SQLiteStore:
 
     def _index_rows(self, rows: list[Any]) -> tuple[IndexRow, ...]:
         date = self._date
+        make = IndexRow._make
         return tuple(
-            IndexRow(
-                folder_id=fid,
-                version=version,
-                jobseeker_ref=ref,
-                index=FolderIndex(
-                    coach_id=coach,
-                    status=status,
-                    band=band,
-                    next_due_on=date(due),
-                    next_conversation_on=date(talk),
-                    open_activities=n_open,
-                    overdue_activities=n_over,
-                ),
-            )
+            make((fid, version, ref, coach, status, band, date(due), date(talk), n_open, n_over))
             for fid, version, ref, coach, status, band, due, talk, n_open, n_over in rows
         )
 

@@ -484,7 +484,7 @@ class StoreConformance:
             index = index_for(folder, coach_id=coach, day=(i * 5) % 23 if i % 4 else -1)
             requests.append(SaveRequest(folder=folder, expected_version=0, index=index))
             rows.append(
-                IndexRow(
+                IndexRow.of(
                     folder_id=folder.folder_id,
                     version=folder.version,
                     jobseeker_ref=folder.jobseeker_ref,
@@ -499,8 +499,8 @@ class StoreConformance:
         rows = self._population(werkmap_store, samples)
         for coach in ("coach-0", "coach-1", "coach-2"):
             expected = sorted(
-                (r for r in rows if r.index.coach_id == coach),
-                key=lambda r: (r.index.next_due_on is None, r.index.next_due_on, r.folder_id),
+                (r for r in rows if r.coach_id == coach),
+                key=lambda r: (r.next_due_on is None, r.next_due_on, r.folder_id),
             )
             assert list(werkmap_store.caseload(coach)) == expected
         assert werkmap_store.caseload("nobody") == ()
@@ -511,8 +511,8 @@ class StoreConformance:
         for days in (-1, 0, 4, 11, 40):
             day = START + dt.timedelta(days=days)
             expected = sorted(
-                (r for r in rows if r.index.next_due_on is not None and r.index.next_due_on <= day),
-                key=lambda r: (r.index.next_due_on, r.folder_id),
+                (r for r in rows if r.next_due_on is not None and r.next_due_on <= day),
+                key=lambda r: (r.next_due_on, r.folder_id),
             )
             assert list(werkmap_store.due(day)) == expected
 
@@ -539,14 +539,14 @@ class StoreConformance:
         assert list(cols.folder_id) == [r.folder_id for r in rows]
         assert cols.version.dtype == np.int64
         assert cols.next_due_on.dtype == np.dtype("datetime64[D]")
-        assert list(cols.coach_id) == [r.index.coach_id for r in rows]
-        assert list(cols.band) == [r.index.band for r in rows]
+        assert list(cols.coach_id) == [r.coach_id for r in rows]
+        assert list(cols.band) == [r.band for r in rows]
         for got, row in zip(cols.next_due_on, rows, strict=True):
-            if row.index.next_due_on is None:
+            if row.next_due_on is None:
                 assert np.isnat(got)
             else:
-                assert got == np.datetime64(row.index.next_due_on)
-        assert list(cols.open_activities) == [r.index.open_activities for r in rows]
+                assert got == np.datetime64(row.next_due_on)
+        assert list(cols.open_activities) == [r.open_activities for r in rows]
         day = np.datetime64(START + dt.timedelta(days=4))
         due = cols.folder_id[~np.isnat(cols.next_due_on) & (cols.next_due_on <= day)]
         assert sorted(due) == sorted(
