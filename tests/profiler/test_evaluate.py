@@ -260,3 +260,26 @@ def test_fit_and_evaluate_do_not_import_scipy_with_werkmap():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@given(
+    probs=st.lists(
+        st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]) | st.floats(0.0, 1.0), min_size=1, max_size=80
+    ),
+    seed=st.integers(0, 1000),
+)
+def test_bands_and_deciles_partition_everyone_like_band_of(probs, seed):
+    from werkmap.profiler.model import band_of
+
+    p = np.array(probs)
+    y = (np.random.default_rng(seed).random(p.size) < 0.5).astype(float)
+    report = evaluate(y, p)
+    expected = dict.fromkeys(BANDS, 0)
+    for value in probs:
+        expected[band_of(value)] += 1
+    assert {b.label: b.n for b in report.bands} == expected
+    assert sum(d.n for d in report.deciles) == p.size
+    assert sum(b.observed_rate * b.n for b in report.bands if b.n) == pytest.approx(y.sum())
+    # routing: the positive rate is the share with p <= 0.5, i.e. the two lower bands
+    low = expected["0-25"] + expected["25-50"]
+    assert report.overall.positive_rate == pytest.approx(low / p.size)
