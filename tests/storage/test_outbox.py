@@ -132,3 +132,13 @@ def test_the_kit_is_a_pytest_plugin(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_index_row_round_trips_its_folder_index() -> None:
+    from werkmap.storage import FolderIndex, IndexRow
+
+    index = FolderIndex(coach_id="c", band="50-75", next_due_on=dt.date(2024, 3, 5))
+    row = IndexRow.of(folder_id="f", version=3, jobseeker_ref="r", index=index)
+    assert row.folder_index == index
+    assert row.coach_id == "c"
+    assert row.version == 3

@@ -87,7 +87,7 @@ class IndexRow(NamedTuple):
     """One folder as a query sees it: its identity and its index columns, without the document.
 
     A query can return tens of thousands of rows, so a row is a typed named tuple (ten times cheaper to
-    make than a frozen attrs value) rather than a domain value; :attr:`index` gives the columns back as a
+    make than a frozen attrs value) rather than a domain value; :attr:`folder_index` gives the columns back as a
     :class:`FolderIndex`. Build one from a folder's index with :meth:`of`.
 
     Attributes:
@@ -133,7 +133,7 @@ class IndexRow(NamedTuple):
         )
 
     @property
-    def index(self) -> FolderIndex:
+    def folder_index(self) -> FolderIndex:
         """The index columns of the row as a :class:`FolderIndex`."""
         return FolderIndex(
             coach_id=self.coach_id,
