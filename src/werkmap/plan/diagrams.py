@@ -62,4 +62,6 @@ def machines_page(
         'reason. "Guard" names what the transition needs.',
         "",
     ]
-    return "\n".join(head) + "\n" + "\n".join(machine_section(m) for m in machines).rstrip("\n") + "\n"
+    return (
+        "\n".join(head) + "\n" + "\n".join(machine_section(m) for m in machines).rstrip("\n") + "\n"
+    )

@@ -151,7 +151,8 @@ def duty_status(
     Args:
         activities: the folder's activities; only application activities count.
         start: the first day of the first period (usually the day the plan was agreed).
-        on: the day the status is computed; periods that have not ended by then are not judged.
+        on: the day the status is computed; periods that have not ended by then are not judged. A period
+            is exempt (nothing required) when the exemption applies on its last day.
         duty: the duty (default 4 per 28 days).
         pension_on: the state-pension date, for the exemption.
         within_months: the exemption window before the pension date (policy default 12).
@@ -179,7 +180,10 @@ def duty_status(
     p_start = start
     while p_start <= on:
         p_end = p_start + step
-        exempt = is_exempt(p_start, pension_on=pension_on, within_months=within_months, since=since)
+        last_day = p_end - dt.timedelta(days=1)
+        exempt = is_exempt(
+            last_day, pension_on=pension_on, within_months=within_months, since=since
+        )
         periods.append(
             DutyPeriod(
                 start=p_start,

@@ -929,7 +929,7 @@ def _on_plan(
     )
 
 
-_KEEP: Any = object()
+_KEEP: Any = _wp._KEEP  # the same "leave it as it is" marker as werkmap.plan.workplan
 
 
 def amend_plan(
