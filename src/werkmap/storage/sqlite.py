@@ -591,10 +591,10 @@ class SQLiteStore:
 
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         """Return the outbox, oldest first."""
-        where = "" if include_delivered else "WHERE delivered_at IS NULL "
+        undelivered = "" if include_delivered else "WHERE delivered_at IS NULL "
         rows = self._all(
             "SELECT document, attempts, next_attempt_at, delivered_at, last_error FROM outbox "
-            f"{where}ORDER BY id",
+            f"{undelivered}ORDER BY id",
             (),
         )
         return self._outbox_items(rows)
