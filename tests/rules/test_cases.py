@@ -83,7 +83,7 @@ def test_case(path):
         for want, action in zip(check.get("actions", []), actions, strict=True):
             for name, value in want.get("parameters", {}).items():
                 assert action.parameters[name] == value, name
-        assert sweep(FolderColumns.from_states([state]), check["on"], policy) == actions
+        assert sweep(FolderColumns.from_states([state]), check["on"], policy).actions() == actions
         if "next_due_on" in check:
             want = None if check["next_due_on"] == "none" else check["next_due_on"]
             assert next_due_on(state, check["on"], policy) == want
@@ -136,4 +136,4 @@ def test_all_due_cases_of_one_date_swept_together_equal_the_loop():
     policy = policy_of({})
     for on, states in by_date.items():
         expected = [a for s in states for a in due_actions(s, on, policy)]
-        assert sweep(FolderColumns.from_states(states), on, policy) == expected
+        assert sweep(FolderColumns.from_states(states), on, policy).actions() == expected

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from werkmap.rules.sweep import _Roller, day_number, from_day_number
+from werkmap.rules.columnar import _Roller, day_number, from_day_number
 from werkmap.workdays import dutch_calendar
 
 CAL = dutch_calendar()

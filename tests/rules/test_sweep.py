@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from werkmap.rules import FolderColumns, FolderState, due_actions, load_policy, next_due_on, sweep
-from werkmap.rules.sweep import add_months_array, day_number, from_day_number
+from werkmap.rules.columnar import add_months_array, day_number, from_day_number
 from werkmap.workdays import add_months
 
 from .strategies import folder_states, populations, sweep_dates
@@ -21,7 +21,15 @@ def test_sweep_equals_the_one_folder_function(population):
     on, states = population
     columns = FolderColumns.from_states(states)
     expected = [a for s in states for a in due_actions(s, on, POLICY)]
-    assert sweep(columns, on, POLICY) == expected
+    table = sweep(columns, on, POLICY)
+    assert table.actions() == expected
+    assert list(table) == expected
+    assert len(table) == len(expected)
+    assert table.ids() == [a.id for a in expected]
+    counts = {}
+    for a in expected:
+        counts[a.kind] = counts.get(a.kind, 0) + 1
+    assert table.counts() == counts
 
 
 @given(populations(max_size=6))
@@ -35,12 +43,12 @@ def test_columns_give_back_the_states_the_rules_read(population):
 @given(populations(max_size=6))
 def test_running_the_same_day_twice_proposes_nothing_new(population):
     on, states = population
-    first = sweep(FolderColumns.from_states(states), on, POLICY)
+    first = sweep(FolderColumns.from_states(states), on, POLICY).actions()
     recorded = frozenset(a.id for a in first)
     again = [s.__class__(**{**_fields(s), "handled": recorded}) for s in states]
-    assert sweep(FolderColumns.from_states(again), on, POLICY) == []
+    assert sweep(FolderColumns.from_states(again), on, POLICY).actions() == []
     # and the ids are stable: a second run without recording gives the same ids
-    assert [a.id for a in sweep(FolderColumns.from_states(states), on, POLICY)] == [
+    assert [a.id for a in sweep(FolderColumns.from_states(states), on, POLICY).actions()] == [
         a.id for a in first
     ]
 

@@ -7,11 +7,12 @@
 * :mod:`werkmap.rules.state`: :class:`FolderState`, the flat snapshot of a folder the rules read.
 * :mod:`werkmap.rules.due`: what is due on a date for one folder (:func:`due_actions`,
   :func:`next_due_on`), as :class:`Action` records with deterministic ids.
-* :mod:`werkmap.rules.sweep`: the same for a population over numpy columns (:func:`sweep`).
+* :mod:`werkmap.rules.columnar`: the same for a population over numpy columns (:func:`sweep`).
 """
 
 from __future__ import annotations
 
+from werkmap.rules.columnar import NO_DATE, DueTable, FolderColumns, day_number, sweep
 from werkmap.rules.due import KINDS, Action, action_id, due_actions, next_due_on
 from werkmap.rules.policy import (
     Parameter,
@@ -33,7 +34,6 @@ from werkmap.rules.routing import (
     propose_measure,
 )
 from werkmap.rules.state import ActivityRow, FolderState, Invitation
-from werkmap.rules.sweep import NO_DATE, FolderColumns, day_number, sweep
 
 __all__ = [
     "KINDS",
@@ -43,6 +43,7 @@ __all__ = [
     "CoachOverride",
     "Decision",
     "DecisionTable",
+    "DueTable",
     "FolderColumns",
     "FolderState",
     "Invitation",

@@ -10,13 +10,13 @@ exactly the actions :func:`~werkmap.rules.due.due_actions` returns for each fold
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 import numpy as np
 
-from werkmap.rules.due import KINDS, PARAMETERS, Action, action_id, make_action
-from werkmap.rules.policy import Policy
+from werkmap.rules.due import KINDS, PARAMETERS, RULE_IDS, RULE_VERSION, Action, _hash
+from werkmap.rules.policy import Policy, PolicyValues
 from werkmap.rules.routing import OUTCOMES
 from werkmap.rules.state import (
     ACTIVITY_STATES,
@@ -27,12 +27,21 @@ from werkmap.rules.state import (
 )
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
-__all__ = ["NO_DATE", "FolderColumns", "day_number", "from_day_number", "sweep"]
+__all__ = [
+    "NO_DATE",
+    "DueTable",
+    "FolderColumns",
+    "add_months_array",
+    "day_number",
+    "from_day_number",
+    "sweep",
+]
 
 NO_DATE = np.iinfo(np.int64).min
 """The day number standing for "no date" (the integer behind ``NaT``)."""
 
 _EPOCH = dt.date(1970, 1, 1)
+_FAR_PAST = -(10**9)  # "no period end": far enough that no application date is near it
 _ROUTE = {name: i + 1 for i, name in enumerate(OUTCOMES)}
 _ACT = {name: i for i, name in enumerate(ACTIVITY_STATES)}
 _INV = {name: i for i, name in enumerate(INVITATION_KINDS)}
@@ -255,11 +264,12 @@ def sweep(
     on: dt.date,
     policy: Policy,
     calendar: HolidayCalendar | None = None,
-) -> list[Action]:
-    """Return the actions due on ``on`` for every folder in ``columns``, in folder order.
+) -> DueTable:
+    """Return the actions due on ``on`` for every folder in ``columns``, as a :class:`DueTable`.
 
-    The result equals ``[a for i in range(len(columns)) for a in due_actions(columns.state(i), on,
-    policy, calendar)]``, computed with array operations over the whole population.
+    ``sweep(...).actions()`` equals ``[a for i in range(len(columns)) for a in
+    due_actions(columns.state(i), on, policy, calendar)]``, computed with array operations over the
+    whole population. Actions whose ids are in ``columns.handled`` are left out.
     """
     roll = _Roller(calendar or dutch_calendar())
     v = policy.at(on)
@@ -388,16 +398,16 @@ def sweep(
     k = (d - reg) // period
     idx = np.nonzero(live & (k >= 1))[0]
     if len(idx):
-        end_all = np.full(n, NO_DATE, dtype=np.int64)
+        end_all = np.full(n, _FAR_PAST, dtype=np.int64)
         end_all[idx] = reg[idx] + k[idx] * period
-        duty = np.zeros(n, dtype=bool)
-        duty[idx] = True
         pens = idx[c.pension_on[idx] != NO_DATE]
         if len(pens):
             limit = add_months_array(c.pension_on[pens], -v.no_duty_before_pension_months)
-            duty[pens] = end_all[pens] < limit
+            end_all[pens] = np.where(end_all[pens] < limit, end_all[pens], _FAR_PAST)
+        duty = end_all != _FAR_PAST
         apf = c.app_folder
-        in_period = duty[apf] & (c.app_day < end_all[apf]) & (c.app_day >= end_all[apf] - period)
+        before_end = c.app_day - end_all[apf]  # in [-period, 0) for an application in the period
+        in_period = (before_end < 0) & (before_end >= -period)
         counts = np.bincount(apf[in_period], minlength=n)
         flagged = np.nonzero(duty & (counts < v.application_duty_count))[0]
         part(
@@ -409,41 +419,166 @@ def sweep(
             "period",
         )
 
-    if not parts:
-        return []
-    kinds = np.concatenate([np.full(len(p[1]), _ORDER[p[0]], dtype=np.int64) for p in parts])
-    folders = np.concatenate([p[1] for p in parts])
-    rows = np.concatenate([p[2] for p in parts])
-    fireds = np.concatenate([p[3] for p in parts])
-    dues = np.concatenate([p[4] for p in parts])
-    part_no = np.concatenate([np.full(len(p[1]), i, dtype=np.int64) for i, p in enumerate(parts)])
+    src_code = {"": 0, "inv": 1, "act": 2, "period": 3}
+    if parts:
+        kinds = np.concatenate([np.full(len(p[1]), _ORDER[p[0]], dtype=np.int8) for p in parts])
+        folders = np.concatenate([p[1] for p in parts])
+        rows = np.concatenate([p[2] for p in parts])
+        fireds = np.concatenate([p[3] for p in parts])
+        dues = np.concatenate([p[4] for p in parts])
+        srcs = np.concatenate([np.full(len(p[1]), src_code[p[5]], dtype=np.int8) for p in parts])
+    else:
+        kinds = srcs = np.zeros(0, dtype=np.int8)
+        folders = rows = fireds = dues = np.zeros(0, dtype=np.int64)
+    is_period = srcs == src_code["period"]
+    rows = np.where(is_period, (d - reg[folders]) // period, rows)
     order = np.lexsort((rows, kinds, folders))
-    base = {kind: v.pick(PARAMETERS[kind]) for kind in KINDS}
-    handled = c.handled
-    actions: list[Action] = []
-    for j in order.tolist():
-        kind, _, _, _, _, src = parts[part_no[j]]
-        folder = int(folders[j])
-        row = int(rows[j])
-        if src == "inv":
-            subject = c.inv_id[row]
-        elif src == "act":
-            subject = c.act_id[row]
-        elif src == "period":
-            subject = f"period-{(d - int(reg[folder])) // period}"
-        else:
-            subject = ""
-        folder_id = c.folder_id[folder]
-        fired_on = _date(fireds[j])
-        if handled and action_id(folder_id, kind, subject, fired_on) in handled:
-            continue
-        if kind == "invite_orientation":
-            parameters = policy.at(_date(routed[folder])).pick(PARAMETERS[kind])
-        else:
-            parameters = dict(base[kind])
-        actions.append(
-            make_action(
-                folder_id, kind, subject, fired_on, from_day_number(int(dues[j])), parameters
-            )
+    ori = kinds[order] == _ORDER["invite_orientation"]
+    table = DueTable(
+        columns=c,
+        policy=policy,
+        on=on,
+        folder=folders[order],
+        kind=kinds[order],
+        fired_on=fireds[order],
+        due_by=dues[order],
+        subject_source=srcs[order],
+        subject_row=rows[order],
+        parameters_on=np.where(ori, routed[folders[order]], d),
+    )
+    if c.handled:
+        keep = np.array([ident not in c.handled for ident in table.ids()], dtype=bool)
+        table = table.select(keep)
+    return table
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class DueTable:
+    """The actions a :func:`sweep` found, as columns; iterate it (or call :meth:`actions`) for objects.
+
+    Rows are in folder order, then in :data:`werkmap.rules.due.KINDS` order, then in subject order:
+    ``list(table)`` equals the one-folder results concatenated. Building the :class:`Action` objects is
+    left to the reader, so a host that only counts or routes the results by kind never pays for it.
+
+    Attributes:
+        columns: the population the sweep ran on.
+        policy: the policy it used.
+        on: the sweep date.
+        folder: the folder index of each row.
+        kind: the index of each row's kind in :data:`werkmap.rules.due.KINDS`.
+        fired_on: the day number each row's rule first fired.
+        due_by: the day number the action's result is due, or :data:`NO_DATE`.
+        subject_source: where the subject comes from (0 none, 1 invitation, 2 activity, 3 period).
+        subject_row: the invitation or activity row, or the period number.
+        parameters_on: the day number whose parameter values the row records.
+    """
+
+    columns: FolderColumns
+    policy: Policy
+    on: dt.date
+    folder: np.ndarray
+    kind: np.ndarray
+    fired_on: np.ndarray
+    due_by: np.ndarray
+    subject_source: np.ndarray
+    subject_row: np.ndarray
+    parameters_on: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.folder)
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self.actions())
+
+    def select(self, mask: np.ndarray) -> DueTable:
+        """Return the rows where ``mask`` is true."""
+        return attrs.evolve(
+            self,
+            folder=self.folder[mask],
+            kind=self.kind[mask],
+            fired_on=self.fired_on[mask],
+            due_by=self.due_by[mask],
+            subject_source=self.subject_source[mask],
+            subject_row=self.subject_row[mask],
+            parameters_on=self.parameters_on[mask],
         )
-    return actions
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of actions of each kind (kinds without actions left out)."""
+        numbers = np.bincount(self.kind.astype(np.int64), minlength=len(KINDS))
+        return {KINDS[i]: int(x) for i, x in enumerate(numbers.tolist()) if x}
+
+    def _subjects(self) -> list[str]:
+        c = self.columns
+        out = []
+        for src, row in zip(self.subject_source.tolist(), self.subject_row.tolist(), strict=True):
+            if src == 1:
+                out.append(c.inv_id[row])
+            elif src == 2:
+                out.append(c.act_id[row])
+            elif src == 3:
+                out.append(f"period-{row}")
+            else:
+                out.append("")
+        return out
+
+    def _dates(self) -> dict[int, tuple[dt.date | None, str]]:
+        dates: dict[int, tuple[dt.date | None, str]] = {NO_DATE: (None, "")}
+        for number in np.unique(np.concatenate([self.fired_on, self.due_by])).tolist():
+            if number != NO_DATE:
+                day = _EPOCH + dt.timedelta(days=number)
+                dates[number] = (day, day.isoformat())
+        return dates
+
+    def ids(self) -> list[str]:
+        """Return the deterministic id of each row (see :func:`werkmap.rules.due.action_id`)."""
+        dates = self._dates()
+        folder_ids = self.columns.folder_id
+        return [
+            _hash(folder_ids[f], KINDS[k], subject, dates[fired][1])
+            for f, k, subject, fired in zip(
+                self.folder.tolist(),
+                self.kind.tolist(),
+                self._subjects(),
+                self.fired_on.tolist(),
+                strict=True,
+            )
+        ]
+
+    def actions(self) -> list[Action]:
+        """Return the rows as :class:`Action` records."""
+        dates = self._dates()
+        folder_ids = self.columns.folder_id
+        values: dict[int, PolicyValues] = {}
+        actions: list[Action] = []
+        append = actions.append
+        for f, k, subject, fired, due, pday in zip(
+            self.folder.tolist(),
+            self.kind.tolist(),
+            self._subjects(),
+            self.fired_on.tolist(),
+            self.due_by.tolist(),
+            self.parameters_on.tolist(),
+            strict=True,
+        ):
+            kind = KINDS[k]
+            folder_id = folder_ids[f]
+            fired_on, fired_iso = dates[fired]
+            assert fired_on is not None
+            v = values.get(pday)
+            if v is None:
+                v = values[pday] = self.policy.at(_date(pday))
+            append(
+                Action(
+                    id=_hash(folder_id, kind, subject, fired_iso),
+                    folder_id=folder_id,
+                    kind=kind,
+                    rule_id=RULE_IDS[kind],
+                    rule_version=RULE_VERSION,
+                    subject=subject,
+                    fired_on=fired_on,
+                    due_by=dates[due][0],
+                    parameters=v.pick(PARAMETERS[kind]),
+                )
+            )
+        return actions
