@@ -33,7 +33,7 @@ from werkmap.rules.routing import (
     load_routing_table,
     propose_measure,
 )
-from werkmap.rules.state import ActivityRow, FolderState, Invitation
+from werkmap.rules.state import ActivityRow, FolderState, Invitation, folder_state
 
 __all__ = [
     "KINDS",
@@ -58,6 +58,7 @@ __all__ = [
     "default_policy_dir",
     "default_routing_table",
     "due_actions",
+    "folder_state",
     "load_policy",
     "load_policy_documents",
     "load_routing_table",

@@ -2,17 +2,21 @@
 
 The rules do not read :class:`werkmap.plan.WorkFolder` directly. They read a :class:`FolderState`, so the
 one-folder function and the vectorised sweep see the same facts, and a store can keep the few columns
-the sweep needs without loading whole folders.
+the sweep needs without loading whole folders. :func:`folder_state` maps a ``WorkFolder`` to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
 
 from werkmap.errors import InvalidInput, Problem
-from werkmap.rules.routing import OUTCOMES, CoachOverride
+from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision
+
+if TYPE_CHECKING:
+    from werkmap.plan.folder import WorkFolder
 
 __all__ = [
     "ACTIVITY_STATES",
@@ -21,6 +25,7 @@ __all__ = [
     "ActivityRow",
     "FolderState",
     "Invitation",
+    "folder_state",
 ]
 
 ACTIVITY_STATES = (
@@ -151,3 +156,93 @@ class FolderState:
         if problems:
             raise InvalidInput(problems, source=f"folder state {self.folder_id}")
         return self
+
+
+_PENDING = frozenset({"proposed", "invited"})
+_DONE = frozenset({"done", "done_late"})
+
+
+def folder_state(
+    folder: WorkFolder,
+    *,
+    route: Decision | None = None,
+    coach_override: CoachOverride | None = None,
+    profiler_invited_on: dt.date | None = None,
+    handled: frozenset[str] = frozenset(),
+) -> FolderState:
+    """Map a :class:`werkmap.plan.WorkFolder` to the :class:`FolderState` the rules read.
+
+    The folder holds the facts; the routing decisions, a coach's override, the profiler invitation and
+    the ids of actions already recorded are kept by the host beside it (``plan`` does not know the
+    rules), so they are given here.
+
+    What is read from the folder:
+
+    * the latest profile (probability, band, date taken);
+    * ``conversation_requested_on`` (the jobseeker asked for a conversation);
+    * held conversations: the last one's date (``closed_on``, else its scheduled date);
+    * proposed and invited conversations as pending invitations (planned date: ``scheduled_for``);
+    * ``work_found_on``; the benefit end (``benefit_ended_on`` or else ``benefit_ends_on``);
+      ``pension_on``;
+    * every activity with its state, effective deadline (``deadline.due``) and ``reminded_on``;
+    * application activities done (``done``/``done_late``): their ``changed_on`` dates count for the
+      application duty.
+
+    Args:
+        folder: the folder.
+        route: the latest routing decision, or ``None`` when none was made.
+        coach_override: the coach's override in force, or ``None``.
+        profiler_invited_on: when the jobseeker was invited to the Work Profiler, if they were.
+        handled: ids of actions already applied or recorded for this folder.
+    """
+    profile = folder.latest_profile
+    held = [
+        c.closed_on or c.scheduled_for or c.proposed_on
+        for c in folder.conversations
+        if str(c.state) == "held"
+    ]
+    pending = tuple(
+        Invitation(
+            id=c.conversation_id,
+            kind=str(c.kind),
+            invited_on=c.proposed_on,
+            planned_on=c.scheduled_for,
+        )
+        for c in folder.conversations
+        if str(c.state) in _PENDING
+    )
+    ends = [d for d in (folder.benefit_ended_on, folder.benefit_ends_on) if d is not None]
+    return FolderState(
+        folder_id=folder.folder_id,
+        registered_on=folder.registered_on,
+        probability=profile.probability if profile else None,
+        band=profile.band if profile else None,
+        profiled_on=profile.taken_on if profile else None,
+        profiler_invited_on=profiler_invited_on,
+        route=route.outcome if route else None,
+        routed_on=route.decided_on if route else None,
+        requested_conversation=folder.conversation_requested_on is not None,
+        coach_override=coach_override,
+        last_conversation_on=max(held) if held else None,
+        pending=pending,
+        work_found_on=folder.work_found_on,
+        benefit_ends_on=min(ends) if ends else None,
+        pension_on=folder.pension_on,
+        activities=tuple(
+            ActivityRow(
+                id=a.activity_id,
+                state=str(a.state),
+                deadline=a.deadline.due,
+                reminded_on=a.reminded_on,
+            )
+            for a in folder.activities
+        ),
+        applications_on=tuple(
+            sorted(
+                a.changed_on or a.created_on
+                for a in folder.activities
+                if str(a.kind) == "application" and str(a.state) in _DONE
+            )
+        ),
+        handled=handled,
+    ).check()
