@@ -45,6 +45,7 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 _Step: TypeAlias = tuple[
     str,
+    int,
     dict[object, tuple[int, float, float]] | None,
     tuple[int, float, float],
     int,
@@ -53,6 +54,8 @@ _Step: TypeAlias = tuple[
     float,
     float,
 ]
+
+_NUMBER = (int, float)
 
 Z_95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95 % interval."""
@@ -107,7 +110,7 @@ class BatchScores:
     """
 
     probabilities: FloatArray
-    band_index: npt.NDArray[np.intp]
+    band_index: npt.NDArray[np.int8]
     band_names: tuple[str, ...]
     items: tuple[str, ...]
     constructs: tuple[str, ...]
@@ -145,16 +148,22 @@ class ScoringCore:
     __slots__ = (
         "_baseline",
         "_chol",
-        "_construct_list",
+        "_construct_index",
         "_construct_matrix",
         "_construct_of_item",
+        "_construct_template",
         "_cuts",
         "_feature_item",
         "_item_matrix",
+        "_item_template",
         "_means",
         "_means_list",
+        "_numeric_plan",
         "_plan",
+        "_row_template",
+        "_table_plan",
         "_w",
+        "_w1_list",
         "_w_list",
         "constructs",
         "encoder",
@@ -198,8 +207,22 @@ class ScoringCore:
         for k, link_id in enumerate(self.items):
             cmat[k, cons_pos[construct_of[link_id]]] = 1.0
         self._construct_matrix = cmat
-        self._construct_list = [construct_of[i] for i in self.items]
+        self._construct_index = [cons_pos[construct_of[i]] for i in self.items]
         self._plan = self._compile_plan()
+        self._table_plan = [
+            (k, step[0], step[1], {**step[2], None: step[3]})
+            for k, step in enumerate(self._plan)
+            if step[2] is not None
+        ]
+        self._numeric_plan = [
+            (k, step[0], step[1], step[4], step[3][1], *step[5:])
+            for k, step in enumerate(self._plan)
+            if step[2] is None
+        ]
+        self._item_template = [0.0] * len(self.items)
+        self._construct_template = [0.0] * len(self.constructs)
+        self._w1_list = [float(model.intercept), *self._w_list]
+        self._row_template = [1.0] + [0.0] * p
         self._chol: FloatArray | None = None
         if model.covariance is not None:
             cov = np.array(model.covariance, dtype=np.float64)
@@ -209,11 +232,16 @@ class ScoringCore:
             self._chol = (vecs * np.sqrt(np.clip(vals, 0.0, None))).T.copy()
 
     def _compile_plan(self) -> list[_Step]:
-        """Per item: a table ``code -> (feature index, feature value, contribution)`` or numeric data."""
+        """Per item: a table ``code -> (row index, feature value, contribution)`` or numeric data.
+
+        Row indices are shifted by one: the one-person row starts with the intercept's 1.0.
+        """
         plan: list[_Step] = []
         w, means = self._w_list, self._means_list
+        construct_index = {c: k for k, c in enumerate(self.constructs)}
         start = 0
         for enc in self.model.encoding:
+            ci = construct_index[self._construct_of_item[enc.link_id]]
             width = len(enc.feature_names())
             base = -math.fsum(w[j] * means[j] for j in range(start, start + width))
             if enc.kind == "one_hot":
@@ -221,29 +249,36 @@ class ScoringCore:
                 k = start
                 for code in enc.levels:
                     if code == enc.reference:
-                        table[code] = (-1, 0.0, base)
+                        table[code] = (0, 1.0, base)  # index 0 holds the intercept's 1.0 already
                     else:
-                        table[code] = (k, 1.0, base + w[k])
+                        table[code] = (k + 1, 1.0, base + w[k])
                         k += 1
-                plan.append((enc.link_id, table, (-1, 0.0, base), start, 0.0, 0.0, 0.0, 1.0))
+                plan.append((enc.link_id, ci, table, (0, 1.0, base), 0, 0.0, 0.0, 0.0, 1.0))
             elif enc.kind == "ordinal":
                 wj, mj = w[start], means[start]
                 table = {}
                 for code, level in zip(enc.levels, enc.level_scores(), strict=True):
                     feature = (level - enc.center) / enc.scale
-                    table[code] = (start, feature, wj * (feature - mj))
-                missing = (start, enc.missing, wj * (enc.missing - mj))
-                plan.append((enc.link_id, table, missing, start, wj, mj, 0.0, 1.0))
+                    table[code] = (start + 1, feature, wj * (feature - mj))
+                missing = (start + 1, enc.missing, wj * (enc.missing - mj))
+                plan.append((enc.link_id, ci, table, missing, start + 1, wj, mj, 0.0, 1.0))
             else:
                 wj, mj = w[start], means[start]
-                missing = (start, enc.missing, wj * (enc.missing - mj))
-                plan.append((enc.link_id, None, missing, start, wj, mj, enc.center, enc.scale))
+                missing = (start + 1, enc.missing, wj * (enc.missing - mj))
+                plan.append(
+                    (enc.link_id, ci, None, missing, start + 1, wj, mj, enc.center, enc.scale)
+                )
             start += width
         return plan
 
-    def band_index(self, probabilities: FloatArray) -> npt.NDArray[np.intp]:
+    def band_index(self, probabilities: FloatArray) -> npt.NDArray[np.int8]:
         """Return the band index of each probability (half-open ``(a, b]`` bands)."""
-        return np.searchsorted(self._cuts, probabilities, side="left")
+        # Counting the cut points below each probability: a cut point itself belongs to the band
+        # below it. A few comparisons are much cheaper than a binary search per element.
+        index = np.zeros(probabilities.shape, dtype=np.int8)
+        for cut in self.model.cut_points:
+            index += probabilities > cut
+        return index
 
     def one(self, row: Sequence[float], *, top: int = 3) -> Profile:
         """Score one encoded row (see :meth:`Encoder.encode_list`) to a full :class:`Profile`."""
@@ -251,7 +286,10 @@ class ScoringCore:
         item_values = [0.0] * len(self.items)
         for k, wj, xj, mj in zip(self._feature_item, w, row, means, strict=True):
             item_values[k] += wj * (xj - mj)
-        return self._profile(row, item_values, top)
+        constructs = [0.0] * len(self.constructs)
+        for ci, v in zip(self._construct_index, item_values, strict=True):
+            constructs[ci] += v
+        return self._profile([1.0, *row], item_values, constructs, top)
 
     def one_answers(self, answers: Mapping[str, object], *, top: int = 3) -> Profile:
         """Score one person's validated answers to a full :class:`Profile` (the fast one-person path).
@@ -263,41 +301,44 @@ class ScoringCore:
             KeyError: an answer code the encoding does not know.
             TypeError: a numeric item answered with something that is not a number.
         """
-        row = [0.0] * len(self._w_list)
-        item_values: list[float] = []
-        append = item_values.append
-        for link_id, table, missing, start, wj, mj, center, scale in self._plan:
-            value = answers.get(link_id)
-            if table is not None:
-                index, feature, contribution = missing if value is None else table[value]
-                if index >= 0:
-                    row[index] = feature
-                append(contribution)
+        row = self._row_template[:]
+        item_values = self._item_template[:]
+        constructs = self._construct_template[:]
+        get = answers.get
+        for k, link_id, ci, table in self._table_plan:
+            # a table maps every code, and None (unanswered), to (row index, feature, contribution)
+            index, feature, contribution = table[get(link_id)]
+            row[index] = feature
+            item_values[k] = contribution
+            constructs[ci] += contribution
+        for k, link_id, ci, index, missing, wj, mj, center, scale in self._numeric_plan:
+            value = get(link_id)
+            if value is None:
+                feature = missing
+            elif isinstance(value, _NUMBER):
+                feature = (value - center) / scale
             else:
-                if value is None:
-                    feature = missing[1]
-                elif isinstance(value, int | float):
-                    feature = (value - center) / scale
-                else:
-                    raise TypeError(f"{link_id}: cannot encode {value!r} as a number")
-                row[start] = feature
-                append(wj * (feature - mj))
-        return self._profile(row, item_values, top)
+                raise TypeError(f"{link_id}: cannot encode {value!r} as a number")
+            row[index] = feature
+            contribution = wj * (feature - mj)
+            item_values[k] = contribution
+            constructs[ci] += contribution
+        return self._profile(row, item_values, constructs, top)
 
-    def _profile(self, row: Sequence[float], item_values: list[float], top: int) -> Profile:
-        # intercept + w.x, correctly rounded: a zero row scores exactly the intercept (0 -> p = 0.5)
-        log_odds = self.model.intercept + math.fsum(map(operator.mul, self._w_list, row))
-        constructs = dict.fromkeys(self.constructs, 0.0)
-        for construct, v in zip(self._construct_list, item_values, strict=True):
-            constructs[construct] += v
+    def _profile(
+        self, row: list[float], item_values: list[float], construct_values: list[float], top: int
+    ) -> Profile:
+        """Finish a profile from the row ``[1.0, *features]`` and the item and construct values."""
+        # intercept + w.x; a zero row scores exactly the intercept (0 -> p = 0.5, band "25-50")
+        log_odds: float = sum(map(operator.mul, self._w1_list, row))
         probability = _expit(log_odds)
         interval = None
         if self._chol is not None:
-            x = np.array((1.0, *row))
-            u = self._chol @ x
-            half = Z_95 * math.sqrt(float(u @ u))
+            u = self._chol @ np.array(row)
+            half = Z_95 * math.sqrt(u.dot(u))
             interval = (_expit(log_odds - half), _expit(log_odds + half))
-        negative = sorted([(v, c) for c, v in constructs.items() if v < 0.0])
+        names = self.constructs
+        order = sorted(range(len(names)), key=construct_values.__getitem__)[:top]
         model = self.model
         return Profile(
             probability=probability,
@@ -306,8 +347,8 @@ class ScoringCore:
             interval=interval,
             baseline_log_odds=self._baseline,
             item_contributions=dict(zip(self.items, item_values, strict=True)),
-            construct_contributions=constructs,
-            diagnosis=tuple([c for _, c in negative[:top]]),
+            construct_contributions=dict(zip(names, construct_values, strict=True)),
+            diagnosis=tuple([names[k] for k in order if construct_values[k] < 0.0]),
             questionnaire=model.questionnaire,
             model=model.ref,
         )
@@ -332,7 +373,7 @@ class ScoringCore:
             )
         z = x @ self._w
         z += self.model.intercept
-        if not np.isfinite(z).all():
+        if not np.isfinite(z.sum()):  # one cheap reduction; find the rows only when it fails
             bad = np.flatnonzero(~np.isfinite(z))
             raise InvalidInput(
                 [Problem(path=f"$[{int(i)}]", message="non-finite values") for i in bad[:20]]
