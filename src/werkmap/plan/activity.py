@@ -253,8 +253,8 @@ def colour(
 
     Example:
         >>> d = _dl.new_deadline(dt.date(2025, 3, 14))
-        >>> [colour("open", d, dt.date(2025, 3, day)) for day in (6, 7, 14, 15)]
-        [<Colour.GREEN: 'green'>, <Colour.ORANGE: 'orange'>, <Colour.ORANGE: 'orange'>, <Colour.RED: 'red'>]
+        >>> " ".join(colour("open", d, dt.date(2025, 3, day)) for day in (6, 7, 14, 15))
+        'green orange orange red'
     """
     if state in _GREY:
         return Colour.GREY
