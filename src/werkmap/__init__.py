@@ -33,6 +33,16 @@ from werkmap.errors import (
     VersionMismatch,
     WerkmapError,
 )
+from werkmap.profiler import (
+    Profile,
+    Questionnaire,
+    ScoringModel,
+    load_model,
+    load_questionnaire,
+    score,
+    score_batch,
+    validate_answers,
+)
 from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar, dutch_public_holidays
 
 __all__ = [
@@ -54,8 +64,11 @@ __all__ = [
     "NotFound",
     "PerfectSeparation",
     "Problem",
+    "Profile",
+    "Questionnaire",
     "RankDeficient",
     "SchemaVersionError",
+    "ScoringModel",
     "StorageError",
     "SystemClock",
     "VersionMismatch",
@@ -64,4 +77,9 @@ __all__ = [
     "add_months",
     "dutch_calendar",
     "dutch_public_holidays",
+    "load_model",
+    "load_questionnaire",
+    "score",
+    "score_batch",
+    "validate_answers",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from werkmap.profiler.fhir import EXTENSION_BASE, from_fhir, to_fhir
 from werkmap.profiler.model import (
     BANDS,
     CUT_POINTS,
@@ -57,13 +56,6 @@ from werkmap.profiler.scoring import (
     score,
     score_batch,
     scoring_core,
-)
-from werkmap.profiler.synthetic import (
-    SyntheticCohort,
-    encode_columns,
-    simulate_outcomes,
-    synthetic_answers,
-    synthetic_cohort,
 )
 
 __all__ = [
@@ -149,6 +141,7 @@ if TYPE_CHECKING:
         brier_score,
         calibration,
     )
+    from werkmap.profiler.fhir import EXTENSION_BASE, from_fhir, to_fhir
     from werkmap.profiler.fit import (
         CoefficientRow,
         FitResult,
@@ -162,8 +155,24 @@ if TYPE_CHECKING:
         is_illustrative,
         model_card,
     )
+    from werkmap.profiler.synthetic import (
+        SyntheticCohort,
+        encode_columns,
+        simulate_outcomes,
+        synthetic_answers,
+        synthetic_cohort,
+    )
 
 _LAZY = {
+    # loaded on first use so that `import werkmap` stays cheap
+    "EXTENSION_BASE": "werkmap.profiler.fhir",
+    "from_fhir": "werkmap.profiler.fhir",
+    "to_fhir": "werkmap.profiler.fhir",
+    "SyntheticCohort": "werkmap.profiler.synthetic",
+    "encode_columns": "werkmap.profiler.synthetic",
+    "simulate_outcomes": "werkmap.profiler.synthetic",
+    "synthetic_answers": "werkmap.profiler.synthetic",
+    "synthetic_cohort": "werkmap.profiler.synthetic",
     "CoefficientRow": "werkmap.profiler.fit",
     "FitResult": "werkmap.profiler.fit",
     "FittedModel": "werkmap.profiler.fit",
@@ -185,7 +194,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    """Load the fitting, evaluation and model-card names on first use."""
+    """Load the FHIR, synthetic, fitting, evaluation and model-card names on first use."""
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
