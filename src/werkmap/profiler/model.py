@@ -5,9 +5,9 @@ item's answer becomes features (:class:`FeatureEncoding`: ``numeric``, ``ordinal
 reference category), and holds the intercept, the coefficients, their standard errors and covariance, the
 band cut points and provenance metadata. The probability of work resumption within a year is
 
-.. code-block:: text
-
-    p = 1 / (1 + exp(-(intercept + sum(coefficient[j] * feature[j]))))
+```text
+p = 1 / (1 + exp(-(intercept + sum(coefficient[j] * feature[j]))))
+```
 
 Parameters are ordered ``(intercept, *feature_names)`` in :attr:`ScoringModel.standard_errors` and
 :attr:`ScoringModel.covariance`.
@@ -18,21 +18,17 @@ band ``"25-50"`` (the published rule says a score of "at most 50 %" gets a conve
 Models are built with :func:`build_model` and read with :func:`load_model` / :func:`parse_model`; both
 lint the model and raise one :class:`~werkmap.errors.InvalidModel` listing every problem with codes:
 
-========  ====================================================================================
-code      problem
-========  ====================================================================================
-WM-M001   an encoded item is unknown to the questionnaire, or of a type that cannot be encoded
-WM-M002   encoding levels: a level that is not an option code, a duplicate level, a reference
-          category that is not a level, ordinal values that do not match the levels, a zero scale
-WM-M003   feature names differ from the ones the encoding produces
-WM-M004   coefficients, standard errors or covariance of the wrong length, shape or not finite
-WM-M005   a covariance that is not symmetric, has a negative variance, or disagrees with the
-          standard errors
-WM-M006   band cut points not strictly increasing inside (0, 1), or the wrong number of bands
-WM-M007   ``valid_until`` not after ``valid_from``
-WM-M008   an empty identity (``id``, ``version``) or a malformed questionnaire reference
-WM-M009   the model is calibrated for another questionnaire version than the one given
-========  ====================================================================================
+| code | problem |
+|---|---|
+| WM-M001 | an encoded item is unknown to the questionnaire, or of a type that cannot be encoded |
+| WM-M002 | encoding levels: a level that is not an option code, a duplicate level, a reference category that is not a level, ordinal values that do not match the levels, a zero scale |
+| WM-M003 | feature names differ from the ones the encoding produces |
+| WM-M004 | coefficients, standard errors or covariance of the wrong length, shape or not finite |
+| WM-M005 | a covariance that is not symmetric, has a negative variance, or disagrees with the standard errors |
+| WM-M006 | band cut points not strictly increasing inside (0, 1), or the wrong number of bands |
+| WM-M007 | ``valid_until`` not after ``valid_from`` |
+| WM-M008 | an empty identity (``id``, ``version``) or a malformed questionnaire reference |
+| WM-M009 | the model is calibrated for another questionnaire version than the one given |
 """
 
 from __future__ import annotations

@@ -10,22 +10,19 @@ Every questionnaire is linted when it is built from data (:func:`parse_questionn
 :func:`load_questionnaire`, :func:`questionnaire_from_data`); all problems are raised together as one
 :class:`~werkmap.errors.InvalidQuestionnaire` with codes:
 
-========  ====================================================================================
-code      problem
-========  ====================================================================================
-WM-Q001   two items share one ``link_id``
-WM-Q002   an ``enable_when`` names an item that does not exist
-WM-Q003   ``enable_when`` conditions form a cycle (an item depends on itself)
-WM-Q004   an answer option without a code, or two options of one item with the same code
-WM-Q005   a missing text or translation (Dutch or English) of the title, an item or an option
-WM-Q006   two versions of one questionnaire ``url`` whose validity periods overlap
-WM-Q007   item structure: choice without options, options on a non-choice item, a group without
-          items, nested items under a non-group, a required display item
-WM-Q008   numeric bounds on a non-numeric item, or a lower bound above the upper bound
-WM-Q009   ``valid_until`` not after ``valid_from``
-WM-Q010   an ``enable_when`` whose operator or answer does not fit the item it asks about
-WM-Q011   an empty or malformed identity: ``url``, ``version`` or ``link_id``
-========  ====================================================================================
+| code | problem |
+|---|---|
+| WM-Q001 | two items share one ``link_id`` |
+| WM-Q002 | an ``enable_when`` names an item that does not exist |
+| WM-Q003 | ``enable_when`` conditions form a cycle (an item depends on itself) |
+| WM-Q004 | an answer option without a code, or two options of one item with the same code |
+| WM-Q005 | a missing text or translation (Dutch or English) of the title, an item or an option |
+| WM-Q006 | two versions of one questionnaire ``url`` whose validity periods overlap |
+| WM-Q007 | item structure: choice without options, options on a non-choice item, a group without items, nested items under a non-group, a required display item |
+| WM-Q008 | numeric bounds on a non-numeric item, or a lower bound above the upper bound |
+| WM-Q009 | ``valid_until`` not after ``valid_from`` |
+| WM-Q010 | an ``enable_when`` whose operator or answer does not fit the item it asks about |
+| WM-Q011 | an empty or malformed identity: ``url``, ``version`` or ``link_id`` |
 
 Answers are a mapping ``link_id -> value``; :func:`validate_answers` checks them against a questionnaire and
 raises one :class:`~werkmap.errors.InvalidAnswers` listing every problem with its path (``$.q07: expected one
