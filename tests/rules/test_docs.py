@@ -10,7 +10,7 @@ from werkmap.rules.due import RULE_IDS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 REGENERATE = (
-    "regenerate with: python -c \"from werkmap.rules.docs import write_rule_pages; "
+    'regenerate with: python -c "from werkmap.rules.docs import write_rule_pages; '
     "write_rule_pages('docs/rules')\""
 )
 

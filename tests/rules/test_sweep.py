@@ -119,3 +119,68 @@ def test_sweep_outside_the_holiday_calendar_is_refused():
     )
     with pytest.raises(ValueError, match="outside the holiday calendar"):
         sweep(FolderColumns.from_states([state]), dt.date(2036, 1, 5), POLICY)
+
+
+def _amended_policy():
+    import tomllib
+
+    from werkmap.rules import default_policy_dir, load_policy_documents
+
+    documents = [
+        (p.name, tomllib.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(default_policy_dir().glob("*.toml"))
+    ]
+    documents.append(
+        (
+            "host.toml",
+            {
+                "invitation_window_days": {
+                    "values": [
+                        {"valid_from": dt.date(2020, 1, 1), "value": 21},
+                        {"valid_from": dt.date(2026, 1, 1), "value": 35},
+                    ]
+                },
+                "monitor_after_months": {
+                    "values": [{"valid_from": dt.date(2025, 7, 1), "value": 5}]
+                },
+            },
+        )
+    )
+    return load_policy_documents(documents)
+
+
+AMENDED = _amended_policy()
+
+
+@given(populations())
+def test_sweep_equals_the_loop_when_parameters_change_over_time(population):
+    on, states = population
+    expected = [a for s in states for a in due_actions(s, on, AMENDED)]
+    assert sweep(FolderColumns.from_states(states), on, AMENDED).actions() == expected
+
+
+@given(
+    st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2034, 12, 31)),
+    st.integers(-30, 30),
+)
+def test_the_fast_month_arithmetic_matches_relativedelta(day, months):
+    from werkmap.rules.due import _add_months
+
+    assert _add_months(day, months) == add_months(day, months)
+
+
+def test_a_state_with_unknown_values_is_refused_listing_every_problem():
+    from werkmap.errors import InvalidInput
+    from werkmap.rules import ActivityRow, Invitation
+
+    state = FolderState(
+        folder_id="x",
+        registered_on=dt.date(2024, 1, 1),
+        probability=1.5,
+        route="somewhere",
+        activities=(ActivityRow(id="a", state="reminded", deadline=dt.date(2024, 1, 2)),),
+        pending=(Invitation(id="c", kind="party", invited_on=dt.date(2024, 1, 1)),),
+    )
+    with pytest.raises(InvalidInput) as info:
+        state.check()
+    assert len(info.value.problems) == 5

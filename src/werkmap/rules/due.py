@@ -271,7 +271,7 @@ def due_actions(
         ...                 profiler_invited_on=dt.date(2024, 1, 31), last_conversation_on=None,
         ...                 route="digital", routed_on=dt.date(2024, 2, 2), probability=0.8)
         >>> [a.kind for a in due_actions(s, dt.date(2024, 4, 30), load_policy())]
-        ['invite_early_contact']
+        ['invite_early_contact', 'flag_application_duty']
     """
     cal = calendar or dutch_calendar()
     v = policy.at(on)
