@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from werkmap.rules import FolderColumns, FolderState, due_actions, load_policy, next_due_on, sweep
+from werkmap.rules import (
+    NO_DATE,
+    FolderColumns,
+    FolderState,
+    due_actions,
+    load_policy,
+    next_due_on,
+    sweep,
+)
 from werkmap.rules.columnar import add_months_array, day_number, from_day_number
 from werkmap.workdays import add_months
 
@@ -184,3 +192,28 @@ def test_a_state_with_unknown_values_is_refused_listing_every_problem():
     with pytest.raises(InvalidInput) as info:
         state.check()
     assert len(info.value.problems) == 5
+
+
+def test_columns_accept_datetime64_with_nat_for_no_date():
+    states = [
+        FolderState(
+            folder_id="a",
+            registered_on=dt.date(2024, 1, 31),
+            route="digital",
+            routed_on=dt.date(2024, 2, 1),
+            probability=0.8,
+        ),
+        FolderState(folder_id="b", registered_on=dt.date(2024, 2, 29)),
+    ]
+    columns = FolderColumns.from_states(states)
+    fields = {a.name: getattr(columns, a.name) for a in columns.__attrs_attrs__}
+    as_dates = {
+        name: np.where(value == NO_DATE, np.datetime64("NaT"), value.astype("datetime64[D]"))
+        for name, value in fields.items()
+        if name in ("registered_on", "routed_on", "work_found_on", "last_conversation_on")
+    }
+    again = FolderColumns(**{**fields, **as_dates})
+    assert again.registered_on.dtype == np.int64
+    assert again.routed_on.tolist() == columns.routed_on.tolist()
+    on = dt.date(2024, 9, 2)
+    assert sweep(again, on, POLICY).actions() == sweep(columns, on, POLICY).actions()

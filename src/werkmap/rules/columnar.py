@@ -62,12 +62,28 @@ def _i64(values: Sequence[int] | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
+def _i8(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int8)
+
+
+def _f64(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _days(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Day numbers from ``int`` day numbers or ``datetime64`` dates (``NaT`` becomes :data:`NO_DATE`)."""
+    array = np.asarray(values)
+    if array.dtype.kind == "M":
+        return array.astype("datetime64[D]").astype(np.int64)
+    return array.astype(np.int64)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class FolderColumns:
     """Many folder snapshots as columns, for :func:`sweep`.
 
     Per-folder arrays have one entry per folder; dates are ``int64`` day numbers (:func:`day_number`),
-    :data:`NO_DATE` for none; ``probability`` is ``NaN`` without a profile; ``route`` is 0 for none, else
+    :data:`NO_DATE` for none (``datetime64`` arrays are accepted and converted, ``NaT`` meaning none); ``probability`` is ``NaN`` without a profile; ``route`` is 0 for none, else
     1 + the index in :data:`werkmap.rules.routing.OUTCOMES`. The tables ``inv_*`` (pending invitations),
     ``act_*`` (activities; ``act_state`` indexes :data:`~werkmap.rules.state.ACTIVITY_STATES`) and
     ``app_*`` (application dates) are flat, with the folder index in ``*_folder``, sorted by it.
@@ -75,27 +91,27 @@ class FolderColumns:
     """
 
     folder_id: Sequence[str]
-    registered_on: np.ndarray
-    probability: np.ndarray
-    profiler_invited_on: np.ndarray
-    route: np.ndarray
-    routed_on: np.ndarray
-    last_conversation_on: np.ndarray
-    work_found_on: np.ndarray
-    benefit_ends_on: np.ndarray
-    pension_on: np.ndarray
-    inv_folder: np.ndarray
+    registered_on: np.ndarray = attrs.field(converter=_days)
+    probability: np.ndarray = attrs.field(converter=_f64)
+    profiler_invited_on: np.ndarray = attrs.field(converter=_days)
+    route: np.ndarray = attrs.field(converter=_i8)
+    routed_on: np.ndarray = attrs.field(converter=_days)
+    last_conversation_on: np.ndarray = attrs.field(converter=_days)
+    work_found_on: np.ndarray = attrs.field(converter=_days)
+    benefit_ends_on: np.ndarray = attrs.field(converter=_days)
+    pension_on: np.ndarray = attrs.field(converter=_days)
+    inv_folder: np.ndarray = attrs.field(converter=_i64)
     inv_id: Sequence[str]
-    inv_kind: np.ndarray
-    inv_invited_on: np.ndarray
-    inv_planned_on: np.ndarray
-    act_folder: np.ndarray
+    inv_kind: np.ndarray = attrs.field(converter=_i8)
+    inv_invited_on: np.ndarray = attrs.field(converter=_days)
+    inv_planned_on: np.ndarray = attrs.field(converter=_days)
+    act_folder: np.ndarray = attrs.field(converter=_i64)
     act_id: Sequence[str]
-    act_state: np.ndarray
-    act_deadline: np.ndarray
-    act_reminded_on: np.ndarray
-    app_folder: np.ndarray
-    app_day: np.ndarray
+    act_state: np.ndarray = attrs.field(converter=_i8)
+    act_deadline: np.ndarray = attrs.field(converter=_days)
+    act_reminded_on: np.ndarray = attrs.field(converter=_days)
+    app_folder: np.ndarray = attrs.field(converter=_i64)
+    app_day: np.ndarray = attrs.field(converter=_days)
     handled: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
