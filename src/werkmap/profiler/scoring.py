@@ -147,11 +147,11 @@ class ScoringCore:
 
     __slots__ = (
         "_baseline",
-        "_chol",
         "_construct_index",
         "_construct_matrix",
         "_construct_of_item",
         "_construct_template",
+        "_cov",
         "_cuts",
         "_feature_item",
         "_item_matrix",
@@ -223,13 +223,10 @@ class ScoringCore:
         self._construct_template = [0.0] * len(self.constructs)
         self._w1_list = [float(model.intercept), *self._w_list]
         self._row_template = [1.0] + [0.0] * p
-        self._chol: FloatArray | None = None
+        self._cov: FloatArray | None = None
         if model.covariance is not None:
-            cov = np.array(model.covariance, dtype=np.float64)
-            # The variance of the linear predictor is x' C x = |U x|^2 with C = U'U; an eigen
-            # decomposition gives U for positive semi-definite C (clipping round-off negatives).
-            vals, vecs = np.linalg.eigh(cov)
-            self._chol = (vecs * np.sqrt(np.clip(vals, 0.0, None))).T.copy()
+            # the variance of the linear predictor is x' C x (x = [1, *features])
+            self._cov = np.array(model.covariance, dtype=np.float64)
 
     def _compile_plan(self) -> list[_Step]:
         """Per item: a table ``code -> (row index, feature value, contribution)`` or numeric data.
@@ -333,9 +330,9 @@ class ScoringCore:
         log_odds: float = sum(map(operator.mul, self._w1_list, row))
         probability = _expit(log_odds)
         interval = None
-        if self._chol is not None:
-            u = self._chol @ np.array(row)
-            half = Z_95 * math.sqrt(u.dot(u))
+        if self._cov is not None:
+            x = np.array(row)
+            half = Z_95 * math.sqrt(max(0.0, x.dot(self._cov.dot(x))))
             interval = (_expit(log_odds - half), _expit(log_odds + half))
         names = self.constructs
         order = sorted(range(len(names)), key=construct_values.__getitem__)[:top]
