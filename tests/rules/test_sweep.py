@@ -217,3 +217,18 @@ def test_columns_accept_datetime64_with_nat_for_no_date():
     assert again.routed_on.tolist() == columns.routed_on.tolist()
     on = dt.date(2024, 9, 2)
     assert sweep(again, on, POLICY).actions() == sweep(columns, on, POLICY).actions()
+
+
+def test_an_action_round_trips_through_its_envelope_and_explains_itself():
+    from werkmap import serialization
+    from werkmap.rules import Action
+
+    state = FolderState(folder_id="f", registered_on=dt.date(2024, 1, 31))
+    (first, *_) = due_actions(state, dt.date(2024, 9, 2), POLICY)
+    text = serialization.dumps(first)
+    back = serialization.loads(text, Action)
+    assert back == first
+    assert back.reason_en == first.reason_en
+    assert "Werkverkenner" in first.reason_nl
+    with pytest.raises(TypeError):
+        first.parameters["profiler_invitation_days"] = 99  # shared and read-only

@@ -10,12 +10,19 @@ exactly the actions :func:`~werkmap.rules.due.due_actions` returns for each fold
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
-from werkmap.rules.due import KINDS, PARAMETERS, RULE_IDS, RULE_VERSION, Action, _hash
+from werkmap.rules.due import (
+    KINDS,
+    RULE_IDS,
+    RULE_VERSION,
+    Action,
+    _hash,
+    frozen_parameters,
+)
 from werkmap.rules.policy import Policy, PolicyValues
 from werkmap.rules.routing import OUTCOMES
 from werkmap.rules.state import (
@@ -566,6 +573,7 @@ class DueTable:
         dates = self._dates()
         folder_ids = self.columns.folder_id
         values: dict[int, PolicyValues] = {}
+        cache: dict[tuple[int, int], Mapping[str, float | int]] = {}
         actions: list[Action] = []
         append = actions.append
         for f, k, subject, fired, due, pday in zip(
@@ -581,9 +589,12 @@ class DueTable:
             folder_id = folder_ids[f]
             fired_on, fired_iso = dates[fired]
             assert fired_on is not None
-            v = values.get(pday)
-            if v is None:
-                v = values[pday] = self.policy.at(_date(pday))
+            parameters = cache.get((k, pday))
+            if parameters is None:
+                v = values.get(pday)
+                if v is None:
+                    v = values[pday] = self.policy.at(_date(pday))
+                parameters = cache[(k, pday)] = frozen_parameters(kind, v)
             append(
                 Action(
                     id=_hash(folder_id, kind, subject, fired_iso),
@@ -594,7 +605,7 @@ class DueTable:
                     subject=subject,
                     fired_on=fired_on,
                     due_by=dates[due][0],
-                    parameters=v.pick(PARAMETERS[kind]),
+                    parameters=parameters,
                 )
             )
         return actions

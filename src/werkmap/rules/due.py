@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import functools
 import hashlib
+import types
 from collections.abc import Mapping
 
 import attrs
@@ -166,7 +168,8 @@ class Action:
         fired_on: the first date the rule fired for this subject.
         due_by: the date by which the action's result is due (a conversation held, a response), or
             ``None``.
-        parameters: the parameter values the rule used.
+        parameters: the parameter values the rule used (a read-only mapping, shared between actions
+            of the same rule and parameter date).
 
     The reason texts :attr:`reason_nl` and :attr:`reason_en` are derived from these fields.
     """
@@ -179,7 +182,7 @@ class Action:
     subject: str
     fired_on: dt.date
     due_by: dt.date | None
-    parameters: dict[str, float | int]
+    parameters: Mapping[str, float | int]
 
     def _reason(self, language: int) -> str:
         fill = {
@@ -224,7 +227,7 @@ def make_action(
     subject: str,
     fired_on: dt.date,
     due_by: dt.date | None,
-    parameters: dict[str, float | int],
+    parameters: Mapping[str, float | int],
     *,
     action_id: str | None = None,
 ) -> Action:
@@ -244,11 +247,20 @@ def make_action(
 
 def params_for(
     kind: str, values: PolicyValues, policy: Policy, routed_on: dt.date | None
-) -> dict[str, float | int]:
-    """Return the parameter values an action of ``kind`` records (see :data:`PARAMETERS`)."""
+) -> Mapping[str, float | int]:
+    """Return the parameter values an action of ``kind`` records (see :data:`PARAMETERS`).
+
+    The orientation invitation records the values valid on the routing decision's date.
+    """
     if kind == "invite_orientation" and routed_on is not None:
-        return policy.at(routed_on).pick(PARAMETERS[kind])
-    return values.pick(PARAMETERS[kind])
+        values = policy.at(routed_on)
+    return frozen_parameters(kind, values)
+
+
+@functools.lru_cache(maxsize=4096)
+def frozen_parameters(kind: str, values: PolicyValues) -> Mapping[str, float | int]:
+    """Return the parameters of rule ``kind`` from ``values`` as a shared read-only mapping."""
+    return types.MappingProxyType(values.pick(PARAMETERS[kind]))
 
 
 def due_actions(
