@@ -108,3 +108,22 @@ def test_changes_record_who_when_and_why():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="walk"):
         act.new_activity("a", "walk", due=DUE, on=DUE)
+
+
+def test_fast_paths_refuse_classes_that_validate():
+    @attrs.frozen(kw_only=True)
+    class Checked:
+        n: int = attrs.field(validator=attrs.validators.ge(0))
+
+    @attrs.frozen(kw_only=True)
+    class PostInit:
+        n: int
+
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    for cls in (Checked, PostInit):
+        with pytest.raises(ValueError, match="fast path would skip"):
+            replacer(cls, "n")
+        with pytest.raises(ValueError, match="fast path would skip"):
+            constructor(cls)

@@ -18,7 +18,14 @@ __all__ = ["constructor", "replacer"]
 
 
 def _setters(cls: type[Any]) -> tuple[list[str], dict[str, Any]]:
-    names = [f.name for f in attrs.fields(cls)]
+    fields = attrs.fields(cls)
+    skipped = [f.name for f in fields if f.validator is not None or f.converter is not None]
+    if skipped or hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        raise ValueError(
+            f"{cls.__name__} validates or converts in __init__ ({skipped or 'post-init'}); "
+            "the fast path would skip that"
+        )
+    names = [f.name for f in fields]
     ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     for n in names:
         ns[f"_set_{n}"] = cls.__dict__[n].__set__
