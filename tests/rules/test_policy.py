@@ -152,3 +152,10 @@ def test_a_valid_from_that_is_not_a_date():
         ]
     )
     assert error.codes == ("WM-P001",)
+
+
+def test_the_default_policy_is_loaded_once():
+    from werkmap.rules import default_policy
+
+    assert default_policy() is default_policy()
+    assert default_policy().at(dt.date(2024, 1, 1)) == load_policy().at(dt.date(2024, 1, 1))

@@ -232,3 +232,21 @@ def test_an_action_round_trips_through_its_envelope_and_explains_itself():
     assert "Werkverkenner" in first.reason_nl
     with pytest.raises(TypeError):
         first.parameters["profiler_invitation_days"] = 99  # shared and read-only
+
+
+def test_a_routing_date_before_the_policy_starts_is_refused_by_both_paths():
+    from werkmap.errors import InvalidPolicy
+
+    state = FolderState(
+        folder_id="old",
+        registered_on=dt.date(2016, 9, 1),
+        probability=0.3,
+        route="orientation",
+        routed_on=dt.date(2016, 9, 20),
+        profiler_invited_on=dt.date(2016, 9, 1),
+    )
+    on = dt.date(2016, 10, 3)
+    with pytest.raises(InvalidPolicy):
+        due_actions(state, on, POLICY)
+    with pytest.raises(InvalidPolicy):
+        sweep(FolderColumns.from_states([state]), on, POLICY)

@@ -348,6 +348,9 @@ def sweep(
         free & ori & (routed != NO_DATE) & ((last == NO_DATE) | (last < routed)) & (routed <= d)
     )[0]
     if len(idx):
+        earliest = int(routed[idx].min())
+        if earliest < day_number(policy.starts_on):
+            policy.at(_date(earliest))  # raises InvalidPolicy (no values then), as due_actions does
         window = policy.value_array("invitation_window_days", routed[idx]).astype(np.int64)
         due = roll(routed[idx] + window)
         part("invite_orientation", idx, idx * 0, routed[idx], due, "")

@@ -32,6 +32,7 @@ A decision uses the values valid on the decision date: :meth:`Policy.at` returns
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import tomllib
@@ -52,6 +53,7 @@ __all__ = [
     "Policy",
     "PolicyValues",
     "ValuePeriod",
+    "default_policy",
     "default_policy_dir",
     "load_policy",
     "load_policy_documents",
@@ -256,6 +258,12 @@ class Policy:
 def default_policy_dir() -> Path:
     """Return the directory of the packaged default policy files."""
     return Path(str(resources.files("werkmap.rules") / "data" / "policy"))
+
+
+@functools.cache
+def default_policy() -> Policy:
+    """Return the packaged policy, loaded and checked once per process."""
+    return load_policy()
 
 
 def load_policy(*paths: str | Path) -> Policy:
