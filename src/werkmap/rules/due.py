@@ -8,19 +8,17 @@ or recorded (their ids are in ``FolderState.handled``), nothing new is proposed.
 
 The rules, in the order their actions are listed:
 
-=====================  ===================================================================================
-``cancel_invitation``  work was found (or the benefit ended): cancel every pending invitation.
-``invite_profiler``    no profile and not yet invited: invite to the Work Profiler.
-``flag_no_profile``    still no profile and not routed some days after registration: a coach analyses.
-``invite_orientation`` routed to a conversation and none held since: invite within the window.
-``invite_monitor``     no conversation at all after 6 months: invite, held at the latest in month 7.
-``invite_early_contact`` digital only, no conversation after 3 months: face-to-face contact.
-``invite_coaching``    in personal service: a coaching conversation some weeks after the last one.
-``mark_overdue``       an open activity whose deadline (moved to a working day) has passed.
-``send_reminder``      an overdue activity after the reminder grace.
-``propose_enforcement`` a reminded activity after the response window, without a response.
-``flag_application_duty`` fewer application activities than the duty in the last full period.
-=====================  ===================================================================================
+* ``cancel_invitation``: work was found (or the benefit ended): cancel every pending invitation.
+* ``invite_profiler``: no profile and not yet invited: invite to the Work Profiler.
+* ``flag_no_profile``: still no profile and not routed some days after registration: a coach analyses.
+* ``invite_orientation``: routed to a conversation and none held since: invite within the window.
+* ``invite_monitor``: no conversation at all after 6 months: invite, held at the latest in month 7.
+* ``invite_early_contact``: digital only, no conversation after 3 months: face-to-face contact.
+* ``invite_coaching``: in personal service: a coaching conversation some weeks after the last one.
+* ``mark_overdue``: an open activity whose deadline (moved to a working day) has passed.
+* ``send_reminder``: an overdue activity after the reminder grace.
+* ``propose_enforcement``: a reminded activity after the response window, without a response.
+* ``flag_application_duty``: fewer application activities than the duty in the last full period.
 
 Once work is found or the benefit ended, only ``cancel_invitation`` applies. Parameters are those valid on
 the run date, except that the orientation deadline uses the window valid on the routing decision's date
