@@ -258,8 +258,7 @@ def _query_result(name: str, quick: bool, target_s: float, query: str) -> Result
 
         def peer() -> None:
             raw.execute(
-                "SELECT folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-                "next_conversation_on, open_activities, overdue_activities FROM folders "
+                "SELECT folder_id, version, next_due_on FROM folders "
                 "WHERE next_due_on <= ? ORDER BY next_due_on, folder_id",
                 (START.isoformat(),),
             ).fetchall()

@@ -30,6 +30,7 @@ from werkmap.storage import (
     SCHEMA_VERSION,
     AuditEntry,
     AuditRecord,
+    DueFolder,
     FolderCodec,
     FolderIndex,
     IndexColumns,
@@ -154,9 +155,11 @@ class DictStore:
         rows = [r for r in self._rows() if r.coach_id == coach_id]
         return tuple(sorted(rows, key=_by_due))
 
-    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
+    def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
         rows = [r for r in self._rows() if r.next_due_on and r.next_due_on <= on_or_before]
-        return tuple(sorted(rows, key=_by_due))
+        return tuple(
+            DueFolder(r.folder_id, r.version, r.next_due_on) for r in sorted(rows, key=_by_due)
+        )
 
     def index_columns(self) -> IndexColumns:
         return IndexColumns.from_rows(self._rows())

@@ -24,6 +24,7 @@ from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    DueFolder,
     FolderIndex,
     IndexColumns,
     IndexRow,
@@ -189,12 +190,14 @@ class MemoryStore:
         rows = [r for r in self._rows() if r.coach_id == coach_id]
         return tuple(sorted(rows, key=_due_key))
 
-    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
+    def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
         """Return the folders with something due on or before a date, by that date, then id."""
         rows = [
-            r for r in self._rows() if r.next_due_on is not None and r.next_due_on <= on_or_before
+            DueFolder(r.folder_id, r.version, r.next_due_on)
+            for r in self._rows()
+            if r.next_due_on is not None and r.next_due_on <= on_or_before
         ]
-        return tuple(sorted(rows, key=_due_key))
+        return tuple(sorted(rows, key=lambda d: (d.next_due_on, d.folder_id)))
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    DueFolder,
     FolderIndex,
     IndexColumns,
     IndexRow,
@@ -100,8 +101,12 @@ class Store(Protocol):
         """Return the folders assigned to a coach, ordered by next due date (none last), then id."""
         ...
 
-    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
-        """Return the folders with something due on or before a date, ordered by that date, then id."""
+    def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
+        """Return the folders with something due on or before a date, ordered by that date, then id.
+
+        Answered from an index on the next due date, so the cost follows what is due, not the
+        population.
+        """
         ...
 
     def index_columns(self) -> IndexColumns:

@@ -53,6 +53,7 @@ from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    DueFolder,
     FolderIndex,
     IndexColumns,
     IndexRow,
@@ -206,7 +207,6 @@ class SQLiteStore:
         self.read_only = read_only
         self._codec_given = codec
         self._lock = threading.RLock()
-        self._dates: dict[str, dt.date] = {}
         if synchronous.lower() not in _SYNCHRONOUS:
             raise StorageError(
                 f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
@@ -502,22 +502,24 @@ class SQLiteStore:
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
 
-    def _date(self, text: str | None) -> dt.date | None:
-        if text is None:
-            return None
-        day = self._dates.get(text)
-        if day is None:
-            if len(self._dates) > 100_000:
-                self._dates.clear()
-            day = self._dates[text] = dt.date.fromisoformat(text)
-        return day
+    @staticmethod
+    def _dates_of(rows: list[Any], *columns: int) -> dict[str | None, dt.date | None]:
+        """Parse each distinct ISO date in some columns once (a query result has few distinct dates)."""
+        texts = {row[c] for row in rows for c in columns}
+        parsed: dict[str | None, dt.date | None] = {
+            t: dt.date.fromisoformat(t) for t in texts if t is not None
+        }
+        parsed[None] = None
+        return parsed
 
     def _index_rows(self, rows: list[Any]) -> tuple[IndexRow, ...]:
-        date = self._date
-        make = IndexRow._make
+        date = self._dates_of(rows, 6, 7)
+        new = tuple.__new__
         return tuple(
-            make((fid, version, ref, coach, status, band, date(due), date(talk), n_open, n_over))
-            for fid, version, ref, coach, status, band, due, talk, n_open, n_over in rows
+            [
+                new(IndexRow, (fid, version, ref, coach, status, band, date[due], date[talk], o, d))
+                for fid, version, ref, coach, status, band, due, talk, o, d in rows
+            ]
         )
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
@@ -529,14 +531,16 @@ class SQLiteStore:
         )
         return self._index_rows(rows)
 
-    def due(self, on_or_before: dt.date) -> tuple[IndexRow, ...]:
+    def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
         """Return the folders with something due on or before a date (from the due-date index)."""
         rows = self._all(
-            f"SELECT {_COLUMNS} FROM folders WHERE next_due_on <= ? "
+            "SELECT folder_id, version, next_due_on FROM folders WHERE next_due_on <= ? "
             "ORDER BY next_due_on, folder_id",
             (on_or_before.isoformat(),),
         )
-        return self._index_rows(rows)
+        date = self._dates_of(rows, 2)
+        new = tuple.__new__
+        return tuple([new(DueFolder, (fid, version, date[due])) for fid, version, due in rows])
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""

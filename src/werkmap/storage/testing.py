@@ -46,6 +46,7 @@ from werkmap.storage.outbox import Backoff, Dispatcher
 from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.values import (
     AuditEntry,
+    DueFolder,
     FolderIndex,
     IndexRow,
     Notification,
@@ -511,7 +512,11 @@ class StoreConformance:
         for days in (-1, 0, 4, 11, 40):
             day = START + dt.timedelta(days=days)
             expected = sorted(
-                (r for r in rows if r.next_due_on is not None and r.next_due_on <= day),
+                (
+                    DueFolder(r.folder_id, r.version, r.next_due_on)
+                    for r in rows
+                    if r.next_due_on is not None and r.next_due_on <= day
+                ),
                 key=lambda r: (r.next_due_on, r.folder_id),
             )
             assert list(werkmap_store.due(day)) == expected

@@ -27,6 +27,7 @@ __all__ = [
     "BANDS",
     "AuditEntry",
     "AuditRecord",
+    "DueFolder",
     "FolderIndex",
     "IndexColumns",
     "IndexRow",
@@ -144,6 +145,22 @@ class IndexRow(NamedTuple):
             open_activities=self.open_activities,
             overdue_activities=self.overdue_activities,
         )
+
+
+class DueFolder(NamedTuple):
+    """A folder with something due, as the due-date query returns it: enough to load and save it.
+
+    The daily sweep asks for thousands of these, so it is a small typed named tuple.
+
+    Attributes:
+        folder_id: the folder.
+        version: its version in the store (the expected version of the sweep's save).
+        next_due_on: the earliest date something is due in it.
+    """
+
+    folder_id: str
+    version: int
+    next_due_on: dt.date
 
 
 @attrs.frozen(kw_only=True)
