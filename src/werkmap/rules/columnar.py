@@ -355,8 +355,11 @@ def sweep(
         due = roll(routed[idx] + window)
         part("invite_orientation", idx, idx * 0, routed[idx], due, "")
 
-    # invite_monitor
-    idx = np.nonzero(free & (last == NO_DATE))[0]
+    orientation_due = np.zeros(n, dtype=bool)
+    orientation_due[idx] = True
+
+    # invite_monitor (not when the orientation invitation is due: that conversation will do)
+    idx = np.nonzero(free & (last == NO_DATE) & ~orientation_due)[0]
     monitor_fired = add_months_array(reg[idx], v.monitor_after_months)
     sel = d >= monitor_fired
     if sel.any():

@@ -81,7 +81,8 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
     "invite_monitor": (
         "Invite to the monitor conversation",
         "Uitnodigen voor het monitorgesprek",
-        "A folder with no conversation held at all, and no invitation pending, is invited to a monitor "
+        "A folder with no conversation held at all, no invitation pending and no orientation invitation "
+        "due, is invited to a monitor "
         "conversation once the first months of unemployment are over (month arithmetic clips to the end "
         "of a shorter month: 31 January + 6 months is 31 July, 29 February + 6 months is 29 August). The "
         "conversation is due on the last day of the latest month, moved to the next working day.",

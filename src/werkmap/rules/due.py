@@ -12,7 +12,8 @@ The rules, in the order their actions are listed:
 * ``invite_profiler``: no profile and not yet invited: invite to the Work Profiler.
 * ``flag_no_profile``: still no profile and not routed some days after registration: a coach analyses.
 * ``invite_orientation``: routed to a conversation and none held since: invite within the window.
-* ``invite_monitor``: no conversation at all after 6 months: invite, held at the latest in month 7.
+* ``invite_monitor``: no conversation at all after 6 months (and no orientation invitation due): invite,
+  held at the latest in month 7.
 * ``invite_early_contact``: digital only, no conversation after 3 months: face-to-face contact.
 * ``invite_coaching``: in personal service: a coaching conversation some weeks after the last one.
 * ``mark_overdue``: an open activity whose deadline (moved to a working day) has passed.
@@ -320,8 +321,12 @@ def due_actions(
             window = policy.at(routed_on).invitation_window_days
             due_by = cal.next_working_day(routed_on + dt.timedelta(days=window))
             add("invite_orientation", 0, "", routed_on, due_by)
+            orientation_due = True
+        else:
+            orientation_due = False
         monitor_fired = _add_months(reg, v.monitor_after_months)
-        if last is None and on >= monitor_fired:
+        # the orientation conversation, when due, is the conversation the monitor rule asks for
+        if last is None and not orientation_due and on >= monitor_fired:
             due_by = cal.next_working_day(_add_months(reg, v.monitor_latest_month) - _DAY)
             add("invite_monitor", 0, "", monitor_fired, due_by)
         if route == "digital" and last is None:
