@@ -395,12 +395,14 @@ def _calibrate(
     return -s * q, s
 
 
-def build() -> dict[str, float]:
-    """Rewrite the packaged questionnaire and model files; return the calibrated intercept and scale."""
+def build(out_dir: Path = HERE) -> dict[str, float]:
+    """Write the questionnaire and model files to ``out_dir``; return the calibrated intercept and scale."""
     from werkmap.profiler.synthetic import synthetic_cohort
 
     q = questionnaire()
-    (HERE / DEFAULT_QUESTIONNAIRE_FILE).write_text(dump_questionnaire(q) + "\n", encoding="utf-8")
+    (out_dir / DEFAULT_QUESTIONNAIRE_FILE).write_text(
+        dump_questionnaire(q) + "\n", encoding="utf-8"
+    )
     names = tuple(n for e in ENCODING for n in e.feature_names())
     w = np.array([WEIGHTS[n] for n in names])
     x = synthetic_cohort(100_000, seed=2017).design(ENCODING)
@@ -412,6 +414,8 @@ def build() -> dict[str, float]:
     p = 1.0 / (1.0 + np.exp(-(x1 @ np.concatenate([[b], coef]))))
     cov = np.linalg.inv(x1.T @ (x1 * (p * (1 - p))[:, None]))
     cov = (cov + cov.T) / 2
+    # 9 significant digits: the file does not depend on the last bits of the machine's BLAS
+    cov = np.array([[float(f"{v:.9g}") for v in r] for r in cov])
     model = build_model(
         questionnaire=q,
         encoding=ENCODING,
@@ -445,7 +449,7 @@ def build() -> dict[str, float]:
             f"{TARGET_AT_MOST_HALF:.1%} score at most 50 % on a synthetic cohort. Not the agency's model."
         ),
     )
-    (HERE / DEFAULT_MODEL_FILE).write_text(dump_model(model) + "\n", encoding="utf-8")
+    (out_dir / DEFAULT_MODEL_FILE).write_text(dump_model(model) + "\n", encoding="utf-8")
     return {"intercept": b, "scale": s}
 
 
