@@ -215,3 +215,11 @@ def test_importing_werkmap_does_not_import_scipy():
     code = "import sys, werkmap, werkmap.profiler; print('scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_unvalidated_batches_with_unknown_codes_are_refused_by_index():
+    people = synthetic_answers(3, seed=2)
+    people[2] = {**people[2], "q05": "9"}
+    with pytest.raises(InvalidAnswers) as err:
+        score_batch(people, M, Q, validate=False)
+    assert [p.path for p in err.value.problems] == ["$[2]"]

@@ -152,7 +152,6 @@ class ScoringCore:
         "_construct_of_item",
         "_construct_template",
         "_cov",
-        "_cuts",
         "_feature_item",
         "_item_matrix",
         "_item_template",
@@ -184,7 +183,6 @@ class ScoringCore:
             model.intercept
             + math.fsum(a * b for a, b in zip(self._w_list, self._means_list, strict=True))
         )
-        self._cuts = np.array(model.cut_points, dtype=np.float64)
         self.items = tuple(e.link_id for e in model.encoding)
         construct_of: dict[str, str] = {}
         for link_id in self.items:
@@ -513,7 +511,10 @@ def score_batch(
                     for p in exc.problems
                 )
                 continue
-        rows.append(core.encoder.encode_list(answers))
+        try:
+            rows.append(core.encoder.encode_list(answers))
+        except (KeyError, TypeError) as exc:
+            problems.append(Problem(path=f"$[{i}]", message=f"cannot encode the answers: {exc}"))
     if problems:
         raise InvalidAnswers(problems, source=questionnaire.ref)
     design: Any = (
