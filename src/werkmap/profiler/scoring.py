@@ -207,8 +207,17 @@ class ScoringCore:
         self._construct_matrix = cmat
         self._construct_index = [cons_pos[construct_of[i]] for i in self.items]
         self._plan = self._compile_plan()
+        w1 = [float(model.intercept), *self._w_list]
         self._table_plan = [
-            (k, step[0], step[1], {**step[2], None: step[3]})
+            (
+                k,
+                step[0],
+                step[1],
+                {
+                    code: (i, f, c, w1[i] * f if i else 0.0)
+                    for code, (i, f, c) in {**step[2], None: step[3]}.items()
+                },
+            )
             for k, step in enumerate(self._plan)
             if step[2] is not None
         ]
@@ -284,7 +293,9 @@ class ScoringCore:
         constructs = [0.0] * len(self.constructs)
         for ci, v in zip(self._construct_index, item_values, strict=True):
             constructs[ci] += v
-        return self._profile([1.0, *row], item_values, constructs, top)
+        row1 = [1.0, *row]
+        log_odds: float = sum(map(operator.mul, self._w1_list, row1))
+        return self._profile(row1, log_odds, item_values, constructs, top)
 
     def one_answers(self, answers: Mapping[str, object], *, top: int = 3) -> Profile:
         """Score one person's validated answers to a full :class:`Profile` (the fast one-person path).
@@ -300,10 +311,14 @@ class ScoringCore:
         item_values = self._item_template[:]
         constructs = self._construct_template[:]
         get = answers.get
+        # intercept + w.x, summed item by item; a zero row scores exactly the intercept
+        log_odds = self.model.intercept
         for k, link_id, ci, table in self._table_plan:
-            # a table maps every code, and None (unanswered), to (row index, feature, contribution)
-            index, feature, contribution = table[get(link_id)]
+            # a table maps every code, and None (unanswered), to
+            # (row index, feature, contribution, coefficient * feature)
+            index, feature, contribution, wx = table[get(link_id)]
             row[index] = feature
+            log_odds += wx
             item_values[k] = contribution
             constructs[ci] += contribution
         for k, link_id, ci, index, missing, wj, mj, center, scale in self._numeric_plan:
@@ -315,17 +330,21 @@ class ScoringCore:
             else:
                 raise TypeError(f"{link_id}: cannot encode {value!r} as a number")
             row[index] = feature
+            log_odds += self._w1_list[index] * feature
             contribution = wj * (feature - mj)
             item_values[k] = contribution
             constructs[ci] += contribution
-        return self._profile(row, item_values, constructs, top)
+        return self._profile(row, log_odds, item_values, constructs, top)
 
     def _profile(
-        self, row: list[float], item_values: list[float], construct_values: list[float], top: int
+        self,
+        row: list[float],
+        log_odds: float,
+        item_values: list[float],
+        construct_values: list[float],
+        top: int,
     ) -> Profile:
-        """Finish a profile from the row ``[1.0, *features]`` and the item and construct values."""
-        # intercept + w.x; a zero row scores exactly the intercept (0 -> p = 0.5, band "25-50")
-        log_odds: float = sum(map(operator.mul, self._w1_list, row))
+        """Finish a profile from the row ``[1.0, *features]``, its log-odds and the contributions."""
         probability = _expit(log_odds)
         interval = None
         if self._cov is not None:
