@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from werkmap import serialization
 from werkmap.errors import InvalidAnswers, InvalidInput, Problem, VersionMismatch
-from werkmap.profiler.model import Encoder, ScoringModel, band_of
+from werkmap.profiler.model import Encoder, ScoringModel
 from werkmap.profiler.questionnaire import Questionnaire, validate_answers
 
 __all__ = [
@@ -146,6 +146,8 @@ class ScoringCore:
     """
 
     __slots__ = (
+        "_band_pairs",
+        "_bands",
         "_baseline",
         "_construct_index",
         "_construct_matrix",
@@ -157,8 +159,10 @@ class ScoringCore:
         "_item_template",
         "_means",
         "_means_list",
+        "_model_ref",
         "_numeric_plan",
         "_plan",
+        "_questionnaire_ref",
         "_row_template",
         "_table_plan",
         "_w",
@@ -230,6 +234,11 @@ class ScoringCore:
         self._construct_template = [0.0] * len(self.constructs)
         self._w1_list = [float(model.intercept), *self._w_list]
         self._row_template = [1.0] + [0.0] * p
+        self._bands = model.bands
+        # (a, b] bands: the first cut point at or above p names p's band
+        self._band_pairs = tuple(zip(model.cut_points, model.bands, strict=False))
+        self._questionnaire_ref = model.questionnaire
+        self._model_ref = model.ref
         self._cov: FloatArray | None = None
         if model.covariance is not None:
             # the variance of the linear predictor is x' C x (x = [1, *features])
@@ -349,22 +358,26 @@ class ScoringCore:
         interval = None
         if self._cov is not None:
             x = np.array(row)
-            half = Z_95 * math.sqrt(max(0.0, x.dot(self._cov.dot(x))))
+            half = Z_95 * math.sqrt(max(0.0, float(x.dot(self._cov.dot(x)))))
             interval = (_expit(log_odds - half), _expit(log_odds + half))
         names = self.constructs
         order = sorted(range(len(names)), key=construct_values.__getitem__)[:top]
-        model = self.model
+        band = self._bands[-1]
+        for cut, name in self._band_pairs:
+            if probability <= cut:
+                band = name
+                break
         return Profile(
             probability=probability,
-            band=band_of(probability, model.cut_points, model.bands),
+            band=band,
             log_odds=log_odds,
             interval=interval,
             baseline_log_odds=self._baseline,
-            item_contributions=dict(zip(self.items, item_values, strict=True)),
-            construct_contributions=dict(zip(names, construct_values, strict=True)),
+            item_contributions=dict(zip(self.items, item_values, strict=False)),
+            construct_contributions=dict(zip(names, construct_values, strict=False)),
             diagnosis=tuple([names[k] for k in order if construct_values[k] < 0.0]),
-            questionnaire=model.questionnaire,
-            model=model.ref,
+            questionnaire=self._questionnaire_ref,
+            model=self._model_ref,
         )
 
     def many(self, design: FloatArray, *, contributions: bool = False) -> BatchScores:
