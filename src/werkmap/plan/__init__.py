@@ -53,6 +53,7 @@ from werkmap.plan.enforcement import (
 from werkmap.plan.folder import (
     FolderEvent,
     ProfileRecord,
+    RouteRecord,
     WorkFolder,
     create_folder,
     is_valid_bsn,
@@ -98,6 +99,7 @@ __all__ = [
     "PlanState",
     "PlanVersion",
     "ProfileRecord",
+    "RouteRecord",
     "Suspension",
     "T",
     "WorkFolder",

@@ -58,6 +58,7 @@ __all__ = [
     "Change",
     "FolderEvent",
     "ProfileRecord",
+    "RouteRecord",
     "WorkFolder",
     "activity_colours",
     "add_activity",
@@ -80,6 +81,7 @@ __all__ = [
     "hold_conversation",
     "inform_case",
     "invite_conversation",
+    "invite_to_profiler",
     "is_valid_bsn",
     "mark_activity_overdue",
     "most_urgent_colour",
@@ -90,11 +92,13 @@ __all__ = [
     "propose_conversation",
     "propose_measure",
     "pseudonymise_bsn",
+    "record_actions",
     "record_benefit_ended",
     "record_no_response",
     "record_no_show",
     "record_objection",
     "record_response",
+    "record_route",
     "record_work_found",
     "refer_activity",
     "remind_activity",
@@ -155,6 +159,34 @@ class ProfileRecord:
 
 
 @attrs.frozen(kw_only=True)
+class RouteRecord:
+    """A routing decision as the folder keeps it (``plan`` does not import the rules).
+
+    The service shell decides the route with :func:`werkmap.rules.decide_route` and records the outcome here,
+    so the folder alone tells which service a jobseeker is in and why.
+
+    Attributes:
+        decided_on: the day of the decision.
+        outcome: ``orientation``, ``coaching``, ``digital`` or ``coach_analysis``.
+        rule_id: the rule that decided (``R-ROUTE-06``).
+        rule_version: that rule's version.
+        reason_nl: the reason in Dutch, as shown to the jobseeker.
+        reason_en: the reason in English.
+        override_by: the coach who overrode the score, or ``""``.
+        override_reason: the coach's reason for the override, or ``""``.
+    """
+
+    decided_on: dt.date
+    outcome: str
+    rule_id: str
+    rule_version: int
+    reason_nl: str = ""
+    reason_en: str = ""
+    override_by: str = ""
+    override_reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class FolderEvent:
     """One entry of a folder's append-only event log.
 
@@ -191,7 +223,11 @@ class WorkFolder:
         conversation_requested_on: the day the jobseeker asked for a conversation, if they did.
         work_found_on: the day the jobseeker found work, if recorded.
         benefit_ended_on: the day the benefit ended, if recorded.
+        profiler_invited_on: the day the jobseeker was invited to the Work Profiler, if they were.
         profiles: the Work Profiler results, oldest first.
+        routes: the routing decisions, oldest first.
+        handled_actions: ids of the service model's due actions already applied or recorded for this
+            folder (see :mod:`werkmap.rules.due`), so a daily sweep never proposes one twice.
         plans: the work plans, oldest first (each with its versions).
         activities: the activities, in the order they were added.
         conversations: the conversations, in the order they were proposed.
@@ -209,7 +245,10 @@ class WorkFolder:
     conversation_requested_on: dt.date | None = None
     work_found_on: dt.date | None = None
     benefit_ended_on: dt.date | None = None
+    profiler_invited_on: dt.date | None = None
     profiles: tuple[ProfileRecord, ...] = ()
+    routes: tuple[RouteRecord, ...] = ()
+    handled_actions: tuple[str, ...] = ()
     plans: tuple[WorkPlan, ...] = ()
     activities: tuple[Activity, ...] = ()
     conversations: tuple[Conversation, ...] = ()
@@ -220,6 +259,11 @@ class WorkFolder:
     def latest_profile(self) -> ProfileRecord | None:
         """The most recent profile, or ``None`` when the profiler was not filled in."""
         return self.profiles[-1] if self.profiles else None
+
+    @property
+    def latest_route(self) -> RouteRecord | None:
+        """The most recent routing decision, or ``None`` when none was made."""
+        return self.routes[-1] if self.routes else None
 
     @property
     def current_plan(self) -> WorkPlan | None:
@@ -450,6 +494,62 @@ def add_profile(folder: WorkFolder, profile: ProfileRecord, *, on: dt.date, acto
         actor=actor,
         events=[("profile_added", data)],
         profiles=(*folder.profiles, profile),
+    )
+
+
+def invite_to_profiler(folder: WorkFolder, *, on: dt.date, actor: str = "system") -> Change:
+    """Record that the jobseeker was invited to fill in the Work Profiler."""
+    return _commit(
+        folder,
+        on=on,
+        actor=actor,
+        events=[("profiler_invited", {})],
+        profiler_invited_on=on,
+    )
+
+
+def record_route(folder: WorkFolder, route: RouteRecord, *, on: dt.date, actor: str) -> Change:
+    """Record a routing decision (made by the rules, or a coach's override of them)."""
+    data = {
+        "outcome": route.outcome,
+        "rule": f"{route.rule_id}@{route.rule_version}",
+        "override_by": route.override_by,
+        "override_reason": route.override_reason,
+    }
+    return _commit(
+        folder, on=on, actor=actor, events=[("routed", data)], routes=(*folder.routes, route)
+    )
+
+
+def record_actions(
+    folder: WorkFolder,
+    actions: Iterable[tuple[str, str, str]],
+    *,
+    on: dt.date,
+    actor: str = "system",
+) -> Change:
+    """Record due actions as handled: ``(id, kind, subject)`` each; ids already recorded are skipped.
+
+    Raises:
+        InvalidInput: no new action was given (a change always records something).
+    """
+    known = set(folder.handled_actions)
+    new = []
+    for ident, kind, subject in actions:
+        if ident and ident not in known:
+            known.add(ident)
+            new.append((ident, kind, subject))
+    if not new:
+        raise InvalidInput(
+            [Problem(path="$.actions", message="no action that is not recorded already")],
+            source="work folder",
+        )
+    return _commit(
+        folder,
+        on=on,
+        actor=actor,
+        events=[("action_recorded", {"id": i, "kind": k, "subject": s}) for i, k, s in new],
+        handled_actions=(*folder.handled_actions, *(i for i, _, _ in new)),
     )
 
 

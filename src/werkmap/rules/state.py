@@ -172,9 +172,10 @@ def folder_state(
 ) -> FolderState:
     """Map a :class:`werkmap.plan.WorkFolder` to the :class:`FolderState` the rules read.
 
-    The folder holds the facts; the routing decisions, a coach's override, the profiler invitation and
-    the ids of actions already recorded are kept by the host beside it (``plan`` does not know the
-    rules), so they are given here.
+    The folder holds the facts, including the routing decisions (:attr:`WorkFolder.routes`), the profiler
+    invitation and the ids of actions already recorded (:attr:`WorkFolder.handled_actions`), as the service
+    shell records them. The arguments add to or replace what the folder holds, for hosts that keep these
+    beside the folder.
 
     What is read from the folder:
 
@@ -190,12 +191,24 @@ def folder_state(
 
     Args:
         folder: the folder.
-        route: the latest routing decision, or ``None`` when none was made.
+        route: the latest routing decision; ``None``: the folder's latest :class:`RouteRecord`, if any.
         coach_override: the coach's override in force, or ``None``.
-        profiler_invited_on: when the jobseeker was invited to the Work Profiler, if they were.
-        handled: ids of actions already applied or recorded for this folder.
+        profiler_invited_on: when the jobseeker was invited to the Work Profiler; ``None``: the folder's.
+        handled: ids of actions already applied or recorded, besides the folder's ``handled_actions``.
     """
     profile = folder.latest_profile
+    recorded = folder.latest_route
+    if route is not None:
+        route_outcome: str | None = route.outcome
+        routed_on: dt.date | None = route.decided_on
+    elif recorded is not None:
+        route_outcome, routed_on = recorded.outcome, recorded.decided_on
+    else:
+        route_outcome, routed_on = None, None
+    if profiler_invited_on is None:
+        profiler_invited_on = folder.profiler_invited_on
+    if folder.handled_actions:
+        handled = handled | frozenset(folder.handled_actions)
     held = [
         c.closed_on or c.scheduled_for or c.proposed_on
         for c in folder.conversations
@@ -219,8 +232,8 @@ def folder_state(
         band=profile.band if profile else None,
         profiled_on=profile.taken_on if profile else None,
         profiler_invited_on=profiler_invited_on,
-        route=route.outcome if route else None,
-        routed_on=route.decided_on if route else None,
+        route=route_outcome,
+        routed_on=routed_on,
         requested_conversation=folder.conversation_requested_on is not None,
         coach_override=coach_override,
         last_conversation_on=max(held) if held else None,
