@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from werkmap._version import __version__
+from werkmap.cli_service import add_service_commands
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_profiler_commands(commands)
     _add_fitting_commands(commands)
+    add_service_commands(commands)
     return parser
 
 
@@ -76,7 +78,7 @@ def _add_profiler_commands(commands: argparse._SubParsersAction[argparse.Argumen
     sc.set_defaults(handler=_cmd_score)
 
     demo = commands.add_parser(
-        "demo",
+        "bands",
         help="score a seeded synthetic cohort and print the band distribution",
         description="Score a synthetic cohort (made-up people, reproducible from --seed) with the "
         "packaged illustrative model and print how many fall in each band.",
@@ -86,7 +88,7 @@ def _add_profiler_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "--jobseekers", type=_positive_int, default=5000, metavar="N", help="default: 5000"
     )
     demo.add_argument("--json", action="store_true", help="print one JSON object")
-    demo.set_defaults(handler=_cmd_demo)
+    demo.set_defaults(handler=_cmd_bands)
 
 
 def _positive_int(text: str) -> int:
@@ -226,7 +228,7 @@ def _profile_text(profile: Profile, language: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def _cmd_bands(args: argparse.Namespace) -> int:
     import json
 
     from werkmap.profiler.model import default_model
@@ -256,7 +258,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    print(f"werkmap demo: {n} synthetic jobseekers (seed {args.seed}), model {model.ref}")
+    print(f"werkmap bands: {n} synthetic jobseekers (seed {args.seed}), model {model.ref}")
     print("(illustrative model and made-up people; not the agency's model or clients)")
     for band, count in counts.items():
         bar = "#" * round(40 * count / n)

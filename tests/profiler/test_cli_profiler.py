@@ -135,17 +135,17 @@ def test_score_with_a_corrupt_model_file_exits_2(capsys, tmp_path):
     assert "intercep" in err
 
 
-def test_demo_prints_the_band_distribution(capsys):
-    code, out, _ = run(capsys, "demo", "--jobseekers", "300", "--seed", "5")
+def test_bands_prints_the_band_distribution(capsys):
+    code, out, _ = run(capsys, "bands", "--jobseekers", "300", "--seed", "5")
     assert code == 0
     for band in ("0-25", "25-50", "50-75", "75-100"):
         assert band in out
     assert "300 synthetic jobseekers" in out
 
 
-def test_demo_json_is_reproducible(capsys):
-    _, first, _ = run(capsys, "demo", "--json", "--jobseekers", "1000")
-    _, again, _ = run(capsys, "demo", "--json", "--jobseekers", "1000")
+def test_bands_json_is_reproducible(capsys):
+    _, first, _ = run(capsys, "bands", "--json", "--jobseekers", "1000")
+    _, again, _ = run(capsys, "bands", "--json", "--jobseekers", "1000")
     assert first == again
     doc = json.loads(first)
     assert doc["jobseekers"] == 1000
@@ -153,7 +153,7 @@ def test_demo_json_is_reproducible(capsys):
     assert doc["bands"]["0-25"] + doc["bands"]["25-50"] == doc["at_most_50"]
 
 
-def test_demo_refuses_a_non_positive_cohort(capsys):
+def test_bands_refuses_a_non_positive_cohort(capsys):
     with pytest.raises(SystemExit) as exc:
-        main(["demo", "--jobseekers", "0"])
+        main(["bands", "--jobseekers", "0"])
     assert exc.value.code == 2

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from werkmap import serialization
 from werkmap.errors import InvalidInput, NotFound, Problem
 from werkmap.plan import activity as _act
 from werkmap.plan import conversation as _conv
@@ -45,6 +46,7 @@ from werkmap.plan import enforcement as _enf
 from werkmap.plan import workplan as _wp
 from werkmap.plan.activity import COLOUR_RANK, DEFAULT_HORIZON, Activity, ActivityKind, Colour
 from werkmap.plan.conversation import Conversation, ConversationKind
+from werkmap.plan.deadline import Deadline
 from werkmap.plan.duty import EXEMPTION_SINCE, ApplicationDuty, DutyStatus, duty_status
 from werkmap.plan.enforcement import EnforcementCase, Ground, MeasureKind, MeasurePolicy
 from werkmap.plan.workplan import ExtraService, WorkPlan
@@ -172,8 +174,11 @@ class RouteRecord:
         rule_version: that rule's version.
         reason_nl: the reason in Dutch, as shown to the jobseeker.
         reason_en: the reason in English.
+        override_outcome: the outcome a coach chose over the table (``conversation`` or ``digital``), or
+            ``""`` when no override was in force; an override stands for later profiles until withdrawn.
         override_by: the coach who overrode the score, or ``""``.
         override_reason: the coach's reason for the override, or ``""``.
+        override_on: the day of the override, if any.
     """
 
     decided_on: dt.date
@@ -182,8 +187,10 @@ class RouteRecord:
     rule_version: int
     reason_nl: str = ""
     reason_en: str = ""
+    override_outcome: str = ""
     override_by: str = ""
     override_reason: str = ""
+    override_on: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -308,6 +315,55 @@ class WorkFolder:
 
 
 register_schema(FOLDER_SCHEMA, WorkFolder, FOLDER_SCHEMA_VERSION)
+
+
+# Hand-written writers for the values a folder holds most of (events, activities, deadlines): the same
+# data cattrs would write (a test checks that), without its generic overhead, because every save writes the
+# whole folder.
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _unstructure_event(e: FolderEvent) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "kind": e.kind,
+        "on": e.on.isoformat(),
+        "actor": e.actor,
+        "version": e.version,
+        "data": dict(e.data),
+    }
+
+
+def _unstructure_deadline(d: Deadline) -> dict[str, Any]:
+    unstructure = serialization.converter.unstructure
+    return {
+        "planned": d.planned.isoformat(),
+        "due": d.due.isoformat(),
+        "legal_latest": _iso(d.legal_latest),
+        "extensions": [unstructure(x) for x in d.extensions],
+        "suspensions": [unstructure(x) for x in d.suspensions],
+    }
+
+
+def _unstructure_activity(a: Activity) -> dict[str, Any]:
+    return {
+        "activity_id": a.activity_id,
+        "kind": a.kind.value,
+        "state": a.state.value,
+        "deadline": _unstructure_deadline(a.deadline),
+        "created_on": a.created_on.isoformat(),
+        "title": a.title,
+        "changed_on": _iso(a.changed_on),
+        "reminded_on": _iso(a.reminded_on),
+        "reason": a.reason,
+        "by": a.by,
+    }
+
+
+serialization.converter.register_unstructure_hook(FolderEvent, _unstructure_event)
+serialization.converter.register_unstructure_hook(Deadline, _unstructure_deadline)
+serialization.converter.register_unstructure_hook(Activity, _unstructure_activity)
 
 Change = tuple[WorkFolder, tuple[FolderEvent, ...]]
 """What every change function returns: the new folder and the events the change caused."""

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from werkmap.rules.columnar import NO_DATE, DueTable, FolderColumns, day_number, sweep
-from werkmap.rules.due import KINDS, Action, action_id, due_actions, next_due_on
+from werkmap.rules.due import KINDS, Action, action_id, due_actions, first_due_on, next_due_on
 from werkmap.rules.policy import (
     Parameter,
     Policy,
@@ -60,6 +60,7 @@ __all__ = [
     "default_policy_dir",
     "default_routing_table",
     "due_actions",
+    "first_due_on",
     "folder_state",
     "load_policy",
     "load_policy_documents",

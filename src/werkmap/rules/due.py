@@ -48,6 +48,7 @@ __all__ = [
     "Action",
     "action_id",
     "due_actions",
+    "first_due_on",
     "next_due_on",
 ]
 
@@ -480,3 +481,31 @@ def next_due_on(
         if state.pending:
             later.append(closed_on)
     return min(later) if later else None
+
+
+def first_due_on(
+    state: FolderState,
+    on: dt.date,
+    policy: Policy,
+    calendar: HolidayCalendar | None = None,
+    *,
+    steps: int = 32,
+) -> dt.date | None:
+    """Return the first date on or after ``on`` on which :func:`due_actions` finds something, or ``None``.
+
+    Like :func:`next_due_on` it assumes the folder does not change, but it skips the candidate dates on
+    which nothing turns out to be due (an application-duty period that was met), so a store indexed by it
+    loads a folder only on a day that has work for it. Each candidate is checked with the parameters valid
+    on that day. After ``steps`` empty candidates it returns the last one (an early date is safe: the sweep
+    then finds nothing and the shell indexes the folder again).
+    """
+    cal = calendar or dutch_calendar()
+    day = next_due_on(state, on, policy, cal)
+    for _ in range(steps):
+        if day is None or due_actions(state, day, policy, cal):
+            return day
+        later = next_due_on(state, day + _DAY, policy, cal)
+        if later is None:
+            return None
+        day = later
+    return day
