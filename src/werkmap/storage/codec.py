@@ -57,6 +57,49 @@ class FolderCodec:
             raw = [serialization.unstructure(e) for e in events]
         return text, [self.sequence(e) for e in events], raw
 
+    def dump_parts(self, folder: Any) -> tuple[str, Sequence[Any]]:
+        """Write a folder's document *without* its events; return it with the events (still values).
+
+        A store that keeps the event log in a table of its own writes this smaller document, and only the
+        new events with :meth:`encode_event_values` (a save then writes what changed, not the whole log
+        again); it reads the folder back with :meth:`load_parts`. A folder class without an ``events``
+        field gives its whole envelope.
+        """
+        events = self.events(folder)
+        if self._has_events:
+            envelope = serialization.dump(attrs.evolve(folder, events=()))
+            data = envelope["data"]
+            if isinstance(data, dict):
+                data.pop("events", None)
+        else:
+            envelope = serialization.dump(folder)
+        return _ENCODER.encode(envelope), events
+
+    def encode_event_values(self, events: Sequence[Any]) -> str:
+        """Write events (values) as one JSON array, as :meth:`encode_events` does for their data."""
+        return _ENCODER.encode([serialization.unstructure(e) for e in events])
+
+    def load_parts(self, document: str, event_arrays: Sequence[str], *, source: str = "") -> Any:
+        """Read a folder from a document of :meth:`dump_parts` and its event arrays (:meth:`encode_events`).
+
+        A document that still holds its events (as :meth:`dumps` writes them) is read as it is.
+        """
+        try:
+            envelope = json.loads(document)
+        except json.JSONDecodeError:
+            return self.loads(document, source=source)  # reports the JSON problem with its place
+        data = envelope.get("data") if isinstance(envelope, dict) else None
+        if isinstance(data, dict) and self._has_events and "events" not in data:
+            raw: list[Any] = []
+            for text in event_arrays:
+                raw.extend(json.loads(text))
+            data["events"] = raw
+        return serialization.load(envelope, self.folder_cls, source=source)
+
+    @property
+    def _has_events(self) -> bool:
+        return attrs.has(self.folder_cls) and "events" in attrs.fields_dict(self.folder_cls)
+
     def encode_events(self, raw_events: Sequence[Any]) -> str:
         """Write JSON-ready event data (from :meth:`dump_folder`) as one JSON array."""
         return _ENCODER.encode(list(raw_events))

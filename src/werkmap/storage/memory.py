@@ -108,9 +108,11 @@ class MemoryStore:
         """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
         with self._lock:
             row = self._folders.get(folder_id)
+            events = list(self._events.get(folder_id, ())) if row is not None else []
         if row is None:
             raise NotFound(f"no folder {folder_id!r} in the store")
-        return self.codec.loads(row.document, source=f"folder {folder_id!r}")
+        array = "[" + ",".join(text for _, text in events) + "]"
+        return self.codec.load_parts(row.document, [array], source=f"folder {folder_id!r}")
 
     def save(
         self,
@@ -128,27 +130,29 @@ class MemoryStore:
         """Save several folders at once: all of them or none."""
         codec = self.codec
         check_requests(requests, codec)
-        # Everything that can fail happens before the first change.
-        prepared = []
-        for req in requests:
-            prepared.append(
-                (
-                    req,
-                    codec.dumps(req.folder),
-                    [(codec.sequence(e), codec.dump_event(e)) for e in codec.events(req.folder)],
-                )
-            )
+        # Everything that can fail happens before the first change. The document is written without the
+        # event log, which is kept apart; a save writes only the events the store does not hold yet.
+        prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
         with self._lock:
             self._writable()
-            for req, _, _ in prepared:
+            new_events: list[list[tuple[int, str]]] = []
+            for req, _, events in prepared:
                 row = self._folders.get(req.folder.folder_id)
                 actual = row.version if row is not None else 0
                 if actual != req.expected_version:
                     raise ConcurrencyConflict(
                         req.folder.folder_id, req.expected_version, actual if row else None
                     )
+                log = self._events.get(req.folder.folder_id, [])
+                last = log[-1][0] if log else 0
+                start = len(events)
+                while start > 0 and codec.sequence(events[start - 1]) > last:
+                    start -= 1
+                new_events.append(
+                    [(codec.sequence(e), codec.dump_event(e)) for e in events[start:]]
+                )
             sealed: list[AuditRecord] = []
-            for req, document, events in prepared:
+            for (req, document, _), added in zip(prepared, new_events, strict=True):
                 folder_id = req.folder.folder_id
                 self._folders[folder_id] = _Row(
                     version=req.folder.version,
@@ -156,9 +160,7 @@ class MemoryStore:
                     index=req.index,
                     document=document,
                 )
-                log = self._events.setdefault(folder_id, [])
-                last = log[-1][0] if log else 0
-                log.extend((seq, text) for seq, text in events if seq > last)
+                self._events.setdefault(folder_id, []).extend(added)
                 for note in req.notifications:
                     if note.idempotency_key not in self._outbox:
                         self._outbox[note.idempotency_key] = OutboxItem(notification=note)

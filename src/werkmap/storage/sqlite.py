@@ -378,10 +378,23 @@ class SQLiteStore:
 
     def load(self, folder_id: str) -> Any:
         """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
-        row = self._one("SELECT document FROM folders WHERE folder_id = ?", (folder_id,))
-        if row is None:
-            raise NotFound(f"no folder {folder_id!r} in the store")
-        return self.codec.loads(row[0], source=f"folder {folder_id!r}")
+        with self._lock:
+            try:
+                row = self._conn.execute(
+                    "SELECT document FROM folders WHERE folder_id = ?", (folder_id,)
+                ).fetchone()
+                if row is None:
+                    raise NotFound(f"no folder {folder_id!r} in the store")
+                events = [
+                    text
+                    for (text,) in self._conn.execute(
+                        "SELECT document FROM events WHERE folder_id = ? ORDER BY last_sequence",
+                        (folder_id,),
+                    )
+                ]
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        return self.codec.load_parts(row[0], events, source=f"folder {folder_id!r}")
 
     def save(
         self,
@@ -399,13 +412,13 @@ class SQLiteStore:
         """Save several folders in one transaction: all of them or none."""
         codec = self.codec
         check_requests(requests, codec)
-        prepared = [(req, *codec.dump_folder(req.folder)) for req in requests]
+        prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
         sealed: list[AuditRecord] = []
         with self._write() as c:
             new_rows: list[tuple[Any, ...]] = []
             event_rows: list[tuple[str, int, int, str]] = []
             outbox_rows: list[tuple[str, str, str]] = []
-            for req, document, sequences, raw_events in prepared:
+            for req, document, events in prepared:
                 folder = req.folder
                 fid: str = folder.folder_id
                 ix = req.index
@@ -436,14 +449,16 @@ class SQLiteStore:
                         (fid,),
                     ).fetchone()[0]
                 # The new events of one save are one row: a commit of the folder's event log.
-                start = next((i for i, seq in enumerate(sequences) if seq > last), len(sequences))
-                if start < len(sequences):
+                start = len(events)
+                while start > 0 and codec.sequence(events[start - 1]) > last:
+                    start -= 1
+                if start < len(events):
                     event_rows.append(
                         (
                             fid,
-                            sequences[start],
-                            sequences[-1],
-                            codec.encode_events(raw_events[start:]),
+                            codec.sequence(events[start]),
+                            codec.sequence(events[-1]),
+                            codec.encode_event_values(events[start:]),
                         )
                     )
                 if req.notifications:
@@ -691,7 +706,7 @@ class SQLiteStore:
 def path_of_url(url: str) -> str:
     """Return the file path of a ``sqlite://`` URL (SQLAlchemy style: three slashes, then the path).
 
-    Example:
+    Examples:
         >>> path_of_url("sqlite:////var/lib/werkmap.db?synchronous=normal")
         '/var/lib/werkmap.db'
         >>> path_of_url("sqlite:///werkmap.db")
