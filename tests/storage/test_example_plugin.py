@@ -14,7 +14,7 @@ from storage_standin import CODEC, StandinSamples
 
 from werkmap.storage import FolderIndex, Store, load_plugins
 from werkmap.storage.protocol import SCHEMA_VERSION
-from werkmap.storage.testing import PreviousVersion, StoreConformance
+from werkmap.storage.testing import PreviousVersion, StoreConformance, default_samples
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "storage_plugin_dict.py"
 
@@ -58,6 +58,30 @@ class TestExamplePlugin(StoreConformance):
     def werkmap_previous_version(self) -> PreviousVersion:
         store = _example().DictStore(codec=CODEC)
         samples = StandinSamples()
+        for i in range(2):
+            store.save(samples.new(f"old-{i}"), expected_version=0, index=FolderIndex(coach_id="c"))
+        store.version = SCHEMA_VERSION - 1
+
+        def reopen() -> Any:
+            store.migrate()
+            return store
+
+        return PreviousVersion(open=reopen, folder_ids=("old-0", "old-1"), coach_id="c")
+
+
+class TestExamplePluginWithWorkFolders(StoreConformance):
+    """The same kit with real ``WorkFolder`` values (the kit's default samples and the default codec)."""
+
+    @pytest.fixture
+    def werkmap_store(self) -> Iterator[Any]:
+        store = _example().DictStore()
+        yield store
+        store.close()
+
+    @pytest.fixture
+    def werkmap_previous_version(self) -> PreviousVersion:
+        store = _example().DictStore()
+        samples = default_samples()
         for i in range(2):
             store.save(samples.new(f"old-{i}"), expected_version=0, index=FolderIndex(coach_id="c"))
         store.version = SCHEMA_VERSION - 1

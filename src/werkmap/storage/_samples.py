@@ -55,7 +55,11 @@ class WorkFolderSamples:
         return changed
 
     def variety(self) -> list[wf.WorkFolder]:
-        """Return folders that hold profiles, plans, services, conversations, cases and measures."""
+        """Return folders that hold every kind of value.
+
+        Profiles, routing decisions, the profiler invitation, handled actions, plans, services,
+        conversations, enforcement cases and measures.
+        """
         plain, _ = wf.create_folder("v-plain", on=START, jobseeker_ref="ref-plain")
         by_bsn, _ = wf.create_folder(
             "v-bsn",
@@ -66,12 +70,15 @@ class WorkFolderSamples:
             benefit_ends_on=_after(365),
             pension_on=dt.date(2040, 1, 1),
         )
+        by_bsn, _ = wf.record_work_found(by_bsn, on=_after(60), actor="jobseeker")
+        by_bsn, _ = wf.record_benefit_ended(by_bsn, on=_after(61), actor="system", reason="werk")
         rich = self._rich()
         return [plain, by_bsn, rich]
 
     def _rich(self) -> wf.WorkFolder:
         on = START
         f, _ = wf.create_folder("v-rich", on=on, jobseeker_ref="ref-rich", coach_id="coach-ĳ")
+        f, _ = wf.invite_to_profiler(f, on=on)
         profile = wf.ProfileRecord(
             taken_on=on,
             probability=0.4999999999999999,
@@ -83,6 +90,17 @@ class WorkFolderSamples:
             top_hindrances=("health", "self-efficacy"),
         )
         f, _ = wf.add_profile(f, profile, on=on, actor="system")
+        route = wf.RouteRecord(
+            decided_on=on,
+            outcome="orientation",
+            rule_id="R-ROUTE-01",
+            rule_version=1,
+            reason_nl="Kans op werk ≤ 50 %",
+            reason_en="Chance of work ≤ 50 %",
+        )
+        f, _ = wf.record_route(f, route, on=on, actor="system")
+        # the id werkmap.rules.due.action_id("v-rich", "invite_profiler", "", START) gives
+        f, _ = wf.record_actions(f, [("4223e4f02a5ef14d4f49e875", "invite_profiler", "")], on=on)
         f, _ = wf.request_conversation(f, on=on, note="Graag een gesprek — ‘s ochtends")
         f, _ = wf.propose_conversation(f, "c-1", "orientation", on=on, actor="system")
         f, _ = wf.invite_conversation(f, "c-1", on=on, at=_after(7), actor="coach-1")
