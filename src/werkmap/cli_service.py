@@ -98,6 +98,7 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         choices=("urgency", "band", "probability", "overdue", "next_deadline", "next_conversation"),
         help="default: urgency",
     )
+    dash.add_argument("--descending", action="store_true", help="sort from high to low")
     dash.add_argument("--format", choices=("text", "json", "html"), default="text")
     dash.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
     _reader_argument(dash)
@@ -365,7 +366,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     day = args.date or SystemClock().today()
     with _open(args.db, day) as wm:
         dashboard = wm.dashboard(Actor.team_lead(args.reader), args.coach, on=day)
-    dashboard = dashboard.sorted_by(args.sort)
+    dashboard = dashboard.sorted_by(args.sort, descending=args.descending)
     if args.format == "json":
         print(json.dumps(dashboard.to_records(), ensure_ascii=False, sort_keys=True))
     elif args.format == "html":
@@ -393,7 +394,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else:
             print(realised.to_text(args.language), end="")
         return 0
-    months = max(1, (args.end.year - args.start.year) * 12 + args.end.month - args.start.month + 1)
+    from werkmap.workdays import add_months
+
+    months = 1  # the fewest whole months from --from that cover --to
+    while add_months(args.start, months) <= args.end:
+        months += 1
     cfg = SimulationConfig(
         jobseekers=args.forecast, months=months, start=args.start, seed=args.seed
     )

@@ -54,7 +54,7 @@ class FixedClock:
         at: the moment to start at. A naive datetime is taken to be Europe/Amsterdam time; a date means
             09:00 on that date.
 
-    Example:
+    Examples:
         >>> clock = FixedClock(dt.date(2024, 1, 31))
         >>> clock.advance(days=1).today()
         datetime.date(2024, 2, 1)

@@ -11,7 +11,7 @@ module shows what it is given).
 The colour horizon, the application duty and the pension exemption are dated policy parameters: the values
 valid on the dashboard's date are used (:meth:`werkmap.rules.policy.Policy.at`).
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from werkmap.plan import folder as wf
     >>> day = dt.date(2025, 3, 3)

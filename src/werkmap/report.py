@@ -51,7 +51,7 @@ for ``"50-75"`` and ``"75-100"``, and ``"none"`` when the profiler was not fille
 **The first three months** of a folder are the days from ``registered_on`` up to, not including,
 ``registered_on`` + 3 calendar months (a registration on 31 January ends its three months on 30 April).
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from werkmap.plan import folder as wf
     >>> f, _ = wf.create_folder("f-1", on=dt.date(2017, 1, 2), jobseeker_ref="js-1")
@@ -259,7 +259,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> 
 def label(key: str, language: str = "en") -> str:
     """Return the label of the figure ``key`` in ``language`` (``"en"`` or ``"nl"``).
 
-    Example:
+    Examples:
         >>> label("plans_with_services", "en"), label("no_shows", "nl")
         ('Work plans with extra services', 'Niet verschenen')
 
@@ -275,7 +275,7 @@ def label(key: str, language: str = "en") -> str:
 def band_group(band: str | None) -> str:
     """Return the band group of a profile band: ``"0-50"``, ``"50-100"``, or ``"none"`` for no profile.
 
-    Example:
+    Examples:
         >>> band_group("25-50"), band_group("50-75"), band_group(None)
         ('0-50', '50-100', 'none')
 
@@ -503,7 +503,7 @@ def scaled(report: PeriodReport, factor: float) -> PeriodReport:
     The forecast simulates a sample (say 1 in 100 jobseekers) and scales it up to the whole inflow.
     Rounding is Python's ``round`` (halves to even).
 
-    Example:
+    Examples:
         >>> r = PeriodReport(
         ...     start=dt.date(2017, 1, 1),
         ...     end=dt.date(2017, 12, 31),
@@ -664,7 +664,7 @@ def compare(realised: PeriodReport, forecast: PeriodReport) -> Comparison:
     For every figure: ``deviation = realised - forecast`` and ``deviation_share = deviation / forecast``
     (``None`` when the forecast is 0). Both periods are recorded in the result; they may differ.
 
-    Example:
+    Examples:
         >>> day = dt.date(2017, 1, 1)
         >>> real = PeriodReport(start=day, end=day, figures={"registered": 110})
         >>> plan = PeriodReport(start=day, end=day, figures={"registered": 100})
@@ -723,7 +723,7 @@ def monthly_counts(
     Every month that overlaps the period gets a point (zero when nothing was held), dated on its first
     day; in the first and last month only the days inside the period count.
 
-    Example:
+    Examples:
         >>> day = dt.date(2017, 1, 1)
         >>> monthly_counts([], start=day, end=dt.date(2017, 3, 15), kinds=("monitor",))
         {'monitor': [(datetime.date(2017, 1, 1), 0), (datetime.date(2017, 2, 1), 0), (datetime.date(2017, 3, 1), 0)]}

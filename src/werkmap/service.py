@@ -20,7 +20,7 @@ folder's ``jobseeker_ref``), a coach only on folders in their caseload, a team l
 ``system`` actor (the daily sweep, the benefit administration) may do what the service model does by itself.
 Reads of a folder or a profile are audited.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from werkmap.clock import FixedClock
     >>> wm = Werkmap("memory://", clock=FixedClock(dt.date(2025, 3, 3)))
@@ -126,6 +126,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "respond": frozenset({"jobseeker", "coach"}),
     "decide_case": frozenset({"coach"}),
     "record_objection": frozenset({"jobseeker", "coach"}),
+    "close_case": frozenset({"coach"}),
     "record_work_found": frozenset({"jobseeker", "coach", "system"}),
     "record_benefit_ended": frozenset({"coach", "system"}),
     "sweep": frozenset({"system"}),
@@ -267,7 +268,7 @@ _MESSAGES: Mapping[str, tuple[str, str, str]] = {
     "conversation_invited": (
         "jobseeker",
         "U bent uitgenodigd voor een {kind_nl} op {at}.",
-        "You are invited to a {kind_en} on {at}.",
+        "You are invited to {kind_en} on {at}.",
     ),
     "conversation_rescheduled": (
         "jobseeker",
@@ -609,6 +610,7 @@ class Werkmap:
         why: str,
         on: dt.date,
     ) -> None:
+        new, events = _one_version(old, new, events)
         notes = notifications_for(new, events)
         what = ", ".join(f"{e.seq}:{e.kind}" for e in events) or command
         entry = AuditEntry(
@@ -1289,6 +1291,19 @@ class Werkmap:
             lambda f: wf.record_objection(f, case_id, on=on, actor=str(actor), note=note),
         )
 
+    def close_case(
+        self, actor: Actor, folder_id: str, case_id: str, *, reason: str = ""
+    ) -> WorkFolder:
+        """Close a decided enforcement case (after an objection: with the outcome as the reason)."""
+        on = self.today
+        return self._run(
+            actor,
+            "close_case",
+            folder_id,
+            lambda f: wf.close_case(f, case_id, on=on, actor=str(actor), reason=reason),
+            why=reason,
+        )
+
     # --------------------------------------------------------------------------- end of benefit
 
     def record_work_found(self, actor: Actor, folder_id: str) -> WorkFolder:
@@ -1507,6 +1522,17 @@ class Werkmap:
 
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _one_version(
+    old: WorkFolder | None, new: WorkFolder, events: Sequence[FolderEvent]
+) -> tuple[WorkFolder, Sequence[FolderEvent]]:
+    """Make one command one version: the pure changes it chained each counted one; the command counts one."""
+    target = (old.version if old is not None else 0) + 1
+    if new.version == target or not events:
+        return new, events
+    fixed = tuple(attrs.evolve(e, version=target) for e in events)
+    return attrs.evolve(new, version=target, events=new.events[: -len(fixed)] + fixed), fixed
 
 
 def _override_of(route: RouteRecord) -> CoachOverride | None:

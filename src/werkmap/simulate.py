@@ -223,8 +223,10 @@ class _Run:
             first, last = months[month], months[month + 1]
             span = max((last - first).days, 1)
             day = self.calendar.next_working_day(first + dt.timedelta(days=int(rng.integers(span))))
-            if day >= last:
-                day = first if self.calendar.is_working_day(first) else day
+            while day >= last:  # past the month's last working day: take the last one
+                day -= dt.timedelta(days=1)
+                while not self.calendar.is_working_day(day):
+                    day -= dt.timedelta(days=1)
             fid = f"f-{i + 1:06d}"
             self.coach_of[fid] = coaches[i % len(coaches)]
             self.ref_of[fid] = f"js-{i + 1:06d}"
@@ -335,10 +337,13 @@ class _Run:
                 if measure
                 else "verzachtende omstandigheden / mitigating circumstances"
             )
-            self.do(
+            if self.do(
                 "decide_case",
                 lambda: wm.decide_case(coach, fid, case_id, measure=measure, reason=reason),
-            )
+            ):
+                self.at(today + dt.timedelta(days=42), "close", fid, case_id)
+        elif what == "close":
+            self.do("close_case", lambda: wm.close_case(coach, fid, subject))
 
     def first_plan(self, folder: WorkFolder, coach: Actor, today: dt.date) -> None:
         rng = self.rng

@@ -227,7 +227,7 @@ def new_activity(
 ) -> Activity:
     """Return a new open activity whose deadline is ``due`` (rolled to a working day).
 
-    Example:
+    Examples:
         >>> a = new_activity("a1", "cv", due=dt.date(2025, 12, 25), on=dt.date(2025, 12, 1))
         >>> a.state, a.deadline.due
         (<ActivityState.OPEN: 'open'>, datetime.date(2025, 12, 29))
@@ -251,7 +251,7 @@ def colour(
     activity whose deadline has passed; orange for an open activity with ``horizon`` days or fewer left;
     green otherwise. A suspended deadline does not run, so its colour stands still.
 
-    Example:
+    Examples:
         >>> d = _dl.new_deadline(dt.date(2025, 3, 14))
         >>> " ".join(colour("open", d, dt.date(2025, 3, day)) for day in (6, 7, 14, 15))
         'green orange orange red'

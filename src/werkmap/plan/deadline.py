@@ -9,7 +9,7 @@ holidays come from a :class:`~werkmap.workdays.HolidayCalendar`, by default
 * a **suspension** stops the clock: while it lasts the deadline does not run, and when it ends the due date and
   the legal latest date move by the number of calendar days it lasted (then roll to a working day).
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> d = new_deadline(dt.date(2025, 4, 26))  # King's Day 2025, a Saturday
     >>> d.due

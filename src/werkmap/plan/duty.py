@@ -5,7 +5,7 @@ parameter, 4 per 28 days by default), on time. :func:`duty_status` counts them p
 shortfalls. Nobody within one year of the state-pension (AOW) date has the duty (a rule in force since 1 May
 2018; the date and the window are policy values passed in).
 
-Example:
+Examples:
     >>> pension_date(dt.date(1960, 3, 31), years=67, months=0)
     datetime.date(2027, 3, 31)
     >>> is_exempt(dt.date(2026, 4, 1), pension_on=dt.date(2027, 3, 31))

@@ -391,7 +391,7 @@ def compute_proposal(
         earlier_duty_breaches: the days of earlier application-duty breaches that led to a case.
         policy: the measure table (defaults per the public rules).
 
-    Example:
+    Examples:
         >>> p = compute_proposal(ground="activity", on=dt.date(2025, 6, 1), by="c1",
         ...                      earlier_measures=[dt.date(2024, 1, 10)])
         >>> p.kind, p.percentage, p.repeat

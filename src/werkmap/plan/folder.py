@@ -16,7 +16,7 @@ read from the wall clock, nothing is changed in place, and an error is raised be
 **Queries** (:func:`activity_colours`, :func:`most_urgent_colour`, :func:`next_deadline`,
 :func:`next_conversation`, :func:`overdue_count`, :func:`application_duty_status`) read a folder and a date.
 
-Example:
+Examples:
     >>> day = dt.date(2025, 3, 3)
     >>> f, _ = create_folder("f-1", on=day, bsn="111222333", pseudonym_key=b"0123456789abcdef0123")
     >>> f.version, f.jobseeker_ref.startswith("bsn-hmac-sha256:")
@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -346,7 +347,29 @@ def _unstructure_deadline(d: Deadline) -> dict[str, Any]:
     }
 
 
+# A folder keeps most of its activities unchanged from one version to the next, and every save writes them
+# all: the data of each activity object is kept while the object lives (a frozen value never changes).
+_ACTIVITY_DATA: dict[int, tuple[weakref.ref[Activity], dict[str, Any]]] = {}
+
+
+def _forget(key: int) -> Callable[[object], None]:
+    def forget(_ref: object) -> None:
+        _ACTIVITY_DATA.pop(key, None)
+
+    return forget
+
+
 def _unstructure_activity(a: Activity) -> dict[str, Any]:
+    key = id(a)
+    hit = _ACTIVITY_DATA.get(key)
+    if hit is not None and hit[0]() is a:
+        return dict(hit[1])
+    data = _activity_data(a)
+    _ACTIVITY_DATA[key] = (weakref.ref(a, _forget(key)), data)
+    return dict(data)
+
+
+def _activity_data(a: Activity) -> dict[str, Any]:
     return {
         "activity_id": a.activity_id,
         "kind": a.kind.value,

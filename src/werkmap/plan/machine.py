@@ -9,7 +9,7 @@ A machine holds no object: the state of an activity, a conversation, a work plan
 plain string field of that (frozen) value, and :meth:`Machine.fire` looks the transition up in a dict. So one
 machine serves a million activities at the cost of one dict lookup per event.
 
-Example:
+Examples:
     >>> door = Machine(
     ...     "door",
     ...     states=("open", "shut", "gone"),

@@ -242,7 +242,7 @@ def auc(y: npt.ArrayLike, p: npt.ArrayLike) -> float:
         InvalidInput: shapes differ or outcomes are not 0/1.
         ValueError: only one outcome occurs, so the AUC is undefined.
 
-    Example:
+    Examples:
         >>> auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
         0.75
     """
@@ -273,7 +273,7 @@ def auc(y: npt.ArrayLike, p: npt.ArrayLike) -> float:
 def brier_score(y: npt.ArrayLike, p: npt.ArrayLike) -> float:
     """Return the Brier score ``mean((p - y)²)`` (0 is perfect; always predicting 0.5 gives 0.25).
 
-    Example:
+    Examples:
         >>> brier_score([0, 1], [0.25, 0.5])
         0.15625
     """
@@ -329,7 +329,7 @@ def calibration(y: npt.ArrayLike, p: npt.ArrayLike) -> Calibration:
         FitError: the recalibration cannot be estimated (one outcome only, all predictions equal, or the
             outcomes are separated by the predictions).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> rng = np.random.default_rng(0)
         >>> p = rng.uniform(0.05, 0.95, 20_000)
@@ -355,7 +355,7 @@ def calibration(y: npt.ArrayLike, p: npt.ArrayLike) -> Calibration:
 def band_labels(cut_points: Sequence[float] = DEFAULT_CUT_POINTS) -> tuple[str, ...]:
     """Return the band labels for ``cut_points`` in percent (``(0.25, 0.5, 0.75)`` → the four bands).
 
-    Example:
+    Examples:
         >>> band_labels((0.3, 0.6))
         ('0-30', '30-60', '60-100')
     """
@@ -464,7 +464,7 @@ def evaluate(
         InvalidInput: shapes differ, outcomes not 0/1, probabilities outside [0, 1], or a bad group column,
             threshold or cut points (every problem listed).
 
-    Example:
+    Examples:
         >>> report = evaluate([0, 1, 0, 1], [0.2, 0.7, 0.5, 0.4], groups=["a", "a", "b", "b"])
         >>> report.auc, [b.n for b in report.bands]
         (0.75, [1, 2, 1, 0])

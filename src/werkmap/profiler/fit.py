@@ -525,7 +525,7 @@ def fit(
         FitError: Newton–Raphson did not converge in ``max_iter`` steps (a :class:`PerfectSeparation`, also a
             :class:`FitError`, is raised as well when the outcome has a single value).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [0.5], [2.5]])
         >>> y = np.array([0, 0, 1, 1, 1, 0])

@@ -277,7 +277,7 @@ def due_actions(
         policy: the dated parameters; the values valid on ``on`` are used.
         calendar: the holiday calendar for working-day deadlines (default: :func:`dutch_calendar`).
 
-    Example:
+    Examples:
         >>> from werkmap.rules import FolderState, load_policy
         >>> s = FolderState(folder_id="f1", registered_on=dt.date(2024, 1, 31),
         ...                 profiler_invited_on=dt.date(2024, 1, 31), last_conversation_on=None,

@@ -326,7 +326,7 @@ def decide_route(
 
     A probability equal to the threshold counts as *low* ("maximaal 50 %"): it gets a conversation.
 
-    Example:
+    Examples:
         >>> from werkmap.rules import load_policy
         >>> d = decide_route(RoutingInputs(probability=0.5, band="25-50"), dt.date(2024, 3, 1), load_policy())
         >>> d.rule_id, d.outcome
@@ -401,7 +401,7 @@ def propose_measure(
     Otherwise an earlier measure within the repeat window (default 2 years) raises the base percentage
     by the repeat increase (``R-MEASURE-02``: 25 % → 37.5 %); else the base percentage (``R-MEASURE-01``).
 
-    Example:
+    Examples:
         >>> from werkmap.rules import load_policy
         >>> d = propose_measure(on=dt.date(2024, 6, 3), policy=load_policy(),
         ...                     earlier_measures=[dt.date(2023, 1, 9)])

@@ -6,7 +6,7 @@ werkmap is pure domain: the host supplies persistence and the channels that reac
 the hash-chained audit trail, and (in :mod:`werkmap.storage.testing`) the conformance kit a plugin author
 runs against their own store.
 
-Example:
+Examples:
     >>> plugins = load_plugins()
     >>> sorted(plugins.schemes())
     ['memory', 'sqlite']

@@ -41,7 +41,7 @@ class AuditCheck:
 def verify_audit(records: Sequence[AuditRecord]) -> AuditCheck:
     """Check a folder's audit trail, oldest first; report the first broken link.
 
-    Example:
+    Examples:
         >>> verify_audit([]).ok
         True
     """

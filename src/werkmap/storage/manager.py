@@ -6,7 +6,7 @@ register, or implements a hook that does not exist is *reported by name* in :att
 left out, while every other plugin keeps working. After each registration :meth:`pluggy.PluginManager.check_pending`
 runs, so a misspelled hook is caught at load time, not silently ignored.
 
-Example:
+Examples:
     >>> plugins = load_plugins()
     >>> store = plugins.open_store("memory://")
     >>> store.schema_version()

@@ -36,7 +36,7 @@ class Backoff:
         factor: how much longer each next wait is.
         maximum: the longest wait.
 
-    Example:
+    Examples:
         >>> b = Backoff(initial=dt.timedelta(seconds=30), factor=2.0, maximum=dt.timedelta(minutes=2))
         >>> tuple(int(b.delay(n).total_seconds()) for n in (1, 2, 3, 4))
         (30, 60, 120, 120)

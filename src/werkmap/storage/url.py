@@ -17,7 +17,7 @@ SECRET_PARAMETERS = frozenset({"password", "passwd", "pwd", "secret", "token", "
 def scheme_of(url: str) -> str:
     """Return the lower-case scheme of a URL (``"sqlite"``), or ``""`` when it has none.
 
-    Example:
+    Examples:
         >>> scheme_of("SQLite:///tmp/werkmap.db")
         'sqlite'
     """
@@ -28,7 +28,7 @@ def scheme_of(url: str) -> str:
 def redact_url(url: str) -> str:
     """Return ``url`` with its password and secret query values replaced by ``***``.
 
-    Example:
+    Examples:
         >>> redact_url("postgresql://app:s3cret@db:5432/werkmap?sslmode=require&token=abc")
         'postgresql://app:***@db:5432/werkmap?sslmode=require&token=***'
     """
@@ -70,7 +70,7 @@ def secrets_in(url: str) -> list[str]:
 def scrub(text: str, url: str) -> str:
     """Return ``text`` with every secret of ``url`` (and the raw URL itself) replaced by ``***``.
 
-    Example:
+    Examples:
         >>> scrub("cannot log in with s3cret", "pg://app:s3cret@db/x")
         'cannot log in with ***'
     """
@@ -83,7 +83,7 @@ def scrub(text: str, url: str) -> str:
 def url_options(url: str) -> dict[str, str]:
     """Return the query parameters of a URL as a dict (the last value of a repeated key wins).
 
-    Example:
+    Examples:
         >>> url_options("sqlite:///w.db?synchronous=normal")
         {'synchronous': 'normal'}
     """

@@ -49,7 +49,7 @@ def looks_like_bsn(text: str) -> bool:
 
     The store refuses such a ``jobseeker_ref``: folders are keyed by a pseudonym, never by a BSN.
 
-    Example:
+    Examples:
         >>> looks_like_bsn("111222333"), looks_like_bsn("pseudo-7f3a")
         (True, False)
     """
