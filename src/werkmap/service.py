@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -442,9 +443,10 @@ class Werkmap:
         model: the scoring model (default: the packaged illustrative one, loaded when needed).
         pseudonym_key: the secret key BSNs are pseudonymised with (needed only to register by BSN).
         calendar: the holiday calendar for working-day deadlines (default: the Dutch one).
-        cache: keep the folders this shell wrote in memory and skip loading them again. A save still checks
-            the version, and a command that meets a newer version in the store is run again on the fresh
-            folder, so another writer's change is never lost or overwritten.
+        cache: how many folders to keep in memory (the most recently used; ``0``: none), so that a command
+            need not load a folder this shell wrote or read. A save still checks the version, and a command
+            that meets a newer version in the store is run again on the fresh folder, so another writer's
+            change is never lost or overwritten; a read (:meth:`folder`) always loads from the store.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -460,7 +462,7 @@ class Werkmap:
         model: ScoringModel | None = None,
         pseudonym_key: bytes | None = None,
         calendar: HolidayCalendar | None = None,
-        cache: bool = True,
+        cache: int = 100_000,
     ) -> None:
         self.plugins = plugins if plugins is not None else load_plugins()
         self.store: Store = self.plugins.open_store(store) if isinstance(store, str) else store
@@ -470,8 +472,8 @@ class Werkmap:
         self._questionnaire = questionnaire
         self._model = model
         self._pseudonym_key = pseudonym_key
-        self._use_cache = cache
-        self._cache: dict[str, WorkFolder] = {}
+        self._cache_size = max(int(cache), 0)
+        self._cache: OrderedDict[str, WorkFolder] = OrderedDict()
         self._pending: dict[str, _Pending] | None = None
         self._sealed: list[AuditRecord] = []
 
@@ -551,10 +553,17 @@ class Werkmap:
 
     # --------------------------------------------------------------------------------- internals
 
+    def _remember(self, folder: WorkFolder) -> None:
+        if self._cache_size:
+            cache = self._cache
+            cache[folder.folder_id] = folder
+            cache.move_to_end(folder.folder_id)
+            if len(cache) > self._cache_size:
+                cache.popitem(last=False)
+
     def _fresh(self, folder_id: str) -> WorkFolder:
         folder = self.store.load(folder_id)
-        if self._use_cache:
-            self._cache[folder_id] = folder
+        self._remember(folder)
         return folder
 
     def _get(self, folder_id: str) -> tuple[WorkFolder, bool]:
@@ -563,6 +572,7 @@ class Werkmap:
             return self._pending[folder_id].folder, False
         cached = self._cache.get(folder_id)
         if cached is not None:
+            self._cache.move_to_end(folder_id)
             return cached, True
         return self._fresh(folder_id), False
 
@@ -609,7 +619,7 @@ class Werkmap:
         command: str,
         why: str,
         on: dt.date,
-    ) -> None:
+    ) -> WorkFolder:
         new, events = _one_version(old, new, events)
         notes = notifications_for(new, events)
         what = ", ".join(f"{e.seq}:{e.kind}" for e in events) or command
@@ -643,8 +653,8 @@ class Werkmap:
                 self._cache.pop(fid, None)
                 raise
             self.plugins.announce(records)
-        if self._use_cache:
-            self._cache[fid] = new
+        self._remember(new)
+        return new
 
     def _run(
         self,
@@ -653,16 +663,25 @@ class Werkmap:
         folder_id: str,
         change: _Change,
         *,
-        why: str = "",
+        why: str | Callable[[], str] = "",
     ) -> WorkFolder:
+        """Run one command: authorise, change, write (see the module docstring).
+
+        The command runs again, once, on a fresh folder when the cached one turns out to be older than the
+        store's. A change that causes no event writes nothing.
+        """
         on = self.today
         folder, from_cache = self._get(folder_id)
         for attempt in (1, 2):
             try:
                 self._authorize(actor, command, folder)
                 new, events = change(folder)
-                self._write(folder, new, events, actor=actor, command=command, why=why, on=on)
-                return new
+                if not events:
+                    return folder
+                reason = why() if callable(why) else why
+                return self._write(
+                    folder, new, events, actor=actor, command=command, why=reason, on=on
+                )
             except (ConcurrencyConflict, WerkmapError):
                 if attempt == 2 or not from_cache:
                     raise
@@ -680,7 +699,13 @@ class Werkmap:
             at=self.clock.now(),
             why=why,
         )
-        self.plugins.audit(self.store, entry)
+        pending = self._pending.get(folder.folder_id) if self._pending is not None else None
+        if (
+            pending is not None
+        ):  # the folder's writes are not stored yet: keep the read in its place
+            pending.audit.append(entry)
+        else:
+            self.plugins.audit(self.store, entry)
 
     # ---------------------------------------------------------------------------- registration
 
@@ -737,8 +762,7 @@ class Werkmap:
             pension_on=pension_on,
             actor=str(actor),
         )
-        self._write(None, folder, events, actor=actor, command="register", why="", on=on)
-        return folder
+        return self._write(None, folder, events, actor=actor, command="register", why="", on=on)
 
     def assign_coach(self, actor: Actor, folder_id: str, coach_id: str | None) -> WorkFolder:
         """Move a folder into ``coach_id``'s caseload (``None``: into none)."""
@@ -1363,8 +1387,8 @@ class Werkmap:
                 not actions
             ):  # the index was early (a policy change): nothing to do, nothing to write
                 continue
-            made, refused = self._sweep_folder(actor, fid, actions, day)
-            applied.extend(actions)
+            done, made, refused = self._sweep_folder(actor, fid, day)
+            applied.extend(done)
             invited.extend(made)
             failed.extend(refused)
         return SweepResult(
@@ -1376,17 +1400,23 @@ class Werkmap:
         )
 
     def _sweep_folder(
-        self, actor: Actor, folder_id: str, actions: Sequence[Action], day: dt.date
-    ) -> tuple[list[tuple[str, str, str, dt.date]], list[tuple[str, str]]]:
-        """Apply one folder's due actions in one transaction; return its invitations and refusals."""
+        self, actor: Actor, folder_id: str, day: dt.date
+    ) -> tuple[list[Action], list[tuple[str, str, str, dt.date]], list[tuple[str, str]]]:
+        """Apply one folder's due actions in one transaction; return them, its invitations and refusals.
+
+        What is due is found from the folder the change is given, so a command run again on a fresher
+        folder than the cached one applies only what that folder still needs.
+        """
+        done: list[Action] = []
         made: list[tuple[str, str, str, dt.date]] = []
         refused: list[tuple[str, str]] = []
 
         def change(f: WorkFolder) -> tuple[WorkFolder, tuple[FolderEvent, ...]]:
             events: tuple[FolderEvent, ...] = ()
+            done[:] = due_actions(folder_state(f), day, self.policy, self.calendar)
             made.clear()
             refused.clear()
-            for action in actions:
+            for action in done:
                 try:
                     f, ev = self._apply_action(f, action, day, actor)
                 except WerkmapError as exc:
@@ -1402,9 +1432,11 @@ class Werkmap:
                         made.append((f.folder_id, conv.conversation_id, str(conv.kind), at))
             return f, events
 
-        why = "; ".join(f"{a.rule_id}: {a.reason_en}" for a in actions)
-        self._run(actor, "sweep", folder_id, change, why=why[:2000])
-        return made, refused
+        def why() -> str:
+            return "; ".join(f"{a.rule_id}: {a.reason_en}" for a in done)[:2000]
+
+        self._run(actor, "sweep", folder_id, change, why=why)
+        return done, made, refused
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = {d.folder_id for d in self.store.due(day)}
@@ -1458,7 +1490,10 @@ class Werkmap:
             NotFound: there is no such folder.
             NotAuthorized: the actor may not read it.
         """
-        folder, _ = self._get(folder_id)
+        if self._pending is not None and folder_id in self._pending:
+            folder = self._pending[folder_id].folder
+        else:
+            folder = self._fresh(folder_id)
         if actor.role == "team_lead":
             self._authorize(actor, "read_folder", None)
         else:
@@ -1498,15 +1533,24 @@ class Werkmap:
         return build_dashboard(folders, coach_id=coach_id, on=day, policy=self.policy)
 
     def all_folders(self, actor: Actor) -> Iterator[WorkFolder]:
-        """Yield every folder in the store, in folder-id order (team lead or system; for reports)."""
+        """Return an iterator over every folder in the store, in folder-id order (team lead or system).
+
+        Raises:
+            NotAuthorized: at once, for another actor.
+        """
         self._authorize(actor, "report", None)
         columns = self.store.index_columns()
-        for fid, version in zip(columns.folder_id.tolist(), columns.version.tolist(), strict=True):
-            cached = self._cache.get(fid)
-            if cached is not None and cached.version == version:
-                yield cached
-            else:
-                yield self.store.load(fid)
+        pairs = list(zip(columns.folder_id.tolist(), columns.version.tolist(), strict=True))
+
+        def folders() -> Iterator[WorkFolder]:
+            for fid, version in pairs:
+                cached = self._cache.get(fid)
+                if cached is not None and cached.version == version:
+                    yield cached
+                else:
+                    yield self.store.load(fid)
+
+        return folders()
 
     def report(self, actor: Actor, *, start: dt.date, end: dt.date) -> PeriodReport:
         """Return the period figures over every folder (team lead or system)."""
