@@ -416,9 +416,12 @@ _Change = Callable[[WorkFolder], tuple[WorkFolder, tuple[FolderEvent, ...]]]
 class _Pending:
     folder: WorkFolder
     expected_version: int
-    index: FolderIndex
+    on: dt.date
     notifications: list[Notification]
     audit: list[AuditEntry]
+    index: FolderIndex | None = (
+        None  # computed when needed: at the end of the unit, or by the sweep
+    )
 
 
 _CONVERSATION_FOR = {
@@ -537,7 +540,7 @@ class Werkmap:
                 SaveRequest(
                     folder=p.folder,
                     expected_version=p.expected_version,
-                    index=p.index,
+                    index=p.index if p.index is not None else self.index_of(p.folder, p.on),
                     notifications=tuple(p.notifications),
                     audit=tuple(p.audit),
                 )
@@ -631,19 +634,20 @@ class Werkmap:
             at=self.clock.now(),
             why=why,
         )
-        index = self.index_of(new, on)
         fid = new.folder_id
         if self._pending is not None:
             pending = self._pending.get(fid)
             if pending is None:
                 expected = old.version if old is not None else 0
-                self._pending[fid] = _Pending(new, expected, index, notes, [entry])
+                self._pending[fid] = _Pending(new, expected, on, notes, [entry])
             else:
                 pending.folder = new
-                pending.index = index
+                pending.on = on
+                pending.index = None
                 pending.notifications.extend(notes)
                 pending.audit.append(entry)
         else:
+            index = self.index_of(new, on)
             expected = old.version if old is not None else 0
             try:
                 records = self.store.save(
@@ -1168,21 +1172,14 @@ class Werkmap:
 
         def change(f: WorkFolder) -> tuple[WorkFolder, tuple[FolderEvent, ...]]:
             base = len(f.activities)
-            ids = [f"act-{base + i + 1}" for i in range(len(titles))]
-            made[:] = ids
-            steps: list[_Change] = []
-            for aid, title in zip(ids, titles, strict=True):
-                steps.append(
-                    _adder(
-                        aid,
-                        PlannedActivity(kind="application", due=on, title=title),
-                        on=on,
-                        actor=actor,
-                        calendar=self.calendar,
-                    )
-                )
-                steps.append(_completer(aid, on=on, actor=actor))
-            return _chain(f, *steps)
+            made[:] = [f"act-{base + i + 1}" for i in range(len(titles))]
+            return wf.register_applications(
+                f,
+                list(zip(made, titles, strict=True)),
+                on=on,
+                actor=str(actor),
+                calendar=self.calendar,
+            )
 
         self._run(actor, "register_applications", folder_id, change)
         return tuple(made)
@@ -1442,6 +1439,8 @@ class Werkmap:
         ids = {d.folder_id for d in self.store.due(day)}
         if self._pending is not None:
             for fid, p in self._pending.items():
+                if p.index is None:
+                    p.index = self.index_of(p.folder, p.on)
                 due = p.index.next_due_on
                 if due is not None and due <= day:
                     ids.add(fid)
@@ -1630,12 +1629,5 @@ def _adder(
             title=planned.title,
             calendar=calendar,
         )
-
-    return step
-
-
-def _completer(activity_id: str, *, on: dt.date, actor: Actor) -> _Change:
-    def step(f: WorkFolder) -> tuple[WorkFolder, tuple[FolderEvent, ...]]:
-        return wf.complete_activity(f, activity_id, on=on, actor=str(actor))
 
     return step

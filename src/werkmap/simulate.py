@@ -419,10 +419,16 @@ def simulate(
     run = _Run(wm, clock, cfg)
     run.plan_inflow()
     days = (cfg.end - cfg.start).days + 1
-    for n in range(days):
-        run.day(cfg.start + dt.timedelta(days=n))
-        if progress is not None:
-            progress(n + 1, days)
+    n = 0
+    while n < days:  # one unit of work per week: the days of a week are written in one transaction
+        with wm.unit_of_work():
+            for _ in range(7):
+                if n == days:
+                    break
+                run.day(cfg.start + dt.timedelta(days=n))
+                n += 1
+                if progress is not None:
+                    progress(n, days)
     notifications = len(wm.store.outbox())
     return SimulationResult(
         config=cfg,

@@ -63,3 +63,19 @@ def test_an_older_document_with_its_events_inside_still_loads(tmp_path: Path) ->
     conn.close()
     again = open_store(f"sqlite:///{tmp_path}/d.db")
     assert again.load("f-1") == f
+
+
+def test_checkpoint_pages_sets_how_far_the_log_grows(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/c.db?checkpoint_pages=5000")
+    assert store._conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (5000,)  # type: ignore[attr-defined]
+    store.close()
+    default = open_store(f"sqlite:///{tmp_path}/d.db")
+    assert default._conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)  # type: ignore[attr-defined]
+    default.close()
+
+
+def test_a_checkpoint_that_is_not_a_number_is_one_clear_error(tmp_path: Path) -> None:
+    from werkmap.errors import StorageError
+
+    with pytest.raises(StorageError, match="checkpoint_pages must be numbers"):
+        open_store(f"sqlite:///{tmp_path}/c.db?checkpoint_pages=lots")

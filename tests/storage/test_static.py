@@ -15,6 +15,7 @@ ALLOWED_IN_SQL = {
     "undelivered",
     "_SYNCHRONOUS[synchronous.lower()]",
     "int(max_page_count)",
+    "int(checkpoint)",
 }
 
 

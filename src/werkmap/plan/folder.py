@@ -104,6 +104,7 @@ __all__ = [
     "record_route",
     "record_work_found",
     "refer_activity",
+    "register_applications",
     "remind_activity",
     "request_conversation",
     "reschedule_conversation",
@@ -318,13 +319,10 @@ class WorkFolder:
 register_schema(FOLDER_SCHEMA, WorkFolder, FOLDER_SCHEMA_VERSION)
 
 
-# Hand-written writers for the values a folder holds most of (events, activities, deadlines): the same
-# data cattrs would write (a test checks that), without its generic overhead, because every save writes the
-# whole folder.
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
+# Hand-written writers for the values a folder holds most of (events, activities, deadlines): the data
+# cattrs would write, without its generic overhead, because every save writes the whole folder. Activities
+# and deadlines leave out the fields that have their default value (an empty title, no reminder ...), so a
+# folder's document stays small; reading fills them in again (a test checks the round trip).
 def _unstructure_event(e: FolderEvent) -> dict[str, Any]:
     return {
         "seq": e.seq,
@@ -337,14 +335,15 @@ def _unstructure_event(e: FolderEvent) -> dict[str, Any]:
 
 
 def _unstructure_deadline(d: Deadline) -> dict[str, Any]:
+    out: dict[str, Any] = {"planned": d.planned.isoformat(), "due": d.due.isoformat()}
+    if d.legal_latest is not None:
+        out["legal_latest"] = d.legal_latest.isoformat()
     unstructure = serialization.converter.unstructure
-    return {
-        "planned": d.planned.isoformat(),
-        "due": d.due.isoformat(),
-        "legal_latest": _iso(d.legal_latest),
-        "extensions": [unstructure(x) for x in d.extensions],
-        "suspensions": [unstructure(x) for x in d.suspensions],
-    }
+    if d.extensions:
+        out["extensions"] = [unstructure(x) for x in d.extensions]
+    if d.suspensions:
+        out["suspensions"] = [unstructure(x) for x in d.suspensions]
+    return out
 
 
 # A folder keeps most of its activities unchanged from one version to the next, and every save writes them
@@ -370,18 +369,24 @@ def _unstructure_activity(a: Activity) -> dict[str, Any]:
 
 
 def _activity_data(a: Activity) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "activity_id": a.activity_id,
         "kind": a.kind.value,
         "state": a.state.value,
         "deadline": _unstructure_deadline(a.deadline),
         "created_on": a.created_on.isoformat(),
-        "title": a.title,
-        "changed_on": _iso(a.changed_on),
-        "reminded_on": _iso(a.reminded_on),
-        "reason": a.reason,
-        "by": a.by,
     }
+    if a.title:
+        out["title"] = a.title
+    if a.changed_on is not None:
+        out["changed_on"] = a.changed_on.isoformat()
+    if a.reminded_on is not None:
+        out["reminded_on"] = a.reminded_on.isoformat()
+    if a.reason:
+        out["reason"] = a.reason
+    if a.by:
+        out["by"] = a.by
+    return out
 
 
 serialization.converter.register_unstructure_hook(FolderEvent, _unstructure_event)
@@ -720,6 +725,61 @@ def add_activity(
         actor=actor,
         events=[("activity_added", data)],
         activities=(*folder.activities, a),
+    )
+
+
+def register_applications(
+    folder: WorkFolder,
+    applications: Sequence[tuple[str, str]],
+    *,
+    on: dt.date,
+    actor: str,
+    calendar: HolidayCalendar | None = None,
+) -> Change:
+    """Register application activities the jobseeker did on ``on``: ``(activity_id, title)`` each.
+
+    Each is added and recorded as done at once (it counts for the application duty): the same events as
+    :func:`add_activity` followed by :func:`complete_activity`, in one change.
+
+    Raises:
+        InvalidInput: no applications, an empty or existing id, or the same id twice (all listed).
+    """
+    problems = []
+    if not applications:
+        problems.append(Problem(path="$.applications", message="register at least one"))
+    known = {a.activity_id for a in folder.activities}
+    for i, (ident, _) in enumerate(applications):
+        if not ident:
+            problems.append(Problem(path=f"$.applications[{i}].activity_id", message="empty"))
+        elif ident in known:
+            problems.append(
+                Problem(
+                    path=f"$.applications[{i}].activity_id", message=f"{ident!r} exists already"
+                )
+            )
+        known.add(ident)
+    if problems:
+        raise InvalidInput(problems, source="work folder")
+    added = []
+    events: list[tuple[str, Mapping[str, str]]] = []
+    for ident, title in applications:
+        a = _act.new_activity(ident, "application", due=on, on=on, title=title, calendar=calendar)
+        done = _act.complete(a, on=on)
+        added.append(done)
+        events.append(
+            (
+                "activity_added",
+                {"activity_id": ident, "kind": str(a.kind), "due": a.deadline.due.isoformat()},
+            )
+        )
+        events.append(
+            (
+                "activity_completed",
+                {"activity_id": ident, "from": str(a.state), "to": str(done.state)},
+            )
+        )
+    return _commit(
+        folder, on=on, actor=actor, events=events, activities=(*folder.activities, *added)
     )
 
 
