@@ -5,10 +5,15 @@ model that routes jobseekers between them. It is a library: a host application s
 the channels that reach people, through plugins.
 
 The public face is this module; the rooms are :mod:`werkmap.profiler`, :mod:`werkmap.plan`,
-:mod:`werkmap.rules` and :mod:`werkmap.storage`.
+:mod:`werkmap.rules` and :mod:`werkmap.storage`, and the shell is :mod:`werkmap.service` (the
+:class:`Werkmap` service with :class:`Actor` and :class:`PlannedActivity`), :mod:`werkmap.dashboard`,
+:mod:`werkmap.report` and :mod:`werkmap.simulate`. The shell's names load on first use, so
+``import werkmap`` stays light.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from werkmap._version import __version__
 from werkmap.clock import AMSTERDAM, Clock, FixedClock, SystemClock
@@ -45,8 +50,30 @@ from werkmap.profiler import (
 )
 from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar, dutch_public_holidays
 
+if TYPE_CHECKING:
+    from werkmap.service import Actor, PlannedActivity, Werkmap
+
+_LAZY = {
+    "Actor": "werkmap.service",
+    "PlannedActivity": "werkmap.service",
+    "Werkmap": "werkmap.service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the shell's names (:class:`Werkmap`, :class:`Actor`, :class:`PlannedActivity`) on first use."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'werkmap' has no attribute {name!r}")
+
+
 __all__ = [
     "AMSTERDAM",
+    "Actor",
     "Clock",
     "ConcurrencyConflict",
     "FitError",
@@ -63,6 +90,7 @@ __all__ = [
     "NotAuthorized",
     "NotFound",
     "PerfectSeparation",
+    "PlannedActivity",
     "Problem",
     "Profile",
     "Questionnaire",
@@ -72,6 +100,7 @@ __all__ = [
     "StorageError",
     "SystemClock",
     "VersionMismatch",
+    "Werkmap",
     "WerkmapError",
     "__version__",
     "add_months",

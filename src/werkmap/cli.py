@@ -7,7 +7,6 @@ Each subcommand is a function ``_cmd_<name>(args) -> int`` registered in :func:`
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from werkmap._version import __version__
 from werkmap.cli_service import add_service_commands
+from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
 
 if TYPE_CHECKING:
@@ -85,20 +85,10 @@ def _add_profiler_commands(commands: argparse._SubParsersAction[argparse.Argumen
     )
     demo.add_argument("--seed", type=int, default=2017, help="default: 2017")
     demo.add_argument(
-        "--jobseekers", type=_positive_int, default=5000, metavar="N", help="default: 5000"
+        "--jobseekers", type=positive_int, default=5000, metavar="N", help="default: 5000"
     )
     demo.add_argument("--json", action="store_true", help="print one JSON object")
     demo.set_defaults(handler=_cmd_bands)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def _cmd_questionnaire(args: argparse.Namespace) -> int:
@@ -283,13 +273,6 @@ def _read_input_file(path: str) -> str:
         ) from None
 
 
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
 def _add_fitting_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fit = commands.add_parser(
         "fit",
@@ -322,10 +305,10 @@ def _add_fitting_commands(commands: argparse._SubParsersAction[argparse.Argument
         "--model-version", metavar="VERSION", help="the model version (default: the creation date)"
     )
     fit.add_argument(
-        "--valid-from", type=_iso_date, metavar="DATE", help="default: the creation date"
+        "--valid-from", type=iso_date, metavar="DATE", help="default: the creation date"
     )
     fit.add_argument(
-        "--created", type=_iso_date, metavar="DATE", help="the creation date (default: today)"
+        "--created", type=iso_date, metavar="DATE", help="the creation date (default: today)"
     )
     fit.add_argument("--data", default="", metavar="TEXT", help="a description of the data")
     fit.set_defaults(handler=_cmd_fit)

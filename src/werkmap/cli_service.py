@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
@@ -31,23 +32,6 @@ __all__ = ["DEMO_DB", "DemoOutput", "add_service_commands", "run_demo"]
 
 DEMO_DB = "werkmap-demo.db"
 """Where ``werkmap demo`` writes its store unless ``--db`` says otherwise."""
-
-
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,11 +47,13 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     demo.add_argument("--db", default=DEMO_DB, metavar="PATH", help=f"default: {DEMO_DB}")
     demo.add_argument("--seed", type=int, default=2017, help="default: 2017")
     demo.add_argument(
-        "--jobseekers", type=_count, default=5000, metavar="N", help="inflow (default: 5000)"
+        "--jobseekers", type=positive_int, default=5000, metavar="N", help="inflow (default: 5000)"
     )
-    demo.add_argument("--months", type=_count, default=12, metavar="N", help="default: 12")
+    demo.add_argument("--months", type=positive_int, default=12, metavar="N", help="default: 12")
     demo.add_argument("--coach", default="coach-01", help="whose dashboard (default: coach-01)")
-    demo.add_argument("--rows", type=_count, default=20, help="dashboard rows shown (default: 20)")
+    demo.add_argument(
+        "--rows", type=positive_int, default=20, help="dashboard rows shown (default: 20)"
+    )
     demo.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
     demo.add_argument("--json", action="store_true", help="print one JSON object instead")
     demo.set_defaults(handler=_cmd_demo)
@@ -79,7 +65,7 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "marks, reminders, enforcement proposals for a coach). Running it twice on one day adds nothing.",
     )
     _store_argument(sweep)
-    sweep.add_argument("--date", type=_iso_date, required=True, help="the day to sweep, YYYY-MM-DD")
+    sweep.add_argument("--date", type=iso_date, required=True, help="the day to sweep, YYYY-MM-DD")
     sweep.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
     sweep.add_argument("--json", action="store_true", help="print one JSON object instead")
     sweep.set_defaults(handler=_cmd_sweep)
@@ -92,7 +78,7 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     _store_argument(dash)
     dash.add_argument("--coach", required=True, help="the coach id")
-    dash.add_argument("--date", type=_iso_date, help="default: today")
+    dash.add_argument("--date", type=iso_date, help="default: today")
     dash.add_argument(
         "--sort",
         default="urgency",
@@ -113,12 +99,15 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "with a forecast simulated for an inflow of N jobseekers.",
     )
     _store_argument(rep)
-    rep.add_argument("--from", dest="start", type=_iso_date, required=True, help="YYYY-MM-DD")
-    rep.add_argument("--to", dest="end", type=_iso_date, required=True, help="YYYY-MM-DD")
+    rep.add_argument("--from", dest="start", type=iso_date, required=True, help="YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", type=iso_date, required=True, help="YYYY-MM-DD")
     rep.add_argument("--format", choices=("text", "json", "csv"), default="text")
     rep.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
     rep.add_argument(
-        "--forecast", type=_count, metavar="N", help="compare with a forecast for an inflow of N"
+        "--forecast",
+        type=positive_int,
+        metavar="N",
+        help="compare with a forecast for an inflow of N",
     )
     rep.add_argument("--seed", type=int, default=2018, help="forecast seed (default: 2018)")
     _reader_argument(rep)

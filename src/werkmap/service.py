@@ -521,7 +521,7 @@ class Werkmap:
         """Group the commands of a block into one transaction (``save_many``) written when it ends.
 
         Inside the block commands see each other's changes; when the block raises, nothing of it is
-        written. Simulations use one unit of work per simulated day.
+        written. The simulator uses one unit of work per simulated week.
         """
         if self._pending is not None:
             yield self

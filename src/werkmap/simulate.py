@@ -402,9 +402,9 @@ def simulate(
 ) -> SimulationResult:
     """Run a synthetic cohort through ``wm`` day by day, moving ``clock`` (the one ``wm`` was made with).
 
-    Each simulated day is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
-    and the sweep's commands of that day are written in one transaction, so a simulation killed midway
-    leaves whole days behind, and the daily sweep run again on the last day finds nothing lost.
+    Each simulated week is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
+    and the daily sweeps' commands of its seven days are written in one transaction, so a simulation killed
+    midway leaves whole weeks behind, and the sweep run again afterwards finds nothing lost.
 
     Args:
         wm: the service (any store).
