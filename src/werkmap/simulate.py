@@ -18,7 +18,7 @@ What the synthetic people do (each a parameter of :class:`SimulationConfig`):
   (``no_show``); a share asks for a conversation themselves (``request``); coaches override a high score
   now and then (``override``), always with a reason.
 * **Work plan.** At the first conversation the coach agrees a plan with two activities (a CV on werk.nl,
-  an e-learning module) and, for a low score, an extra service with its reason.
+  an e-learning module) and often an extra service with its reason (more often for a low score or none).
 * **Activities.** An activity is done in time with probability ``compliance``; otherwise, after the
   reminder, late with probability ``late_response``, else it is referred to enforcement and decided by
   the coach (a measure with probability ``measure``).
@@ -351,7 +351,7 @@ class _Run:
         profile = folder.latest_profile
         low = profile is None or profile.probability <= 0.5
         services = []
-        if low and rng.random() < 0.6:
+        if rng.random() < (0.6 if low else 0.3):  # 2017: 36,500 low, 26,600 high, 12,700 no profile
             name, reason = _EXTRA_SERVICES[int(rng.integers(len(_EXTRA_SERVICES)))]
             services.append(ExtraService(name=name, reason=reason))
         activities = [
