@@ -49,7 +49,6 @@ import attrs
 
 from werkmap.clock import Clock, SystemClock
 from werkmap.errors import (
-    ConcurrencyConflict,
     InvalidInput,
     NotAuthorized,
     NotFound,
@@ -278,8 +277,8 @@ _MESSAGES: Mapping[str, tuple[str, str, str]] = {
     ),
     "conversation_cancelled": (
         "jobseeker",
-        "Uw gesprek is geannuleerd: {reason}.",
-        "Your conversation was cancelled: {reason}.",
+        "Uw gesprek is geannuleerd: {reason_nl}.",
+        "Your conversation was cancelled: {reason_en}.",
     ),
     "activity_added": (
         "jobseeker",
@@ -354,6 +353,8 @@ def notifications_for(folder: WorkFolder, events: Sequence[FolderEvent]) -> list
                 "kind_nl": _KIND_NL.get(kind, "gesprek"),
                 "kind_en": _KIND_EN.get(kind, "a conversation"),
             }
+            if "reason" in data:
+                fill["reason_nl"], fill["reason_en"] = _reason_texts(data["reason"])
             if event.kind == "conversation_invited":
                 conv = folder.conversation(data["conversation_id"])
                 fill["kind_nl"] = _KIND_NL.get(str(conv.kind), "gesprek")
@@ -402,6 +403,22 @@ def notifications_for(folder: WorkFolder, events: Sequence[FolderEvent]) -> list
     return out
 
 
+# reasons the service itself writes, and how each reads in the two languages
+_REASONS: Mapping[str, tuple[str, str]] = {
+    "found work": ("u heeft werk gevonden", "you found work"),
+    "werk gevonden / work found": ("u heeft werk gevonden", "you found work"),
+    "uitkering beëindigd / benefit ended": ("uw uitkering is beëindigd", "your benefit ended"),
+}
+
+
+def _reason_texts(reason: str) -> tuple[str, str]:
+    """A reason in Dutch and English: translated when the service wrote it, else as the person wrote it."""
+    if reason in _REASONS:
+        return _REASONS[reason]
+    nl, sep, en = reason.partition(" / ")
+    return (nl, en) if sep else (reason, reason)
+
+
 class _Missing(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "-"
@@ -419,9 +436,18 @@ class _Pending:
     on: dt.date
     notifications: list[Notification]
     audit: list[AuditEntry]
-    index: FolderIndex | None = (
-        None  # computed when needed: at the end of the unit, or by the sweep
-    )
+    # computed when needed: at the end of the unit, or by the sweep
+    index: FolderIndex | None = None
+    # reads of the folder, also in ``audit`` in their place: kept even when the unit is undone
+    reads: list[AuditEntry] = attrs.field(factory=list)
+
+    def copy(self) -> _Pending:
+        return attrs.evolve(
+            self,
+            notifications=list(self.notifications),
+            audit=list(self.audit),
+            reads=list(self.reads),
+        )
 
 
 _CONVERSATION_FOR = {
@@ -524,15 +550,33 @@ class Werkmap:
         written. The simulator uses one unit of work per simulated week.
         """
         if self._pending is not None:
-            yield self
+            # nested: joins the outer unit, and undoes its own part on error
+            saved = {fid: p.copy() for fid, p in self._pending.items()}
+            try:
+                yield self
+            except BaseException:
+                for fid, p in self._pending.items():
+                    before = saved.get(fid)
+                    if before is None:
+                        self._cache.pop(fid, None)
+                        self._keep_reads(p)
+                    else:  # reads made in the inner block stay, in the outer unit
+                        shown = p.reads[len(before.reads) :]
+                        before.audit.extend(shown)
+                        before.reads.extend(shown)
+                self._pending = saved
+                for p in saved.values():
+                    self._remember(p.folder)
+                raise
             return
         self._pending = {}
         try:
             yield self
         except BaseException:
-            for fid in self._pending:
+            pending, self._pending = self._pending, None
+            for fid, p in pending.items():
                 self._cache.pop(fid, None)
-            self._pending = None
+                self._keep_reads(p)
             raise
         pending, self._pending = self._pending, None
         if pending:
@@ -553,6 +597,11 @@ class Werkmap:
                     self._cache.pop(fid, None)
                 raise
             self.plugins.announce(records)
+
+    def _keep_reads(self, pending: _Pending) -> None:
+        """A read was shown even when the unit it was part of is undone: audit it on its own."""
+        for entry in pending.reads:
+            self.plugins.audit(self.store, entry)
 
     # --------------------------------------------------------------------------------- internals
 
@@ -622,7 +671,12 @@ class Werkmap:
         command: str,
         why: str,
         on: dt.date,
-    ) -> WorkFolder:
+    ) -> tuple[WorkFolder, tuple[AuditRecord, ...]]:
+        """Save (or, in a unit of work, queue) a change; return the stored folder and the sealed records.
+
+        The records are for the ``werkmap_audit`` hooks, which the caller calls once nothing can be run
+        again (a hook that raises must not make a command run twice).
+        """
         new, events = _one_version(old, new, events)
         notes = notifications_for(new, events)
         what = ", ".join(f"{e.seq}:{e.kind}" for e in events) or command
@@ -635,6 +689,7 @@ class Werkmap:
             why=why,
         )
         fid = new.folder_id
+        records: tuple[AuditRecord, ...] = ()
         if self._pending is not None:
             pending = self._pending.get(fid)
             if pending is None:
@@ -656,9 +711,8 @@ class Werkmap:
             except BaseException:
                 self._cache.pop(fid, None)
                 raise
-            self.plugins.announce(records)
         self._remember(new)
-        return new
+        return new, records
 
     def _run(
         self,
@@ -680,19 +734,25 @@ class Werkmap:
             try:
                 self._authorize(actor, command, folder)
                 new, events = change(folder)
-                if not events:
+                if not events and not from_cache:
                     return folder
-                reason = why() if callable(why) else why
-                return self._write(
-                    folder, new, events, actor=actor, command=command, why=reason, on=on
-                )
-            except (ConcurrencyConflict, WerkmapError):
+                if events:
+                    reason = why() if callable(why) else why
+                    stored, records = self._write(
+                        folder, new, events, actor=actor, command=command, why=reason, on=on
+                    )
+                    break
+            except WerkmapError:
                 if attempt == 2 or not from_cache:
                     raise
-                # the cached folder may be older than the store's: run the command again on the fresh one
-                self._cache.pop(folder_id, None)
-                folder, from_cache = self._fresh(folder_id), False
-        raise AssertionError("unreachable")  # pragma: no cover
+            # the cached folder may be older than the store's (a command refused, a conflict, nothing to
+            # do): run the command again, once, on the fresh one
+            self._cache.pop(folder_id, None)
+            folder, from_cache = self._fresh(folder_id), False
+        else:  # pragma: no cover
+            raise AssertionError("unreachable")
+        self.plugins.announce(records)
+        return stored
 
     def _audit_read(self, actor: Actor, folder: WorkFolder, what: str, why: str) -> None:
         entry = AuditEntry(
@@ -704,10 +764,10 @@ class Werkmap:
             why=why,
         )
         pending = self._pending.get(folder.folder_id) if self._pending is not None else None
-        if (
-            pending is not None
-        ):  # the folder's writes are not stored yet: keep the read in its place
+        if pending is not None:
+            # the folder's writes are not stored yet: keep the read in its place
             pending.audit.append(entry)
+            pending.reads.append(entry)
         else:
             self.plugins.audit(self.store, entry)
 
@@ -766,7 +826,11 @@ class Werkmap:
             pension_on=pension_on,
             actor=str(actor),
         )
-        return self._write(None, folder, events, actor=actor, command="register", why="", on=on)
+        stored, records = self._write(
+            None, folder, events, actor=actor, command="register", why="", on=on
+        )
+        self.plugins.announce(records)
+        return stored
 
     def assign_coach(self, actor: Actor, folder_id: str, coach_id: str | None) -> WorkFolder:
         """Move a folder into ``coach_id``'s caseload (``None``: into none)."""
@@ -804,21 +868,24 @@ class Werkmap:
         from werkmap.profiler.scoring import score
 
         on = self.today
-        profile = score(answers, self.questionnaire, self.model, on=on)
-        q_id, _, q_version = profile.questionnaire.partition("|")
-        m_id, _, m_version = profile.model.rpartition("@")
-        record = ProfileRecord(
-            taken_on=on,
-            probability=profile.probability,
-            band=profile.band,
-            questionnaire_id=q_id,
-            questionnaire_version=q_version,
-            model_id=m_id or profile.model,
-            model_version=m_version,
-            top_hindrances=tuple(profile.diagnosis),
-        )
+        scored: list[Profile] = []
 
         def change(f: WorkFolder) -> tuple[WorkFolder, tuple[FolderEvent, ...]]:
+            # scored here, once the actor may submit: a refusal never reveals what the answers are worth
+            profile = score(answers, self.questionnaire, self.model, on=on)
+            scored[:] = [profile]
+            q_id, _, q_version = profile.questionnaire.partition("|")
+            m_id, _, m_version = profile.model.rpartition("@")
+            record = ProfileRecord(
+                taken_on=on,
+                probability=profile.probability,
+                band=profile.band,
+                questionnaire_id=q_id,
+                questionnaire_version=q_version,
+                model_id=m_id or profile.model,
+                model_version=m_version,
+                top_hindrances=tuple(profile.diagnosis),
+            )
             f1, e1 = wf.add_profile(f, record, on=on, actor=str(actor))
             prior = f1.latest_route
             override = _override_of(prior) if prior is not None else None
@@ -826,7 +893,7 @@ class Werkmap:
             return f2, e1 + e2
 
         self._run(actor, "submit_profile", folder_id, change, why="profile submitted")
-        return profile
+        return scored[0]
 
     def _route(
         self, folder: WorkFolder, override: CoachOverride | None, *, on: dt.date, actor: Actor
@@ -1162,11 +1229,6 @@ class Werkmap:
         Raises:
             InvalidInput: no titles.
         """
-        if not titles:
-            raise InvalidInput(
-                [Problem(path="$.titles", message="register at least one application")],
-                source="register applications",
-            )
         on = self.today
         made: list[str] = []
 
@@ -1436,7 +1498,12 @@ class Werkmap:
         return done, made, refused
 
     def _due_ids(self, day: dt.date) -> list[str]:
-        ids = {d.folder_id for d in self.store.due(day)}
+        ids = set()
+        for due_folder in self.store.due(day):
+            ids.add(due_folder.folder_id)
+            cached = self._cache.get(due_folder.folder_id)
+            if cached is not None and cached.version != due_folder.version:
+                del self._cache[due_folder.folder_id]  # another writer changed it: load it fresh
         if self._pending is not None:
             for fid, p in self._pending.items():
                 if p.index is None:
@@ -1509,15 +1576,18 @@ class Werkmap:
         self._authorize(actor, "dashboard", None)
         if actor.role == "coach" and actor.id != coach_id:
             raise NotAuthorized(f"{actor} may see only their own caseload")
+        pending = self._pending or {}
         out = []
         for row in self.store.caseload(coach_id):
+            if row.folder_id in pending:
+                continue
             cached = self._cache.get(row.folder_id)
-            if self._pending is not None and row.folder_id in self._pending:
-                out.append(self._pending[row.folder_id].folder)
-            elif cached is not None and cached.version == row.version:
+            if cached is not None and cached.version == row.version:
                 out.append(cached)
             else:
                 out.append(self._fresh(row.folder_id))
+        # what this unit of work changed: the folders in the caseload now, as they are now
+        out.extend(p.folder for p in pending.values() if p.folder.coach_id == coach_id)
         return out
 
     def dashboard(self, actor: Actor, coach_id: str, *, on: dt.date | None = None) -> Dashboard:
@@ -1540,9 +1610,16 @@ class Werkmap:
         self._authorize(actor, "report", None)
         columns = self.store.index_columns()
         pairs = list(zip(columns.folder_id.tolist(), columns.version.tolist(), strict=True))
+        pending = {fid: p.folder for fid, p in (self._pending or {}).items()}
+        known = {fid for fid, _ in pairs}
+        pairs += sorted((fid, f.version) for fid, f in pending.items() if fid not in known)
+        pairs.sort()
 
         def folders() -> Iterator[WorkFolder]:
             for fid, version in pairs:
+                if fid in pending:
+                    yield pending[fid]
+                    continue
                 cached = self._cache.get(fid)
                 if cached is not None and cached.version == version:
                     yield cached

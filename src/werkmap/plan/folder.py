@@ -362,10 +362,21 @@ def _unstructure_activity(a: Activity) -> dict[str, Any]:
     key = id(a)
     hit = _ACTIVITY_DATA.get(key)
     if hit is not None and hit[0]() is a:
-        return dict(hit[1])
+        return _fresh_copy(hit[1])
     data = _activity_data(a)
     _ACTIVITY_DATA[key] = (weakref.ref(a, _forget(key)), data)
-    return dict(data)
+    return _fresh_copy(data)
+
+
+def _fresh_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of cached activity data that a caller may change without changing the cache."""
+    out = dict(data)
+    deadline = dict(out["deadline"])
+    for name in ("extensions", "suspensions"):
+        if name in deadline:
+            deadline[name] = [dict(x) for x in deadline[name]]
+    out["deadline"] = deadline
+    return out
 
 
 def _activity_data(a: Activity) -> dict[str, Any]:

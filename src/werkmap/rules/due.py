@@ -496,8 +496,9 @@ def first_due_on(
     Like :func:`next_due_on` it assumes the folder does not change, but it skips the candidate dates on
     which nothing turns out to be due (an application-duty period that was met), so a store indexed by it
     loads a folder only on a day that has work for it. Each candidate is checked with the parameters valid
-    on that day. After ``steps`` empty candidates it returns the last one (an early date is safe: the sweep
-    then finds nothing and the shell indexes the folder again).
+    on that day. After ``steps`` empty candidates it returns the last one. An early date is safe but costs:
+    a sweep on that day loads the folder, finds nothing and writes nothing, and so does every later sweep
+    until the folder changes (this happens only when the parameters change between two saves).
     """
     cal = calendar or dutch_calendar()
     day = next_due_on(state, on, policy, cal)

@@ -98,7 +98,7 @@ class FolderCodec:
 
     @property
     def _has_events(self) -> bool:
-        return attrs.has(self.folder_cls) and "events" in attrs.fields_dict(self.folder_cls)
+        return _has_events_field(self.folder_cls)
 
     def encode_events(self, raw_events: Sequence[Any]) -> str:
         """Write JSON-ready event data (from :meth:`dump_folder`) as one JSON array."""
@@ -126,6 +126,16 @@ class FolderCodec:
     def events(self, folder: Any) -> Sequence[Any]:
         """Return the events of a folder, oldest first."""
         return tuple(folder.events)
+
+
+_HAS_EVENTS: dict[type[Any], bool] = {}
+
+
+def _has_events_field(cls: type[Any]) -> bool:
+    known = _HAS_EVENTS.get(cls)
+    if known is None:
+        known = _HAS_EVENTS[cls] = attrs.has(cls) and "events" in attrs.fields_dict(cls)
+    return known
 
 
 _DEFAULT: list[FolderCodec] = []

@@ -1,10 +1,11 @@
 """The ``sqlite://`` storage plugin: the embedded default, a real database that loses nothing.
 
-* **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) and the index
-  columns the shell computed (coach, status, band, next due date, next conversation, activity counts), with
-  indexes on the coach and on the next due date. Events, the outbox and the audit trail are tables of their
-  own; the new events of one save are one row of the event log (a JSON array with its first and last
-  sequence number). Triggers refuse any change to the event log or an audit record once written.
+* **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) without the
+  event log, and the index columns the shell computed (coach, status, band, next due date, next
+  conversation, activity counts), with indexes on the coach and on the next due date. Events, the outbox
+  and the audit trail are tables of their own; the new events of one save are one row of the event log (a
+  JSON array with its first and last sequence number), and loading a folder puts them back, read in one
+  transaction with the document. Triggers refuse any change to the event log or an audit record once written.
 * **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
   first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
   version give one success and one :class:`~werkmap.errors.ConcurrencyConflict`.
@@ -390,21 +391,27 @@ class SQLiteStore:
     def load(self, folder_id: str) -> Any:
         """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
         with self._lock:
+            conn = self._conn
             try:
-                row = self._conn.execute(
-                    "SELECT document FROM folders WHERE folder_id = ?", (folder_id,)
-                ).fetchone()
-                if row is None:
-                    raise NotFound(f"no folder {folder_id!r} in the store")
-                events = [
-                    text
-                    for (text,) in self._conn.execute(
-                        "SELECT document FROM events WHERE folder_id = ? ORDER BY last_sequence",
-                        (folder_id,),
-                    )
-                ]
+                # one read transaction: the document and its events from the same snapshot
+                conn.execute("BEGIN")
+                try:
+                    row = conn.execute(
+                        "SELECT document FROM folders WHERE folder_id = ?", (folder_id,)
+                    ).fetchone()
+                    events = [
+                        text
+                        for (text,) in conn.execute(
+                            "SELECT document FROM events WHERE folder_id = ? ORDER BY last_sequence",
+                            (folder_id,),
+                        )
+                    ]
+                finally:
+                    conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
+        if row is None:
+            raise NotFound(f"no folder {folder_id!r} in the store")
         return self.codec.load_parts(row[0], events, source=f"folder {folder_id!r}")
 
     def save(
