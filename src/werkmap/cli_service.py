@@ -11,6 +11,7 @@ import argparse
 import concurrent.futures
 import datetime as dt
 import json
+import multiprocessing
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -229,7 +230,14 @@ def run_demo(
         )
     clock = FixedClock(cfg.start)
     # The forecast is independent of the realised run: on a machine with two cores it runs beside it.
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1) if parallel else None
+    # "spawn": the worker shares no pipe ends with this process, so it ends when this process is killed
+    pool = (
+        concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+        if parallel
+        else None
+    )
     pending = pool.submit(_forecast_json, cfg) if pool is not None else None
     try:
         url = f"sqlite:///{db.resolve()}?checkpoint_pages=10000"

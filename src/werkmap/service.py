@@ -1499,11 +1499,13 @@ class Werkmap:
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = set()
+        pending = self._pending or {}
         for due_folder in self.store.due(day):
-            ids.add(due_folder.folder_id)
-            cached = self._cache.get(due_folder.folder_id)
-            if cached is not None and cached.version != due_folder.version:
-                del self._cache[due_folder.folder_id]  # another writer changed it: load it fresh
+            fid = due_folder.folder_id
+            ids.add(fid)
+            cached = self._cache.get(fid)
+            if cached is not None and fid not in pending and cached.version != due_folder.version:
+                del self._cache[fid]  # another writer changed it: load it fresh
         if self._pending is not None:
             for fid, p in self._pending.items():
                 if p.index is None:
@@ -1651,7 +1653,10 @@ def _one_version(
     target = (old.version if old is not None else 0) + 1
     if new.version == target or not events:
         return new, events
-    fixed = tuple(attrs.evolve(e, version=target) for e in events)
+    fixed = tuple(
+        FolderEvent(seq=e.seq, kind=e.kind, on=e.on, actor=e.actor, version=target, data=e.data)
+        for e in events
+    )
     return attrs.evolve(new, version=target, events=new.events[: -len(fixed)] + fixed), fixed
 
 

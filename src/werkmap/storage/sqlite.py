@@ -393,6 +393,11 @@ class SQLiteStore:
         with self._lock:
             conn = self._conn
             try:
+                exists = conn.execute(
+                    "SELECT 1 FROM folders WHERE folder_id = ?", (folder_id,)
+                ).fetchone()
+                if exists is None:
+                    raise NotFound(f"no folder {folder_id!r} in the store")
                 # one read transaction: the document and its events from the same snapshot
                 conn.execute("BEGIN")
                 try:
