@@ -8,7 +8,6 @@ those of :mod:`werkmap.cli`: 0 ok, 2 bad input, 1 any other error.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import datetime as dt
 import json
 import multiprocessing
@@ -24,6 +23,8 @@ from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from werkmap.dashboard import Dashboard
     from werkmap.report import Comparison, PeriodReport
     from werkmap.service import Werkmap
@@ -210,7 +211,8 @@ def run_demo(
     """Run the demo on a fresh SQLite file at ``path`` (a previous demo database there is replaced).
 
     The same arguments give the same output. The forecast is simulated in a second process while the
-    realised year runs (``parallel=False``: after it, in this process; the result is the same).
+    realised year runs (``parallel=False``, or when that process fails: after it, in this process; the
+    result is the same).
 
     Raises:
         InvalidInput: ``path`` is a file that is not a werkmap database, or ``coach`` is not one of the
@@ -230,15 +232,7 @@ def run_demo(
         )
     clock = FixedClock(cfg.start)
     # The forecast is independent of the realised run: on a machine with two cores it runs beside it.
-    # "spawn": the worker shares no pipe ends with this process, so it ends when this process is killed
-    pool = (
-        concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
-        )
-        if parallel
-        else None
-    )
-    pending = pool.submit(_forecast_json, cfg) if pool is not None else None
+    forecasting = _Forecast(cfg) if parallel else None
     try:
         url = f"sqlite:///{db.resolve()}?checkpoint_pages=10000"
         with Werkmap(url, clock=clock) as wm:
@@ -247,12 +241,11 @@ def run_demo(
             dashboard = wm.dashboard(lead, coach, on=cfg.end)
             realised = wm.report(lead, start=cfg.start, end=cfg.end)
             bands = _band_counts(wm)
-        expected = PeriodReport.from_json(
-            pending.result() if pending is not None else _forecast_json(cfg)
-        )
+        text = forecasting.result() if forecasting is not None else None
+        expected = PeriodReport.from_json(text if text is not None else _forecast_json(cfg))
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if forecasting is not None:
+            forecasting.close()
     return DemoOutput(
         simulation=result,
         bands=bands,
@@ -260,6 +253,43 @@ def run_demo(
         realised=realised,
         comparison=compare(realised, expected),
     )
+
+
+class _Forecast:
+    """The demo's forecast, computed in a child process that only holds the sending end of one pipe.
+
+    When the demo is killed, the child finishes its few seconds of work, finds nobody to send to, and
+    ends: it is never left behind waiting.
+    """
+
+    def __init__(self, cfg: SimulationConfig) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._receive, send = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_send_forecast, args=(cfg, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> str | None:
+        """The forecast as JSON text, or ``None`` when the child failed (then compute it here)."""
+        try:
+            text: str = self._receive.recv()
+        except EOFError:
+            return None
+        return text
+
+    def close(self) -> None:
+        """Close the pipe and wait for the child (it ends on its own; a killed demo never gets here)."""
+        self._receive.close()
+        self._process.join(timeout=60)
+
+
+def _send_forecast(cfg: SimulationConfig, send: Connection) -> None:
+    try:
+        send.send(_forecast_json(cfg))
+    except (BrokenPipeError, OSError):  # the demo is gone: nothing to do
+        pass
+    finally:
+        send.close()
 
 
 def _forecast_json(cfg: SimulationConfig) -> str:

@@ -69,3 +69,22 @@ def test_a_folder_maps_to_its_snapshot_and_the_rules_run_on_it():
     assert state.pending == ()
     assert state.work_found_on == dt.date(2024, 2, 20)
     assert due_actions(state, dt.date(2024, 3, 1), POLICY) == []
+
+
+def test_rows_follow_each_version_of_an_activity() -> None:
+    import datetime as _dt
+
+    from werkmap.plan import folder as wf
+    from werkmap.rules import folder_state as _folder_state
+
+    day = _dt.date(2025, 3, 3)
+    f, _ = wf.create_folder("f-rows", on=day, jobseeker_ref="js")
+    f, _ = wf.add_activity(f, "a-1", "cv", due=day, on=day, actor="c")
+    first = _folder_state(f)
+    assert _folder_state(f).activities == first.activities
+    later = day + _dt.timedelta(days=10)
+    g, _ = wf.mark_activity_overdue(f, "a-1", on=later)
+    g, _ = wf.remind_activity(g, "a-1", on=later, actor="c")
+    rows = _folder_state(g).activities
+    assert [(r.state, r.reminded_on) for r in rows] == [("reminded", later)]
+    assert [(r.state, r.reminded_on) for r in _folder_state(f).activities] == [("open", None)]

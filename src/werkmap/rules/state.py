@@ -8,6 +8,8 @@ the sweep needs without loading whole folders. :func:`folder_state` maps a ``Wor
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -16,6 +18,7 @@ from werkmap.errors import InvalidInput, Problem
 from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision
 
 if TYPE_CHECKING:
+    from werkmap.plan.activity import Activity
     from werkmap.plan.folder import WorkFolder
 
 __all__ = [
@@ -158,6 +161,30 @@ class FolderState:
         return self
 
 
+# The row of an activity object, kept while the object lives: a folder keeps most activities from one
+# version to the next, and every save maps the whole folder again. Rows are frozen, so sharing them is safe.
+_ROWS: dict[int, tuple[weakref.ref[Activity], ActivityRow]] = {}
+
+
+def _row(a: Activity) -> ActivityRow:
+    key = id(a)
+    hit = _ROWS.get(key)
+    if hit is not None and hit[0]() is a:
+        return hit[1]
+    row = ActivityRow(
+        id=a.activity_id, state=str(a.state), deadline=a.deadline.due, reminded_on=a.reminded_on
+    )
+    _ROWS[key] = (weakref.ref(a, _forget(key)), row)
+    return row
+
+
+def _forget(key: int) -> Callable[[object], None]:
+    def forget(_ref: object) -> None:
+        _ROWS.pop(key, None)
+
+    return forget
+
+
 _PENDING = frozenset({"proposed", "invited"})
 _DONE = frozenset({"done", "done_late"})
 
@@ -241,20 +268,12 @@ def folder_state(
         work_found_on=folder.work_found_on,
         benefit_ends_on=min(ends) if ends else None,
         pension_on=folder.pension_on,
-        activities=tuple(
-            ActivityRow(
-                id=a.activity_id,
-                state=str(a.state),
-                deadline=a.deadline.due,
-                reminded_on=a.reminded_on,
-            )
-            for a in folder.activities
-        ),
+        activities=tuple(_row(a) for a in folder.activities),
         applications_on=tuple(
             sorted(
                 a.changed_on or a.created_on
                 for a in folder.activities
-                if str(a.kind) == "application" and str(a.state) in _DONE
+                if a.kind == "application" and a.state in _DONE
             )
         ),
         handled=handled,
