@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -41,6 +40,7 @@ import attrs
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, NotFound, Problem
+from werkmap.memo import ObjectMemo
 from werkmap.plan import activity as _act
 from werkmap.plan import conversation as _conv
 from werkmap.plan import enforcement as _enf
@@ -348,23 +348,13 @@ def _unstructure_deadline(d: Deadline) -> dict[str, Any]:
 
 # A folder keeps most of its activities unchanged from one version to the next, and every save writes them
 # all: the data of each activity object is kept while the object lives (a frozen value never changes).
-_ACTIVITY_DATA: dict[int, tuple[weakref.ref[Activity], dict[str, Any]]] = {}
-
-
-def _forget(key: int) -> Callable[[object], None]:
-    def forget(_ref: object) -> None:
-        _ACTIVITY_DATA.pop(key, None)
-
-    return forget
+_ACTIVITY_DATA: ObjectMemo[Activity, dict[str, Any]] = ObjectMemo()
 
 
 def _unstructure_activity(a: Activity) -> dict[str, Any]:
-    key = id(a)
-    hit = _ACTIVITY_DATA.get(key)
-    if hit is not None and hit[0]() is a:
-        return _fresh_copy(hit[1])
-    data = _activity_data(a)
-    _ACTIVITY_DATA[key] = (weakref.ref(a, _forget(key)), data)
+    data = _ACTIVITY_DATA.get(a)
+    if data is None:
+        data = _ACTIVITY_DATA.put(a, _activity_data(a))
     return _fresh_copy(data)
 
 

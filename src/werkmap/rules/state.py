@@ -8,13 +8,12 @@ the sweep needs without loading whole folders. :func:`folder_state` maps a ``Wor
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
 
 from werkmap.errors import InvalidInput, Problem
+from werkmap.memo import ObjectMemo
 from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision
 
 if TYPE_CHECKING:
@@ -163,26 +162,22 @@ class FolderState:
 
 # The row of an activity object, kept while the object lives: a folder keeps most activities from one
 # version to the next, and every save maps the whole folder again. Rows are frozen, so sharing them is safe.
-_ROWS: dict[int, tuple[weakref.ref[Activity], ActivityRow]] = {}
+_ROWS: ObjectMemo[Activity, ActivityRow] = ObjectMemo()
 
 
 def _row(a: Activity) -> ActivityRow:
-    key = id(a)
-    hit = _ROWS.get(key)
-    if hit is not None and hit[0]() is a:
-        return hit[1]
-    row = ActivityRow(
-        id=a.activity_id, state=str(a.state), deadline=a.deadline.due, reminded_on=a.reminded_on
-    )
-    _ROWS[key] = (weakref.ref(a, _forget(key)), row)
+    row = _ROWS.get(a)
+    if row is None:
+        row = _ROWS.put(
+            a,
+            ActivityRow(
+                id=a.activity_id,
+                state=str(a.state),
+                deadline=a.deadline.due,
+                reminded_on=a.reminded_on,
+            ),
+        )
     return row
-
-
-def _forget(key: int) -> Callable[[object], None]:
-    def forget(_ref: object) -> None:
-        _ROWS.pop(key, None)
-
-    return forget
 
 
 _PENDING = frozenset({"proposed", "invited"})
