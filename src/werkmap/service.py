@@ -618,6 +618,13 @@ class Werkmap:
         self._remember(folder)
         return folder
 
+    def _at_version(self, folder_id: str, version: int, *, remember: bool = False) -> WorkFolder:
+        """The folder as the store holds it at ``version``: from the cache when it has that version."""
+        cached = self._cache.get(folder_id)
+        if cached is not None and cached.version == version:
+            return cached
+        return self._fresh(folder_id) if remember else self.store.load(folder_id)
+
     def _get(self, folder_id: str) -> tuple[WorkFolder, bool]:
         """Return the folder and whether it came from memory (cache or unit of work)."""
         if self._pending is not None and folder_id in self._pending:
@@ -896,9 +903,17 @@ class Werkmap:
         return scored[0]
 
     def _route(
-        self, folder: WorkFolder, override: CoachOverride | None, *, on: dt.date, actor: Actor
+        self,
+        folder: WorkFolder,
+        override: CoachOverride | None,
+        *,
+        on: dt.date,
+        actor: Actor,
+        decided: list[Decision] | None = None,
     ) -> tuple[WorkFolder, tuple[FolderEvent, ...]]:
         decision = self.decide(folder, override, on=on)
+        if decided is not None:
+            decided[:] = [decision]
         record = RouteRecord(
             decided_on=on,
             outcome=decision.outcome,
@@ -955,14 +970,15 @@ class Werkmap:
             if override is not None
             else None
         )
-        new = self._run(
+        decided: list[Decision] = []
+        self._run(
             actor,
             "route",
             folder_id,
-            lambda f: self._route(f, ov, on=on, actor=actor),
+            lambda f: self._route(f, ov, on=on, actor=actor, decided=decided),
             why=reason,
         )
-        return self.decide(new, ov, on=on)
+        return decided[0]
 
     # --------------------------------------------------------------------------- conversations
 
@@ -1581,13 +1597,8 @@ class Werkmap:
         pending = self._pending or {}
         out = []
         for row in self.store.caseload(coach_id):
-            if row.folder_id in pending:
-                continue
-            cached = self._cache.get(row.folder_id)
-            if cached is not None and cached.version == row.version:
-                out.append(cached)
-            else:
-                out.append(self._fresh(row.folder_id))
+            if row.folder_id not in pending:
+                out.append(self._at_version(row.folder_id, row.version, remember=True))
         # what this unit of work changed: the folders in the caseload now, as they are now
         out.extend(p.folder for p in pending.values() if p.folder.coach_id == coach_id)
         return out
@@ -1619,14 +1630,8 @@ class Werkmap:
 
         def folders() -> Iterator[WorkFolder]:
             for fid, version in pairs:
-                if fid in pending:
-                    yield pending[fid]
-                    continue
-                cached = self._cache.get(fid)
-                if cached is not None and cached.version == version:
-                    yield cached
-                else:
-                    yield self.store.load(fid)
+                # a report reads every folder: it does not push the working set out of the cache
+                yield pending[fid] if fid in pending else self._at_version(fid, version)
 
         return folders()
 

@@ -42,21 +42,6 @@ class FolderCodec:
         """Read a folder from a JSON envelope string (older versions are migrated forward)."""
         return serialization.loads(text, self.folder_cls, source=source)
 
-    def dump_folder(self, folder: Any) -> tuple[str, list[int], list[Any]]:
-        """Unstructure a folder once: its envelope text, its event sequence numbers, its event data.
-
-        The envelope text is exactly what :meth:`dumps` returns; the event data is JSON-ready and can be
-        written with :meth:`encode_events`.
-        """
-        envelope = serialization.dump(folder)
-        text = _ENCODER.encode(envelope)
-        events = self.events(folder)
-        data = envelope.get("data")
-        raw = data.get("events") if isinstance(data, dict) else None
-        if not (isinstance(raw, list) and len(raw) == len(events)):
-            raw = [serialization.unstructure(e) for e in events]
-        return text, [self.sequence(e) for e in events], raw
-
     def dump_parts(self, folder: Any) -> tuple[str, Sequence[Any]]:
         """Write a folder's document *without* its events; return it with the events (still values).
 
@@ -76,11 +61,11 @@ class FolderCodec:
         return _ENCODER.encode(envelope), events
 
     def encode_event_values(self, events: Sequence[Any]) -> str:
-        """Write events (values) as one JSON array, as :meth:`encode_events` does for their data."""
+        """Write events (values) as one JSON array (read back with :meth:`decode_events`)."""
         return _ENCODER.encode([serialization.unstructure(e) for e in events])
 
     def load_parts(self, document: str, event_arrays: Sequence[str], *, source: str = "") -> Any:
-        """Read a folder from a document of :meth:`dump_parts` and its event arrays (:meth:`encode_events`).
+        """Read a folder from a document of :meth:`dump_parts` and its event arrays (:meth:`encode_event_values`).
 
         A document that still holds its events (as :meth:`dumps` writes them) is read as it is.
         """
@@ -100,12 +85,8 @@ class FolderCodec:
     def _has_events(self) -> bool:
         return _has_events_field(self.folder_cls)
 
-    def encode_events(self, raw_events: Sequence[Any]) -> str:
-        """Write JSON-ready event data (from :meth:`dump_folder`) as one JSON array."""
-        return _ENCODER.encode(list(raw_events))
-
     def decode_events(self, text: str, *, source: str = "") -> list[Any]:
-        """Read a JSON array written by :meth:`encode_events` back into events."""
+        """Read a JSON array written by :meth:`encode_event_values` back into events."""
         return [
             serialization.structure(item, self.event_cls, source=source)
             for item in json.loads(text)
