@@ -1,0 +1,180 @@
+"""The decision cases of tests/rules/cases/ run once more, through the service.
+
+``tests/rules/test_cases.py`` checks each case against the pure rules on a :class:`FolderState`. Here the
+same case is made into a real :class:`WorkFolder` with the pure functions of :mod:`werkmap.plan`, stored in
+a ``memory://`` store, and decided by the service: :meth:`Werkmap.sweep` for the due checks and
+:meth:`Werkmap.decide` for the routing checks. Both paths must give what the case expects, so the service
+cannot decide differently from the rules it calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rules.casefile import case_files, expected_actions, policy_of, read_case, state_for
+from werkmap import Actor, Werkmap
+from werkmap.clock import FixedClock
+from werkmap.errors import InvalidInput
+from werkmap.plan import folder as wf
+from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
+from werkmap.rules import CoachOverride, FolderState, action_id
+
+FILES = [p for p in case_files() if p.stem.startswith(("due-", "route-"))]
+WHO = "coach:c-1"
+
+
+def _band(probability: float) -> str:
+    for cut, band in ((0.25, "0-25"), (0.50, "25-50"), (0.75, "50-75")):
+        if probability <= cut:
+            return band
+    return "75-100"
+
+
+def _profile(on: dt.date, probability: float, band: str | None) -> ProfileRecord:
+    return ProfileRecord(
+        taken_on=on,
+        probability=probability,
+        band=band or _band(probability),
+        questionnaire_id="werkverkenner",
+        questionnaire_version="2017.1",
+        model_id="werkverkenner-illustrative",
+        model_version="2017.1",
+    )
+
+
+def _held(folder: WorkFolder, cid: str, on: dt.date) -> WorkFolder:
+    folder, _ = wf.propose_conversation(folder, cid, "coaching", on=on, actor=WHO)
+    folder, _ = wf.invite_conversation(folder, cid, on=on, at=on, actor=WHO)
+    folder, _ = wf.hold_conversation(folder, cid, on=on, actor=WHO)
+    return folder
+
+
+def _activity(folder: WorkFolder, row: object, registered_on: dt.date) -> WorkFolder:
+    aid, state, deadline = row.id, row.state, row.deadline  # type: ignore[attr-defined]
+    start = min(registered_on, deadline)
+    folder, _ = wf.add_activity(folder, aid, "other_task", due=deadline, on=start, actor=WHO)
+    late = folder.activity(aid).deadline.due + dt.timedelta(days=1)
+    if state in ("overdue", "reminded", "excused", "referred", "done_late"):
+        folder, _ = wf.mark_activity_overdue(folder, aid, on=late, actor="system")
+    if state in ("reminded", "referred", "done_late"):
+        folder, _ = wf.remind_activity(folder, aid, on=row.reminded_on or late, actor=WHO)  # type: ignore[attr-defined]
+    if state == "done":
+        folder, _ = wf.complete_activity(folder, aid, on=start, actor=WHO)
+    elif state == "done_late":
+        folder, _ = wf.complete_activity(folder, aid, on=late, actor=WHO)
+    elif state == "excused":
+        folder, _ = wf.excuse_activity(folder, aid, on=late, actor=WHO, reason="ziek / ill")
+    elif state == "referred":
+        folder, _ = wf.refer_activity(folder, aid, on=late, actor=WHO, reason="geen reactie")
+    elif state == "cancelled":
+        folder, _ = wf.cancel_activity(folder, aid, on=start, actor=WHO, reason="vervallen")
+    return folder
+
+
+def realise(state: FolderState) -> WorkFolder:
+    """Make a real folder, with the pure plan functions, that the rules see as ``state``."""
+    reg = state.registered_on
+    folder, _ = wf.create_folder(
+        state.folder_id,
+        on=reg,
+        registered_on=reg,
+        jobseeker_ref="js-1",
+        coach_id="c-1",
+        benefit_ends_on=state.benefit_ends_on,
+        pension_on=state.pension_on,
+    )
+    if state.profiler_invited_on is not None:
+        folder, _ = wf.invite_to_profiler(folder, on=state.profiler_invited_on)
+    if state.probability is not None:
+        taken = state.profiled_on or state.routed_on or reg
+        profile = _profile(taken, state.probability, state.band)
+        folder, _ = wf.add_profile(folder, profile, on=taken, actor="jobseeker:js-1")
+    if state.route is not None:
+        assert state.routed_on is not None
+        record = RouteRecord(
+            decided_on=state.routed_on, outcome=state.route, rule_id="-", rule_version=1
+        )
+        folder, _ = wf.record_route(folder, record, on=state.routed_on, actor="system")
+    if state.requested_conversation:
+        folder, _ = wf.request_conversation(folder, on=state.routed_on or reg)
+    if state.last_conversation_on is not None:
+        folder = _held(folder, "conv-held", state.last_conversation_on)
+    for inv in state.pending:
+        folder, _ = wf.propose_conversation(folder, inv.id, inv.kind, on=inv.invited_on, actor=WHO)
+        if inv.planned_on is not None:
+            at = inv.planned_on
+            folder, _ = wf.invite_conversation(folder, inv.id, on=inv.invited_on, at=at, actor=WHO)
+    for row in state.activities:
+        folder = _activity(folder, row, reg)
+    for i, day in enumerate(state.applications_on):
+        folder, _ = wf.register_applications(
+            folder, [(f"app-{i}", "sollicitatie")], on=day, actor=WHO
+        )
+    if state.work_found_on is not None:
+        folder, _ = wf.record_work_found(
+            folder, on=state.work_found_on, actor="system", cancel_pending=False
+        )
+    if state.handled:
+        ids = [(h, "handled", "") for h in sorted(state.handled)]
+        folder, _ = wf.record_actions(folder, ids, on=reg, actor="system")
+    return folder
+
+
+def _handled(case: dict, check: dict) -> frozenset[str]:
+    raw = {**case.get("state", {}), **check.get("state", {})}
+    fid = raw.get("folder_id", "f-1")
+    return frozenset(
+        action_id(fid, h["kind"], h.get("subject", ""), h["fired_on"])
+        for h in raw.get("handled", ())
+    )
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_case_through_the_service(path):
+    case = read_case(path)
+    policy = policy_of(case)
+    checked = 0
+    for check in case.get("due", []):
+        state = state_for(case, check)
+        assert state.handled == _handled(case, check)
+        folder = realise(state)
+        day = check["on"]
+        with Werkmap("memory://", clock=FixedClock(day), policy=policy) as service:
+            service.store.save(
+                folder,
+                expected_version=0,
+                index=service.index_of(folder, day),
+                notifications=[],
+                audit=[],
+            )
+            result = service.sweep(Actor.system(), on=day)
+        got = [(a.kind, a.subject, a.fired_on, a.due_by) for a in result.actions]
+        assert got == expected_actions(check), check
+        checked += 1
+    for check in case.get("route", []):
+        state = FolderState(
+            folder_id="f-1", registered_on=check["on"], requested_conversation=False
+        )
+        folder = realise(state)
+        if check.get("probability") is not None:
+            taken = check.get("profiled_on") or check["on"]
+            profile = _profile(taken, check["probability"], check.get("band"))
+            folder, _ = wf.add_profile(folder, profile, on=taken, actor="jobseeker:js-1")
+        if check.get("requested"):
+            folder, _ = wf.request_conversation(folder, on=check["on"])
+        if check.get("conversation_held"):
+            folder = _held(folder, "conv-held", check["on"])
+        with Werkmap("memory://", clock=FixedClock(check["on"]), policy=policy) as service:
+            if "error" in check:
+                with pytest.raises(InvalidInput) as info:
+                    service.decide(folder, CoachOverride(**check["override"]), on=check["on"])
+                assert check["error"] in info.value.codes
+            else:
+                raw = check.get("override")
+                override = CoachOverride(**raw) if raw is not None else None
+                decision = service.decide(folder, override, on=check["on"])
+                assert (decision.rule_id, decision.outcome) == (check["rule"], check["outcome"])
+        checked += 1
+    assert checked, "a case checks something"
