@@ -59,11 +59,12 @@ from werkmap.plan import folder as wf
 from werkmap.plan.activity import ActivityKind
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.duty import ApplicationDuty
-from werkmap.plan.enforcement import Ground, MeasurePolicy
+from werkmap.plan.enforcement import Ground
 from werkmap.plan.folder import FolderEvent, ProfileRecord, RouteRecord, WorkFolder
 from werkmap.plan.workplan import ExtraService
 from werkmap.rules.due import Action, due_actions, first_due_on
-from werkmap.rules.policy import Policy, PolicyValues, default_policy
+from werkmap.rules.measures import measure_policy  # re-exported: werkmap.service.measure_policy
+from werkmap.rules.policy import Policy, default_policy
 from werkmap.rules.routing import CoachOverride, Decision, RoutingInputs, decide_route
 from werkmap.rules.state import folder_state
 from werkmap.storage.manager import Plugins, load_plugins
@@ -230,17 +231,6 @@ class SweepResult:
         for a in self.actions:
             out[a.kind] = out.get(a.kind, 0) + 1
         return out
-
-
-def measure_policy(values: PolicyValues) -> MeasurePolicy:
-    """Return the measure table valid on a date as the :class:`~werkmap.plan.MeasurePolicy` plan reads."""
-    return MeasurePolicy(
-        base_percentage=values.measure_base_percent,
-        repeat_raise=values.measure_repeat_increase_percent / 100.0,
-        repeat_window_months=values.measure_repeat_window_months,
-        duty_breaches_for_refusal=values.measure_refusal_breaches,
-        duty_breach_window_months=values.measure_refusal_window_months,
-    )
 
 
 # ----------------------------------------------------------------------------------- notifications

@@ -12,12 +12,14 @@ from werkmap.plan import enforcement as enf
 from werkmap.plan import workplan as wp
 from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.machine import Machine
+from werkmap.rules import default_policy, measure_policy
 
 D0 = dt.date(2025, 3, 3)  # a Monday
 DUE = dt.date(2025, 3, 14)
 LATE = dt.date(2025, 3, 20)
 MEETING = dt.date(2025, 3, 10)
 MUCH_LATER = dt.date(2025, 6, 2)
+MEASURES = measure_policy(default_policy().at(D0))  # the packaged measure table
 
 Driver = Callable[[Any], Any]
 
@@ -59,13 +61,13 @@ PLAN_EVENTS: dict[str, Driver] = {
 }
 
 ENFORCEMENT_EVENTS: dict[str, Driver] = {
-    "inform": lambda c: enf.inform(c, on=D0),
+    "inform": lambda c: enf.inform(c, on=D0, policy=MEASURES),
     "respond": lambda c: enf.respond(c, on=D0, response="I was ill"),
     "no_response": lambda c: enf.record_no_response(c, on=MUCH_LATER),
     "decide_no_measure": lambda c: enf.decide_no_measure(
         c, on=MUCH_LATER, by="c-1", reason="good reason"
     ),
-    "propose_measure": lambda c: enf.propose_measure(c, on=MUCH_LATER, by="c-1"),
+    "propose_measure": lambda c: enf.propose_measure(c, on=MUCH_LATER, by="c-1", policy=MEASURES),
     "decide": lambda c: enf.decide(c, on=MUCH_LATER, by="J. de Vries", reason="heard, no excuse"),
     "record_objection": lambda c: enf.record_objection(c, on=MUCH_LATER, by="c-1"),
     "close": lambda c: enf.close(c, on=MUCH_LATER, by="c-1", reason="done"),

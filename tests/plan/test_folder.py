@@ -17,6 +17,8 @@ from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.folder import ProfileRecord, WorkFolder
 from werkmap.plan.workplan import ExtraService
 
+from .drivers import MEASURES
+
 KEY = b"a host secret of at least 16 bytes"
 BSN = "111222333"
 D0 = dt.date(2025, 3, 3)
@@ -160,9 +162,9 @@ def _full_story() -> list[tuple[WorkFolder, tuple[wf.FolderEvent, ...]]]:
             f, "k-1", ground="activity", source_id="cv", on=day(25), actor="c-1", reason="no CV"
         )
     )
-    do(lambda f: wf.inform_case(f, "k-1", on=day(25), actor="c-1"))
+    do(lambda f: wf.inform_case(f, "k-1", on=day(25), actor="c-1", policy=MEASURES))
     do(lambda f: wf.record_response(f, "k-1", on=day(30), actor="jobseeker", response="forgot"))
-    do(lambda f: wf.propose_measure(f, "k-1", on=day(31), actor="c-1"))
+    do(lambda f: wf.propose_measure(f, "k-1", on=day(31), actor="c-1", policy=MEASURES))
     do(
         lambda f: wf.decide_measure(
             f, "k-1", on=day(32), actor="J. de Vries", reason="heard, no excuse"
@@ -183,7 +185,7 @@ def _full_story() -> list[tuple[WorkFolder, tuple[wf.FolderEvent, ...]]]:
             f, "k-2", ground="no_show", source_id="g-2", on=day(70), actor="c-1", reason="missed"
         )
     )
-    do(lambda f: wf.inform_case(f, "k-2", on=day(70), actor="c-1"))
+    do(lambda f: wf.inform_case(f, "k-2", on=day(70), actor="c-1", policy=MEASURES))
     do(lambda f: wf.record_no_response(f, "k-2", on=day(90)))
     do(
         lambda f: wf.decide_no_measure(
@@ -330,9 +332,11 @@ def test_measure_history_repeat_and_third_breach():
     for i, when in enumerate([day(0), day(100), day(200)]):
         cid = f"k-{i}"
         f, _ = wf.open_case(f, cid, ground="application_duty", on=when, actor="c", reason="too few")
-        f, _ = wf.inform_case(f, cid, on=when, actor="c")
+        f, _ = wf.inform_case(f, cid, on=when, actor="c", policy=MEASURES)
         f, _ = wf.record_no_response(f, cid, on=when + dt.timedelta(days=30))
-        f, events = wf.propose_measure(f, cid, on=when + dt.timedelta(days=30), actor="c")
+        f, events = wf.propose_measure(
+            f, cid, on=when + dt.timedelta(days=30), actor="c", policy=MEASURES
+        )
         proposal = f.case(cid).proposal
         assert proposal is not None
         if i == 0:

@@ -24,6 +24,8 @@ from werkmap.plan import workplan as wp
 from werkmap.plan.activity import Colour
 from werkmap.plan.machine import Machine
 
+from .drivers import MEASURES
+
 START = dt.datetime(2025, 3, 1, 9, 0)
 REFUSALS = (IllegalTransition, InvalidInput)
 _text = st.sampled_from(["", " ", "ill", "found work", "c-1"])
@@ -248,7 +250,7 @@ class CaseRules(_MachineRules):
 
     @rule()
     def inform(self):
-        self.attempt("inform", lambda c: enf.inform(c, on=self.today))
+        self.attempt("inform", lambda c: enf.inform(c, on=self.today, policy=MEASURES))
 
     @rule(response=_text)
     def respond(self, response):
@@ -267,7 +269,10 @@ class CaseRules(_MachineRules):
 
     @rule(by=_people)
     def propose(self, by):
-        self.attempt("propose_measure", lambda c: enf.propose_measure(c, on=self.today, by=by))
+        self.attempt(
+            "propose_measure",
+            lambda c: enf.propose_measure(c, on=self.today, by=by, policy=MEASURES),
+        )
 
     @rule(by=_people, reason=_text, imposed=st.booleans())
     def decide(self, by, reason, imposed):

@@ -12,7 +12,16 @@ from werkmap.plan import conversation as conv
 from werkmap.plan import enforcement as enf
 from werkmap.plan import workplan as wp
 
-from .drivers import D0, DUE, LATE, MACHINE_DRIVERS, MEETING, MUCH_LATER, in_every_state
+from .drivers import (
+    D0,
+    DUE,
+    LATE,
+    MACHINE_DRIVERS,
+    MEASURES,
+    MEETING,
+    MUCH_LATER,
+    in_every_state,
+)
 
 TRANSITIONS = [
     (name, t.source, t.event, t.target)
@@ -142,7 +151,11 @@ GUARD_REFUSALS = [
         lambda: enf.decide_no_measure(_k["responded"], on=D0, by="c", reason=""),
         "reason",
     ),
-    ("proposal without a person", lambda: enf.propose_measure(_k["responded"], on=D0, by=""), "by"),
+    (
+        "proposal without a person",
+        lambda: enf.propose_measure(_k["responded"], on=D0, by="", policy=MEASURES),
+        "by",
+    ),
     (
         "a decision without a named person",
         lambda: enf.decide(_k["measure_proposed"], on=D0, by="", reason="x"),

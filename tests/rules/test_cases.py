@@ -7,6 +7,7 @@ import collections
 import pytest
 
 from werkmap.errors import InvalidInput
+from werkmap.plan.enforcement import compute_proposal
 from werkmap.rules import (
     KINDS,
     CoachOverride,
@@ -15,8 +16,8 @@ from werkmap.rules import (
     decide_route,
     default_routing_table,
     due_actions,
+    measure_policy,
     next_due_on,
-    propose_measure,
     sweep,
 )
 
@@ -89,13 +90,17 @@ def test_case(path):
             assert next_due_on(state, check["on"], policy) == want
         checked += 1
     for check in case.get("measure", []):
-        decision = propose_measure(
+        proposal = compute_proposal(
+            ground=check.get("ground", "application_duty"),
             on=check["on"],
-            policy=policy,
+            by="coach",
+            policy=measure_policy(policy.at(check["on"])),
             earlier_measures=check.get("earlier_measures", []),
-            earlier_breaches=check.get("earlier_breaches", []),
+            earlier_duty_breaches=check.get("earlier_breaches", []),
         )
-        assert (decision.rule_id, decision.outcome) == (check["rule"], check["outcome"])
+        assert (proposal.rule_id, proposal.outcome) == (check["rule"], check["outcome"])
+        for name, value in check.get("parameters", {}).items():
+            assert proposal.parameters[name] == value, name
         checked += 1
     assert checked, "a case checks something"
 

@@ -8,7 +8,7 @@ import pytest
 
 from werkmap.errors import InvalidPolicy
 from werkmap.rules import default_policy_dir, load_policy, load_policy_documents
-from werkmap.rules.policy import PARAMETER_UNITS
+from werkmap.rules.policy import CONSTRAINTS, PARAMETER_UNITS
 
 
 def default_documents():
@@ -159,3 +159,137 @@ def test_the_default_policy_is_loaded_once():
 
     assert default_policy() is default_policy()
     assert default_policy().at(dt.date(2024, 1, 1)) == load_policy().at(dt.date(2024, 1, 1))
+
+
+def _amend(day, **values):
+    """An amendment file setting each named parameter to its value from ``day`` on."""
+    return (
+        f"{day.isoformat()}-change.toml",
+        {name: {"values": [{"valid_from": day, "value": v}]} for name, v in values.items()},
+    )
+
+
+AMENDED = dt.date(2027, 1, 1)
+
+
+def test_the_packaged_policy_satisfies_every_constraint_on_every_date():
+    policy = load_policy()
+    for day in policy.change_dates():
+        values = policy.at(day)
+        failing = [c.code for c in CONSTRAINTS if not c.holds(values)]
+        assert not failing, (day, failing)
+    assert {c.code for c in CONSTRAINTS} == {f"WM-P0{n}" for n in range(10, 18)}
+
+
+def test_a_monitor_month_amended_to_the_after_month_is_refused():
+    # Regression (issue 9): 7 -> 6 while "after" stays 6 loaded cleanly, and the sweep's monitor
+    # invitation was then refused for every folder.
+    error = _problems([_amend(AMENDED, monitor_latest_month=6)])
+    assert error.codes == ("WM-P010",)
+    text = str(error)
+    assert "2027-01-01" in text
+    assert "2027-01-01-change.toml:monitor_latest_month" in text
+    assert "monitor_latest_month = 6, monitor_after_months = 6" in text
+    # moving both together keeps the policy consistent
+    policy = load_policy_documents(
+        [*default_documents(), _amend(AMENDED, monitor_latest_month=6, monitor_after_months=5)]
+    )
+    assert policy.at(AMENDED).monitor_latest_month == 6
+
+
+def test_a_change_of_the_other_parameter_is_checked_on_its_own_date():
+    # the latest month stays 7; an amendment moving "after" to 7 contradicts it from that date on
+    error = _problems([_amend(AMENDED, monitor_after_months=7)])
+    assert error.codes == ("WM-P010",)
+    assert "2027-01-01-change.toml:monitor_after_months" in str(error)
+    assert "from 2027-01-01" in str(error)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "invitation_window_days",
+        "coaching_interval_days",
+        "application_duty_period_days",
+        "escalation_decide_within_days",
+        "measure_repeat_window_months",
+        "measure_refusal_window_months",
+    ],
+)
+def test_a_window_of_zero_is_refused(name):
+    assert _problems([_amend(AMENDED, **{name: 0})]).codes == ("WM-P011",)
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_a_routing_threshold_on_an_outer_cut_point_is_refused(value):
+    assert _problems([_amend(AMENDED, routing_threshold=value)]).codes == ("WM-P012",)
+
+
+@pytest.mark.parametrize(
+    "name", ["reminder_grace_days", "response_window_days", "case_response_working_days"]
+)
+def test_a_reminder_or_response_window_of_zero_is_refused(name):
+    assert _problems([_amend(AMENDED, **{name: 0})]).codes == ("WM-P013",)
+
+
+def test_a_measure_of_no_weeks_is_refused():
+    assert _problems([_amend(AMENDED, measure_duration_weeks=0)]).codes == ("WM-P014",)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"measure_base_percent": 0.0},
+        {"measure_base_percent": 80.0},  # raised by 50 %: 120 % of the benefit
+        {"measure_base_percent": 60.0, "measure_repeat_increase_percent": 100.0},
+    ],
+)
+def test_a_measure_of_nothing_or_above_the_whole_benefit_is_refused(values):
+    assert _problems([_amend(AMENDED, **values)]).codes == ("WM-P015",)
+
+
+def test_permanent_refusal_at_the_first_breach_is_refused():
+    assert _problems([_amend(AMENDED, measure_refusal_breaches=1)]).codes == ("WM-P016",)
+
+
+def test_handing_a_folder_without_profile_to_a_coach_before_the_profiler_invitation_is_refused():
+    error = _problems([_amend(AMENDED, profiler_invitation_days=14)])
+    assert error.codes == ("WM-P017",)
+
+
+def test_every_contradiction_is_reported_at_once_with_its_date():
+    later = dt.date(2028, 1, 1)
+    error = _problems(
+        [
+            _amend(AMENDED, monitor_latest_month=6, measure_duration_weeks=0),
+            _amend(later, routing_threshold=1.0),
+        ]
+    )
+    assert sorted(error.codes) == ["WM-P010", "WM-P012", "WM-P014"]
+    text = str(error)
+    assert text.count("from 2027-01-01") == 2  # each contradiction once, from the date it starts
+    assert "from 2028-01-01" in text
+
+
+def test_a_contradiction_that_ends_is_reported_only_while_it_holds():
+    error = _problems(
+        [
+            (
+                "host.toml",
+                {
+                    "monitor_latest_month": {
+                        "values": [
+                            {
+                                "valid_from": dt.date(2027, 1, 1),
+                                "valid_until": dt.date(2027, 7, 1),
+                                "value": 6,
+                            },
+                            {"valid_from": dt.date(2027, 7, 1), "value": 7},
+                        ]
+                    }
+                },
+            )
+        ]
+    )
+    assert error.codes == ("WM-P010",)
+    assert "from 2027-01-01" in str(error)

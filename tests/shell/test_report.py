@@ -15,12 +15,14 @@ from werkmap.errors import InvalidInput
 from werkmap.plan import folder as wf
 from werkmap.plan.folder import ProfileRecord, WorkFolder
 from werkmap.plan.workplan import ExtraService
+from werkmap.rules import default_policy, measure_policy
 
 D = dt.date
 START = D(2017, 3, 1)
 END = D(2017, 3, 31)
 PRE = D(2017, 1, 2)  # a Monday, well before the period
 COACH = "c-7"
+MEASURES = measure_policy(default_policy().at(PRE))
 # The four boundary days: only the middle two are in the period.
 BOUNDARY = (START - dt.timedelta(days=1), START, END, END + dt.timedelta(days=1))
 
@@ -83,12 +85,12 @@ def case_opened(f: WorkFolder, on: dt.date) -> WorkFolder:
 
 def responded(f: WorkFolder) -> WorkFolder:
     f = case_opened(f, PRE)
-    f, _ = wf.inform_case(f, "k-1", on=PRE, actor=COACH)
+    f, _ = wf.inform_case(f, "k-1", on=PRE, actor=COACH, policy=MEASURES)
     return wf.record_response(f, "k-1", on=D(2017, 1, 3), actor=COACH, response="I was ill")[0]
 
 
 def measure_proposed(f: WorkFolder, on: dt.date) -> WorkFolder:
-    return wf.propose_measure(responded(f), "k-1", on=on, actor=COACH)[0]
+    return wf.propose_measure(responded(f), "k-1", on=on, actor=COACH, policy=MEASURES)[0]
 
 
 def measure_decided(f: WorkFolder, on: dt.date, *, imposed: bool) -> WorkFolder:

@@ -7,10 +7,12 @@ Life of a case::
     measure_proposed --decide--> decided --record_objection--> objection --close--> closed
     decided --close--> closed;  opened --close--> closed (withdrawn, with a reason)
 
-werkmap never decides a measure by itself: :func:`propose_measure` computes a *proposal* from the dated
-:class:`MeasurePolicy` (a quarter of the benefit by default; +50 % for a repeat within two years; a proposal
-of permanent refusal for a third application-duty breach within twelve months), and only :func:`decide`, which
-needs the name of the person deciding, makes it a decision.
+werkmap never decides a measure by itself: :func:`propose_measure` computes a *proposal* with
+:func:`compute_proposal`, the one definition of the measure rules ``R-MEASURE-01/02/03``, from the dated
+:class:`MeasurePolicy` (in the packaged policy: a quarter of the benefit; +50 % for a repeat within two
+years; a proposal of permanent refusal for a third application-duty breach within twelve months), and
+only :func:`decide`, which needs the name of the person deciding, makes it a decision: the proposal
+confirmed, its terms changed (recorded, with the reason), or no measure.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from typing import Any, cast
 
 import attrs
 
+from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.machine import Machine, T
 from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar
 
 __all__ = [
     "ENFORCEMENT",
+    "MEASURE_RULES",
+    "TERMS",
     "CaseState",
     "Decision",
     "EnforcementCase",
@@ -173,42 +178,79 @@ ENFORCEMENT = Machine(
 
 @attrs.frozen(kw_only=True)
 class MeasurePolicy:
-    """The measure table, a dated policy value supplied by the rules (defaults from the public rules).
+    """The measure table valid on one date: the dated policy values the measure rules read.
+
+    There are no defaults here: the values are policy parameters of the same names with a
+    ``measure_`` prefix (``case_response_working_days`` for the response window), and
+    :func:`werkmap.rules.measures.measure_policy` builds this value from the policy of a date.
 
     Attributes:
-        base_percentage: the share of the benefit withheld by a measure (25 %).
-        repeat_raise: the relative raise for a repeat within the repeat window (0.5: +50 %, so 37.5 %).
-        repeat_window_months: the repeat window (24 months).
-        duty_breach_window_months: the window for counting application-duty breaches (12 months).
-        duty_breaches_for_refusal: the breach within that window that leads to a proposal of permanent
-            refusal (the third).
-        duration_weeks: how long a reduction lasts (placeholder default 16 weeks; the rules supply the value).
-        response_window_working_days: how long the jobseeker has to respond (placeholder default 10).
+        base_percent: the share of the benefit a measure withholds (``measure_base_percent``, 25).
+        repeat_increase_percent: the raise of that share for a repeat, in percent of it
+            (``measure_repeat_increase_percent``, 50: 25 % becomes 37.5 %).
+        repeat_window_months: an earlier measure makes a new one a repeat within this many months
+            (``measure_repeat_window_months``, 24).
+        refusal_breaches: the application-duty breach within the refusal window, this one included, at
+            which permanent refusal is proposed (``measure_refusal_breaches``, the third).
+        refusal_window_months: the window in which breaches are counted
+            (``measure_refusal_window_months``, 12).
+        duration_weeks: how long a reduction lasts (``measure_duration_weeks``).
+        response_working_days: the working days an informed jobseeker has to respond
+            (``case_response_working_days``).
+        version: the version of the values: the latest ``valid_from`` among them (ISO date), recorded
+            as the proposal's ``rule_version``.
     """
 
-    base_percentage: float = 25.0
-    repeat_raise: float = 0.5
-    repeat_window_months: int = 24
-    duty_breach_window_months: int = 12
-    duty_breaches_for_refusal: int = 3
-    duration_weeks: int = 16
-    response_window_working_days: int = 10
+    base_percent: float
+    repeat_increase_percent: float
+    repeat_window_months: int
+    refusal_breaches: int
+    refusal_window_months: int
+    duration_weeks: int
+    response_working_days: int
+    version: str = ""
+
+    def parameters(self) -> dict[str, float]:
+        """Return the values a proposal reads, by policy parameter name (recorded in the proposal)."""
+        return {
+            "measure_base_percent": float(self.base_percent),
+            "measure_repeat_increase_percent": float(self.repeat_increase_percent),
+            "measure_repeat_window_months": float(self.repeat_window_months),
+            "measure_refusal_breaches": float(self.refusal_breaches),
+            "measure_refusal_window_months": float(self.refusal_window_months),
+            "measure_duration_weeks": float(self.duration_weeks),
+        }
+
+
+MEASURE_RULES = ("R-MEASURE-01", "R-MEASURE-02", "R-MEASURE-03")
+"""The measure rules: the base percentage, the raised percentage of a repeat, permanent refusal."""
 
 
 @attrs.frozen(kw_only=True)
 class MeasureProposal:
     """A measure werkmap proposes; a person decides on it.
 
+    The proposal keeps what re-derives it: the rule, the version and values of the measure table and
+    the history it was computed from, so that :func:`compute_proposal` on the same inputs and the
+    policy of ``proposed_on`` gives the same proposal.
+
     Attributes:
         kind: reduction or permanent refusal.
         percentage: the share of the benefit (100 for a permanent refusal).
         duration_weeks: how long (0 for a permanent refusal).
         repeat: whether it is a repeat of a measure within the repeat window.
-        duty_breaches: application-duty breaches within the breach window, this one included.
+        duty_breaches: application-duty breaches within the breach window, this one included (0 when
+            the case is not about the application duty).
         proposed_on: the day it was proposed.
         proposed_by: the coach who asked for the proposal.
         explanation: why, in English.
         explanation_nl: why, in Dutch.
+        rule_id: the rule that decided (one of :data:`MEASURE_RULES`; ``""`` in documents written
+            before it was recorded).
+        rule_version: the version of the measure table used (:attr:`MeasurePolicy.version`).
+        parameters: the policy values used, by parameter name.
+        earlier_measures: the days of the earlier measures it was computed from.
+        earlier_duty_breaches: the days of the earlier application-duty breaches it was computed from.
     """
 
     kind: MeasureKind
@@ -220,6 +262,22 @@ class MeasureProposal:
     proposed_by: str
     explanation: str
     explanation_nl: str
+    rule_id: str = ""
+    rule_version: str = ""
+    parameters: Mapping[str, float] = attrs.field(factory=dict)
+    earlier_measures: tuple[dt.date, ...] = ()
+    earlier_duty_breaches: tuple[dt.date, ...] = ()
+
+    @property
+    def outcome(self) -> str:
+        """The outcome in short: ``"withhold 37.5%"`` or ``"permanent_refusal"``."""
+        if self.kind is MeasureKind.PERMANENT_REFUSAL:
+            return "permanent_refusal"
+        return f"withhold {self.percentage:g}%"
+
+
+TERMS = ("kind", "percentage", "duration_weeks")
+"""The terms of a measure a coach may change when deciding (with a reason)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -234,6 +292,9 @@ class Decision:
         percentage: the percentage imposed (0 when none).
         duration_weeks: the duration imposed.
         reason: why.
+        changed_terms: the :data:`TERMS` in which the measure imposed differs from the proposal
+            (empty when the proposal was confirmed, or no measure imposed).
+        change_reason: why the terms were changed (``""`` when none were).
     """
 
     decided_by: str
@@ -243,6 +304,8 @@ class Decision:
     percentage: float
     duration_weeks: int
     reason: str
+    changed_terms: tuple[str, ...] = ()
+    change_reason: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -341,14 +404,16 @@ def inform(
     case: EnforcementCase,
     *,
     on: dt.date,
-    policy: MeasurePolicy | None = None,
+    policy: MeasurePolicy,
     calendar: HolidayCalendar | None = None,
 ) -> EnforcementCase:
-    """Return ``case`` with the jobseeker informed on ``on`` and invited to respond within the window."""
+    """Return ``case`` with the jobseeker informed on ``on`` and invited to respond.
+
+    The jobseeker may respond until ``policy.response_working_days`` working days after ``on``.
+    """
     state = _fire(case, "inform", {"on": on})
-    pol = policy if policy is not None else MeasurePolicy()
     cal = calendar if calendar is not None else dutch_calendar()
-    respond_by = cal.add_working_days(on, pol.response_window_working_days)
+    respond_by = cal.add_working_days(on, policy.response_working_days)
     return attrs.evolve(case, state=state, informed_on=on, respond_by=respond_by)
 
 
@@ -372,73 +437,122 @@ def decide_no_measure(
     return attrs.evolve(case, state=state, no_measure_reason=reason, no_measure_by=by)
 
 
+def _within(earlier: dt.date, on: dt.date, months: int) -> bool:
+    """Whether ``earlier`` lies within ``months`` months before ``on`` (both ends included).
+
+    Counted forward from the earlier day, as a term of the General Administrative Law Act runs
+    (Awb art. 6:8: from the next day to the end of the same date ``months`` months later): 3 June 2022
+    is within 24 months of 3 June 2024, but not of 4 June 2024.
+    """
+    return earlier <= on <= add_months(earlier, months)
+
+
+def _pct_nl(value: float) -> str:
+    return f"{value:g}".replace(".", ",") + " %"
+
+
 def compute_proposal(
     *,
     ground: Ground | str,
     on: dt.date,
     by: str,
+    policy: MeasurePolicy,
     earlier_measures: Iterable[dt.date] = (),
     earlier_duty_breaches: Iterable[dt.date] = (),
-    policy: MeasurePolicy | None = None,
 ) -> MeasureProposal:
-    """Compute the measure proposal for a case on ``on`` (pure: the same inputs give the same proposal).
+    """Compute the measure proposal for a case on ``on``: the one definition of the measure rules.
+
+    Pure: the same inputs and policy give the same proposal. In order:
+
+    * ``R-MEASURE-03``: for an application-duty case, the breach of ``on`` together with the earlier
+      breaches within the refusal window reaches the refusal count (the third within 12 months):
+      permanent refusal is proposed;
+    * ``R-MEASURE-02``: an earlier measure within the repeat window (2 years): the base percentage
+      raised by the repeat increase (25 % becomes 37.5 %);
+    * ``R-MEASURE-01``: otherwise the base percentage (a quarter of the benefit).
+
+    *Within* a window of N months includes both ends: an earlier day exactly N months before ``on``
+    counts (a term counted from the day after the earlier one ends at the end of the same date N months
+    later, as Awb art. 6:8 counts terms, and as werkmap's other "within N" windows include day N). Days
+    after ``on`` do not count. A person decides on the proposal (:func:`decide`).
 
     Args:
         ground: what the case is about.
         on: the day of the proposal.
         by: the coach asking for it.
+        policy: the measure table valid on ``on``.
         earlier_measures: the days earlier measures were imposed (for the repeat rule).
         earlier_duty_breaches: the days of earlier application-duty breaches that led to a case.
-        policy: the measure table (defaults per the public rules).
 
     Examples:
-        >>> p = compute_proposal(ground="activity", on=dt.date(2025, 6, 1), by="c1",
-        ...                      earlier_measures=[dt.date(2024, 1, 10)])
-        >>> p.kind, p.percentage, p.repeat
-        (<MeasureKind.REDUCTION: 'reduction'>, 37.5, True)
+        >>> pol = MeasurePolicy(base_percent=25, repeat_increase_percent=50, repeat_window_months=24,
+        ...                     refusal_breaches=3, refusal_window_months=12, duration_weeks=16,
+        ...                     response_working_days=10)
+        >>> p = compute_proposal(ground="activity", on=dt.date(2024, 6, 3), by="c1", policy=pol,
+        ...                      earlier_measures=[dt.date(2022, 6, 3)])
+        >>> p.rule_id, p.outcome
+        ('R-MEASURE-02', 'withhold 37.5%')
     """
-    pol = policy if policy is not None else MeasurePolicy()
-    repeat_from = add_months(on, -pol.repeat_window_months)
-    repeat = any(repeat_from <= d <= on for d in earlier_measures)
+    measures = tuple(sorted(earlier_measures))
+    breaches_given = tuple(sorted(earlier_duty_breaches))
+    repeat = any(_within(d, on, policy.repeat_window_months) for d in measures)
     breaches = 0
     if Ground(ground) is Ground.APPLICATION_DUTY:
-        breach_from = add_months(on, -pol.duty_breach_window_months)
-        breaches = 1 + sum(breach_from <= d <= on for d in earlier_duty_breaches)
-    if breaches >= pol.duty_breaches_for_refusal:
-        return MeasureProposal(
-            kind=MeasureKind.PERMANENT_REFUSAL,
-            percentage=100.0,
-            duration_weeks=0,
-            repeat=repeat,
-            duty_breaches=breaches,
-            proposed_on=on,
-            proposed_by=by,
-            explanation=(
-                f"application-duty breach number {breaches} within "
-                f"{pol.duty_breach_window_months} months: proposal of permanent refusal"
-            ),
-            explanation_nl=(
-                f"{breaches}e schending van de sollicitatieplicht binnen "
-                f"{pol.duty_breach_window_months} maanden: voorstel tot blijvende weigering"
-            ),
+        breaches = 1 + sum(_within(d, on, policy.refusal_window_months) for d in breaches_given)
+    decides = "A coach decides after hearing the jobseeker."
+    decides_nl = "Een adviseur beslist nadat de werkzoekende is gehoord."
+    kind = MeasureKind.REDUCTION
+    pct, weeks = policy.base_percent, policy.duration_weeks
+    if breaches >= policy.refusal_breaches:
+        kind, pct, weeks, rule_id = MeasureKind.PERMANENT_REFUSAL, 100.0, 0, "R-MEASURE-03"
+        window = policy.refusal_window_months
+        en = (
+            f"Breach {breaches} of the application duty within {window} months: permanent refusal "
+            f"of the benefit is proposed (rule {rule_id}). {decides}"
         )
-    pct = pol.base_percentage * (1 + pol.repeat_raise) if repeat else pol.base_percentage
-    raised = (
-        f", raised by {pol.repeat_raise:.0%} for a repeat within {pol.repeat_window_months} months"
-    )
-    raised_nl = f", verhoogd met {pol.repeat_raise:.0%} wegens herhaling binnen {pol.repeat_window_months} maanden"
+        nl = (
+            f"Schending {breaches} van de sollicitatieplicht binnen {window} maanden: blijvende "
+            f"weigering van de uitkering wordt voorgesteld (regel {rule_id}). {decides_nl}"
+        )
+    else:
+        why = why_nl = ""
+        rule_id = "R-MEASURE-01"
+        if repeat:
+            base, inc = policy.base_percent, policy.repeat_increase_percent
+            pct = base * (1 + inc / 100)
+            rule_id = "R-MEASURE-02"
+            window = policy.repeat_window_months
+            why = (
+                f": a repeat within {window} months of an earlier measure raises the base "
+                f"{base:g}% by {inc:g}%"
+            )
+            why_nl = (
+                f": een herhaling binnen {window} maanden na een eerdere maatregel verhoogt het "
+                f"basispercentage van {_pct_nl(base)} met {_pct_nl(inc)}"
+            )
+        en = (
+            f"Withholding {pct:g}% of the benefit for {weeks} weeks is proposed{why} "
+            f"(rule {rule_id}). {decides}"
+        )
+        nl = (
+            f"Voorgesteld wordt {_pct_nl(pct)} van de uitkering in te houden gedurende {weeks} "
+            f"weken{why_nl} (regel {rule_id}). {decides_nl}"
+        )
     return MeasureProposal(
-        kind=MeasureKind.REDUCTION,
-        percentage=pct,
-        duration_weeks=pol.duration_weeks,
+        kind=kind,
+        percentage=float(pct),
+        duration_weeks=weeks,
         repeat=repeat,
         duty_breaches=breaches,
         proposed_on=on,
         proposed_by=by,
-        explanation=f"{pct:g}% of the benefit for {pol.duration_weeks} weeks{raised if repeat else ''}",
-        explanation_nl=(
-            f"{pct:g}% van de uitkering gedurende {pol.duration_weeks} weken{raised_nl if repeat else ''}"
-        ),
+        explanation=en,
+        explanation_nl=nl,
+        rule_id=rule_id,
+        rule_version=policy.version,
+        parameters=policy.parameters(),
+        earlier_measures=measures,
+        earlier_duty_breaches=breaches_given,
     )
 
 
@@ -447,9 +561,9 @@ def propose_measure(
     *,
     on: dt.date,
     by: str,
+    policy: MeasurePolicy,
     earlier_measures: Iterable[dt.date] = (),
     earlier_duty_breaches: Iterable[dt.date] = (),
-    policy: MeasurePolicy | None = None,
 ) -> EnforcementCase:
     """Return ``case`` with a measure proposal (see :func:`compute_proposal`); nothing is decided yet."""
     state = _fire(case, "propose_measure", {"on": on, "by": by})
@@ -457,9 +571,9 @@ def propose_measure(
         ground=case.ground,
         on=on,
         by=by,
+        policy=policy,
         earlier_measures=earlier_measures,
         earlier_duty_breaches=earlier_duty_breaches,
-        policy=policy,
     )
     return attrs.evolve(case, state=state, proposal=proposal)
 
@@ -474,21 +588,68 @@ def decide(
     percentage: float | None = None,
     duration_weeks: int | None = None,
     kind: MeasureKind | str | None = None,
+    change_reason: str = "",
 ) -> EnforcementCase:
-    """Return ``case`` decided by the named person ``by``; left-out terms are taken from the proposal."""
+    """Return ``case`` decided by the named person ``by``: confirm the proposal, change it, or impose none.
+
+    Left-out terms are taken from the proposal. When the measure imposed differs from the proposal in
+    some of its :data:`TERMS`, the decision records which, with ``change_reason`` (the decision's
+    ``reason`` when no separate one is given). A change of kind to permanent refusal means 100 % and no
+    duration; a change to a reduction needs its percentage and duration.
+
+    Raises:
+        GuardRefused: no named person, or no reason.
+        InvalidInput: a change to a reduction without a percentage and a duration, or a percentage
+            outside (0, 100] or a negative duration.
+    """
     state = _fire(case, "decide", {"on": on, "by": by, "reason": reason})
     p = case.proposal
     assert p is not None  # a case in measure_proposed has a proposal
+    if not imposed:
+        decision = Decision(
+            decided_by=by,
+            decided_on=on,
+            imposed=False,
+            kind=p.kind,
+            percentage=0.0,
+            duration_weeks=0,
+            reason=reason,
+        )
+        return attrs.evolve(case, state=state, decision=decision)
+    new_kind = MeasureKind(kind) if kind is not None else p.kind
+    if new_kind is MeasureKind.PERMANENT_REFUSAL:
+        pct, weeks = 100.0, 0
+    elif new_kind is not p.kind and (percentage is None or duration_weeks is None):
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.percentage",
+                    message="a change to a reduction needs its percentage and duration",
+                )
+            ]
+        )
+    else:
+        pct = float(percentage) if percentage is not None else p.percentage
+        weeks = duration_weeks if duration_weeks is not None else p.duration_weeks
+    problems = []
+    if not 0.0 < pct <= 100.0:
+        problems.append(Problem(path="$.percentage", message=f"expected (0, 100], got {pct!r}"))
+    if weeks < 0:
+        problems.append(Problem(path="$.duration_weeks", message=f"expected >= 0, got {weeks!r}"))
+    if problems:
+        raise InvalidInput(problems)
+    imposed_terms = {"kind": new_kind, "percentage": pct, "duration_weeks": weeks}
+    changed = tuple(t for t in TERMS if imposed_terms[t] != getattr(p, t))
     decision = Decision(
         decided_by=by,
         decided_on=on,
-        imposed=imposed,
-        kind=MeasureKind(kind) if kind is not None else p.kind,
-        percentage=(percentage if percentage is not None else p.percentage) if imposed else 0.0,
-        duration_weeks=(duration_weeks if duration_weeks is not None else p.duration_weeks)
-        if imposed
-        else 0,
+        imposed=True,
+        kind=new_kind,
+        percentage=pct,
+        duration_weeks=weeks,
         reason=reason,
+        changed_terms=changed,
+        change_reason=(change_reason.strip() or reason) if changed else "",
     )
     return attrs.evolve(case, state=state, decision=decision)
 

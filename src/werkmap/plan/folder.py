@@ -1353,7 +1353,7 @@ def inform_case(
     *,
     on: dt.date,
     actor: str,
-    policy: MeasurePolicy | None = None,
+    policy: MeasurePolicy,
     calendar: HolidayCalendar | None = None,
 ) -> Change:
     """Record that the jobseeker was informed and invited to respond within the policy's window."""
@@ -1413,6 +1413,12 @@ def decide_no_measure(
 
 
 def _measure_history(folder: WorkFolder, case_id: str) -> tuple[list[dt.date], list[dt.date]]:
+    """Return the days of the folder's earlier measures and application-duty breaches, for a proposal.
+
+    Earlier measures are the decision days of other cases that imposed a measure; earlier breaches are
+    the opening days of other application-duty cases in which a measure was imposed or is still
+    proposed (a case decided without a measure, or withdrawn, is no breach).
+    """
     measures = []
     breaches = []
     for c in folder.cases:
@@ -1434,12 +1440,14 @@ def propose_measure(
     *,
     on: dt.date,
     actor: str,
-    policy: MeasurePolicy | None = None,
+    policy: MeasurePolicy,
 ) -> Change:
     """Ask werkmap for a measure proposal; the folder's earlier measures and breaches are taken into account.
 
-    Earlier measures are decisions that imposed a measure; earlier application-duty breaches are other
-    application-duty cases in which a measure was imposed or is still proposed.
+    The proposal is :func:`werkmap.plan.enforcement.compute_proposal` (rules ``R-MEASURE-01/02/03``) on
+    the measure table ``policy`` valid on ``on``. Earlier measures are decisions that imposed a measure;
+    earlier application-duty breaches are other application-duty cases in which a measure was imposed
+    or is still proposed. The event records the rule and the version of the table.
     """
     measures, breaches = _measure_history(folder, case_id)
     i = _index(folder.cases, "case_id", case_id, folder.folder_id)
@@ -1447,9 +1455,9 @@ def propose_measure(
         folder.cases[i],
         on=on,
         by=actor,
+        policy=policy,
         earlier_measures=measures,
         earlier_duty_breaches=breaches,
-        policy=policy,
     )
     assert new.proposal is not None
     data = {
@@ -1457,6 +1465,8 @@ def propose_measure(
         "kind": str(new.proposal.kind),
         "percentage": f"{new.proposal.percentage:g}",
         "duration_weeks": str(new.proposal.duration_weeks),
+        "rule_id": new.proposal.rule_id,
+        "rule_version": new.proposal.rule_version,
         "explanation": new.proposal.explanation,
     }
     return _commit(
@@ -1479,8 +1489,14 @@ def decide_measure(
     percentage: float | None = None,
     duration_weeks: int | None = None,
     kind: MeasureKind | str | None = None,
+    change_reason: str = "",
 ) -> Change:
-    """Record the decision on a proposed measure, taken by the named person ``actor``."""
+    """Record the decision on a proposed measure, taken by the named person ``actor``.
+
+    The coach confirms the proposal (no terms given), changes its terms (``kind``, ``percentage``,
+    ``duration_weeks``; the decision records which changed and ``change_reason``, by default
+    ``reason``), or imposes none (``imposed=False``). See :func:`werkmap.plan.enforcement.decide`.
+    """
     i = _index(folder.cases, "case_id", case_id, folder.folder_id)
     new = _enf.decide(
         folder.cases[i],
@@ -1491,8 +1507,10 @@ def decide_measure(
         percentage=percentage,
         duration_weeks=duration_weeks,
         kind=kind,
+        change_reason=change_reason,
     )
     assert new.decision is not None
+    assert new.proposal is not None
     data = {
         "case_id": case_id,
         "imposed": str(new.decision.imposed).lower(),
@@ -1501,7 +1519,12 @@ def decide_measure(
         "duration_weeks": str(new.decision.duration_weeks),
         "decided_by": actor,
         "reason": reason,
+        "rule_id": new.proposal.rule_id,
+        "rule_version": new.proposal.rule_version,
     }
+    if new.decision.changed_terms:
+        data["changed_terms"] = ",".join(new.decision.changed_terms)
+        data["change_reason"] = new.decision.change_reason
     return _commit(
         folder,
         on=on,

@@ -2,8 +2,10 @@
 
 * :mod:`werkmap.rules.policy`: dated policy parameters from TOML files (:func:`load_policy`,
   :meth:`Policy.at`).
-* :mod:`werkmap.rules.routing`: the routing decision table (unique hit policy) and the measure table,
-  returning :class:`Decision` records.
+* :mod:`werkmap.rules.routing`: the routing decision table (unique hit policy), returning
+  :class:`Decision` records.
+* :mod:`werkmap.rules.measures`: the measure table of a date (:func:`measure_policy`) for the one
+  measure rule, :func:`werkmap.plan.enforcement.compute_proposal`.
 * :mod:`werkmap.rules.state`: :class:`FolderState`, the flat snapshot of a folder the rules read.
 * :mod:`werkmap.rules.due`: what is due on a date for one folder (:func:`due_actions`,
   :func:`next_due_on`), as :class:`Action` records with deterministic ids.
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 from werkmap.rules.columnar import NO_DATE, DueTable, FolderColumns, day_number, sweep
 from werkmap.rules.due import KINDS, Action, action_id, due_actions, first_due_on, next_due_on
+from werkmap.rules.measures import MEASURE_PARAMETERS, measure_policy
 from werkmap.rules.policy import (
+    CONSTRAINTS,
+    Constraint,
     Parameter,
     Policy,
     PolicyValues,
@@ -32,16 +37,18 @@ from werkmap.rules.routing import (
     decide_route,
     default_routing_table,
     load_routing_table,
-    propose_measure,
 )
 from werkmap.rules.state import ActivityRow, FolderState, Invitation, folder_state
 
 __all__ = [
+    "CONSTRAINTS",
     "KINDS",
+    "MEASURE_PARAMETERS",
     "NO_DATE",
     "Action",
     "ActivityRow",
     "CoachOverride",
+    "Constraint",
     "Decision",
     "DecisionTable",
     "DueTable",
@@ -65,7 +72,7 @@ __all__ = [
     "load_policy",
     "load_policy_documents",
     "load_routing_table",
+    "measure_policy",
     "next_due_on",
-    "propose_measure",
     "sweep",
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 
 from werkmap.rules.due import KINDS, PARAMETERS, RULE_IDS
-from werkmap.rules.policy import Policy, load_policy
+from werkmap.rules.policy import CONSTRAINTS, Policy, load_policy
 from werkmap.rules.routing import DecisionTable, default_routing_table
 
 __all__ = ["RULES", "RuleInfo", "rule_pages", "write_rule_pages"]
@@ -137,35 +137,52 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
     ),
 }
 
+_MEASURE_WHERE = (
+    "\n\nOne definition: `werkmap.plan.enforcement.compute_proposal`, fed the measure table of the "
+    "proposal's date by `werkmap.rules.measures.measure_policy`; the rules are tried in the order "
+    "R-MEASURE-03, R-MEASURE-02, R-MEASURE-01. *Within* a window of N months includes both ends: an "
+    "earlier day exactly N months before the proposal counts (counted forward, as the General "
+    "Administrative Law Act counts terms, art. 6:8: a window from 3 June 2022 ends at the end of 3 June "
+    "2024). werkmap **proposes**: a coach decides after hearing the jobseeker, may change the terms "
+    "with a reason, and the proposal records this rule's id, the version (latest `valid_from`) and "
+    "values of the table, and the earlier measures and breaches it counted."
+)
+
 _MEASURE: tuple[RuleInfo, ...] = (
     RuleInfo(
         id="R-MEASURE-01",
-        title="Measure for not applying enough: the base percentage",
-        title_nl="Maatregel wegens te weinig solliciteren: het basispercentage",
-        what="A breach of the application duty without an earlier measure in the repeat window: "
-        "withholding the base percentage of the benefit is proposed. A person decides.",
+        title="Measure: the base percentage",
+        title_nl="Maatregel: het basispercentage",
+        what="A case (an activity referred after a reminder, a missed conversation, or a breach of "
+        "the application duty) without an earlier measure in the repeat window and below the refusal "
+        "count: withholding the base percentage of the benefit (a quarter) for the measure's duration "
+        "is proposed." + _MEASURE_WHERE,
         basis="Maatregelenbesluit UWV; Werkloosheidswet art. 27",
-        parameters=("measure_base_percent",),
+        parameters=("measure_base_percent", "measure_duration_weeks"),
     ),
     RuleInfo(
         id="R-MEASURE-02",
         title="Repeated measure: the percentage rises",
         title_nl="Herhaalde maatregel: het percentage stijgt",
-        what="An earlier measure within the repeat window raises the base percentage by the repeat "
-        "increase (25 % becomes 37.5 %).",
+        what="An earlier measure within the repeat window (2 years) raises the base percentage by the "
+        "repeat increase (25 % becomes 37.5 %), for the measure's duration." + _MEASURE_WHERE,
         basis="Maatregelenbesluit UWV (recidive)",
         parameters=(
             "measure_base_percent",
             "measure_repeat_increase_percent",
             "measure_repeat_window_months",
+            "measure_duration_weeks",
         ),
     ),
     RuleInfo(
         id="R-MEASURE-03",
-        title="Permanent refusal after repeated breaches",
-        title_nl="Blijvende weigering na herhaalde schendingen",
-        what="At the refusal count of breaches of the application duty within the refusal window (the "
-        "current breach included), permanent refusal of the benefit is proposed.",
+        title="Permanent refusal after repeated breaches of the application duty",
+        title_nl="Blijvende weigering na herhaalde schendingen van de sollicitatieplicht",
+        what="In a case about the application duty, when this breach together with the earlier "
+        "application-duty breaches within the refusal window reaches the refusal count (the third "
+        "within 12 months), permanent refusal of the benefit is proposed. Earlier breaches are other "
+        "application-duty cases of the folder in which a measure was imposed or is still proposed."
+        + _MEASURE_WHERE,
         basis="Werkloosheidswet art. 27",
         parameters=("measure_refusal_breaches", "measure_refusal_window_months"),
     ),
@@ -268,6 +285,27 @@ def _parameter(name: str, policy: Policy) -> list[str]:
     return lines
 
 
+def _constraints() -> list[str]:
+    lines = [
+        "## Constraints between parameters",
+        "",
+        "Loading a policy relates the values to each other on every date a value starts or ends; a "
+        "policy in which one of these does not hold is refused with one `InvalidPolicy` that names "
+        "every problem with its code, the date, the file and the values.",
+        "",
+        "| code | parameters | what must hold | wat moet gelden |",
+        "|---|---|---|---|",
+    ]
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for c in CONSTRAINTS:  # one row per code: the positive windows share theirs
+        grouped.setdefault((c.code, c.text, c.text_nl), []).extend(c.parameters)
+    for (code, text, text_nl), names in grouped.items():
+        shown = ", ".join(f"`{n}`" for n in names)
+        lines.append(f"| `{code}` | {shown} | {text} | {text_nl} |")
+    lines.append("")
+    return lines
+
+
 def rule_pages(policy: Policy | None = None, table: DecisionTable | None = None) -> dict[str, str]:
     """Return the documentation pages by file name: one per rule and an ``index.md``."""
     policy = policy or load_policy()
@@ -302,6 +340,7 @@ def rule_pages(policy: Policy | None = None, table: DecisionTable | None = None)
     ]
     for name in policy.parameters:
         params += _parameter(name, policy)
+    params += _constraints()
     pages["parameters.md"] = "\n".join(params)
     return pages
 

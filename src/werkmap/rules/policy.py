@@ -25,6 +25,22 @@ Load-time checks raise one :class:`~werkmap.errors.InvalidPolicy` listing every 
 * ``WM-P005`` a date in a file name that disagrees with a ``valid_from`` in the file;
 * ``WM-P006`` unknown parameter.
 
+Then the values are related to each other on every date a value starts or ends (the
+:data:`CONSTRAINTS`), so that an amendment cannot make the policy contradict itself; each problem names
+the date, the file of the value and the values:
+
+* ``WM-P010`` the monitor conversation's latest month is not after the months from which it is invited;
+* ``WM-P011`` a window (invitation, coaching interval, duty period, escalation, repeat or refusal
+  window) is 0;
+* ``WM-P012`` the routing threshold is not strictly between 0 and 1;
+* ``WM-P013`` a reminder or response window is 0;
+* ``WM-P014`` a measure's duration is 0;
+* ``WM-P015`` a measure withholds nothing, or more than 100 % when raised for a repeat;
+* ``WM-P016`` permanent refusal at fewer than 2 breaches;
+* ``WM-P017`` a folder without a profile goes to a coach before the invitation to the profiler.
+
+(``WM-P007`` and ``WM-P008`` are the routing table's overlap and gap, see :mod:`werkmap.rules.routing`.)
+
 A decision uses the values valid on the decision date: :meth:`Policy.at` returns a frozen
 :class:`PolicyValues` for one date.
 """
@@ -36,7 +52,8 @@ import functools
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,8 +64,10 @@ import numpy as np
 from werkmap.errors import InvalidPolicy, Problem
 
 __all__ = [
+    "CONSTRAINTS",
     "PARAMETER_UNITS",
     "UNITS",
+    "Constraint",
     "Parameter",
     "Policy",
     "PolicyValues",
@@ -59,7 +78,7 @@ __all__ = [
     "load_policy_documents",
 ]
 
-UNITS = ("probability", "days", "months", "count", "percent")
+UNITS = ("probability", "days", "working_days", "weeks", "months", "count", "percent")
 """The units a parameter can have."""
 
 PARAMETER_UNITS: Mapping[str, str] = {
@@ -73,6 +92,7 @@ PARAMETER_UNITS: Mapping[str, str] = {
     "early_contact_months": "months",
     "reminder_grace_days": "days",
     "response_window_days": "days",
+    "case_response_working_days": "working_days",
     "escalation_decide_within_days": "days",
     "application_duty_count": "count",
     "application_duty_period_days": "days",
@@ -82,6 +102,7 @@ PARAMETER_UNITS: Mapping[str, str] = {
     "measure_repeat_window_months": "months",
     "measure_refusal_breaches": "count",
     "measure_refusal_window_months": "months",
+    "measure_duration_weeks": "weeks",
     "no_duty_before_pension_months": "months",
 }
 """Every parameter werkmap's rules read, with the unit it must have."""
@@ -132,11 +153,16 @@ class Parameter:
 
     def value_on(self, day: dt.date) -> float | int | None:
         """Return the value valid on ``day``, or ``None`` when no value is valid then."""
-        found: float | int | None = None
+        period = self.period_on(day)
+        return None if period is None else period.value
+
+    def period_on(self, day: dt.date) -> ValuePeriod | None:
+        """Return the value period in force on ``day``, or ``None`` when no value is valid then."""
+        found: ValuePeriod | None = None
         for period in self.values:
             if period.valid_from > day:
                 break
-            found = period.value if period.valid_until is None or day < period.valid_until else None
+            found = period if period.valid_until is None or day < period.valid_until else None
         return found
 
 
@@ -145,7 +171,9 @@ class PolicyValues:
     """The parameter values valid on one date: what a decision on that date uses.
 
     Every attribute is the value of the parameter of the same name (see the policy file for their
-    meaning); ``on`` is the date they were looked up for.
+    meaning); ``on`` is the date they were looked up for, and ``since`` gives, per parameter, the
+    ``valid_from`` of the value in force on ``on`` (the version of that value; it takes no part in
+    equality or hashing).
     """
 
     on: dt.date
@@ -159,6 +187,7 @@ class PolicyValues:
     early_contact_months: int
     reminder_grace_days: int
     response_window_days: int
+    case_response_working_days: int
     escalation_decide_within_days: int
     application_duty_count: int
     application_duty_period_days: int
@@ -168,7 +197,9 @@ class PolicyValues:
     measure_repeat_window_months: int
     measure_refusal_breaches: int
     measure_refusal_window_months: int
+    measure_duration_weeks: int
     no_duty_before_pension_months: int
+    since: Mapping[str, dt.date] = attrs.field(factory=dict, eq=False, repr=False)
 
     def pick(self, names: Iterable[str]) -> dict[str, float | int]:
         """Return the values of the named parameters, as a dict (for a decision record)."""
@@ -206,10 +237,11 @@ class Policy:
         if cached is not None:
             return cached
         values: dict[str, Any] = {}
+        since: dict[str, dt.date] = {}
         problems = []
         for name, parameter in self.parameters.items():
-            value = parameter.value_on(day)
-            if value is None:
+            period = parameter.period_on(day)
+            if period is None:
                 problems.append(
                     Problem(
                         path=name,
@@ -217,10 +249,12 @@ class Policy:
                         code="WM-P002",
                     )
                 )
-            values[name] = value
+                continue
+            values[name] = period.value
+            since[name] = period.valid_from
         if problems:
             raise InvalidPolicy(problems, source="policy")
-        result = PolicyValues(on=day, **values)
+        result = PolicyValues(on=day, since=types.MappingProxyType(since), **values)
         self._cache[day] = result
         return result
 
@@ -253,6 +287,160 @@ class Policy:
         index = np.searchsorted(starts, np.asarray(days).astype(np.int64), side="right") - 1
         result: np.ndarray = vals[np.clip(index, 0, len(vals) - 1)]
         return result
+
+
+def _after(later: str, earlier: str) -> Callable[[PolicyValues], bool]:
+    return lambda v: getattr(v, later) > getattr(v, earlier)
+
+
+def _positive(name: str) -> Callable[[PolicyValues], bool]:
+    return lambda v: getattr(v, name) > 0
+
+
+@attrs.frozen(kw_only=True)
+class Constraint:
+    """A rule between parameter values that must hold on every date of a policy.
+
+    Attributes:
+        code: the error code reported when it does not hold (``WM-P010`` and up).
+        parameters: the parameters it relates (a problem names the one whose value changed on the
+            date, else the first).
+        text: what must hold, in English.
+        text_nl: the same in Dutch.
+        holds: whether it holds for the values of one date.
+    """
+
+    code: str
+    parameters: tuple[str, ...]
+    text: str
+    text_nl: str
+    holds: Callable[[PolicyValues], bool] = attrs.field(eq=False, repr=False)
+
+
+_WINDOWS = (
+    "invitation_window_days",
+    "coaching_interval_days",
+    "application_duty_period_days",
+    "escalation_decide_within_days",
+    "measure_repeat_window_months",
+    "measure_refusal_window_months",
+)
+_RESPONSE_WINDOWS = ("reminder_grace_days", "response_window_days", "case_response_working_days")
+
+CONSTRAINTS: tuple[Constraint, ...] = (
+    Constraint(
+        code="WM-P010",
+        parameters=("monitor_latest_month", "monitor_after_months"),
+        text="the latest month of the monitor conversation comes after the months without a "
+        "conversation from which it is invited (otherwise its deadline has passed when it is due)",
+        text_nl="de uiterste maand van het monitorgesprek ligt na de maanden zonder gesprek waarna "
+        "het wordt uitgenodigd (anders is de termijn al verstreken als het gesprek aan de beurt is)",
+        holds=_after("monitor_latest_month", "monitor_after_months"),
+    ),
+    *(
+        Constraint(
+            code="WM-P011",
+            parameters=(name,),
+            text="a window is at least 1",
+            text_nl="een termijn is minstens 1",
+            holds=_positive(name),
+        )
+        for name in _WINDOWS
+    ),
+    Constraint(
+        code="WM-P012",
+        parameters=("routing_threshold",),
+        text="the routing threshold lies strictly between 0 and 1, the outer band cut points "
+        "(otherwise every profile gets the same route)",
+        text_nl="de routeringsdrempel ligt strikt tussen 0 en 1, de buitenste grenzen van de "
+        "klassen (anders krijgt elk profiel dezelfde route)",
+        holds=lambda v: 0.0 < v.routing_threshold < 1.0,
+    ),
+    *(
+        Constraint(
+            code="WM-P013",
+            parameters=(name,),
+            text="a reminder or response window is at least 1 (the jobseeker must be able to respond)",
+            text_nl="een herinnerings- of reactietermijn is minstens 1 (de werkzoekende moet kunnen "
+            "reageren)",
+            holds=_positive(name),
+        )
+        for name in _RESPONSE_WINDOWS
+    ),
+    Constraint(
+        code="WM-P014",
+        parameters=("measure_duration_weeks",),
+        text="a measure lasts at least 1 week",
+        text_nl="een maatregel duurt minstens 1 week",
+        holds=_positive("measure_duration_weeks"),
+    ),
+    Constraint(
+        code="WM-P015",
+        parameters=("measure_base_percent", "measure_repeat_increase_percent"),
+        text="a measure withholds more than 0 % and, raised for a repeat, at most 100 % of the benefit",
+        text_nl="een maatregel houdt meer dan 0 % in en, verhoogd wegens herhaling, ten hoogste "
+        "100 % van de uitkering",
+        holds=lambda v: (
+            0.0
+            < v.measure_base_percent
+            <= v.measure_base_percent * (1 + v.measure_repeat_increase_percent / 100)
+            <= 100.0
+        ),
+    ),
+    Constraint(
+        code="WM-P016",
+        parameters=("measure_refusal_breaches",),
+        text="permanent refusal needs at least 2 breaches (a first breach can get a reduction)",
+        text_nl="blijvende weigering vraagt ten minste 2 schendingen (een eerste schending kan een "
+        "verlaging krijgen)",
+        holds=lambda v: v.measure_refusal_breaches >= 2,
+    ),
+    Constraint(
+        code="WM-P017",
+        parameters=("no_profile_to_coach_days", "profiler_invitation_days"),
+        text="a folder without a profile goes to a coach only after the invitation to the Work "
+        "Profiler",
+        text_nl="een werkmap zonder profiel gaat pas naar een adviseur na de uitnodiging voor de "
+        "Werkverkenner",
+        holds=_after("no_profile_to_coach_days", "profiler_invitation_days"),
+    ),
+)
+"""The cross-parameter constraints :func:`load_policy` checks on every date a value changes."""
+
+
+def _constraint_problems(policy: Policy) -> list[Problem]:
+    """Return a problem for every constraint that fails, once, on the date it starts to fail.
+
+    Every date on which some value starts or ends is checked; a contradiction that holds over several
+    such dates is reported on the first of them (``from <date>``).
+    """
+    problems: list[Problem] = []
+    failing_before: set[int] = set()
+    for day in policy.change_dates():
+        if day < policy.starts_on:
+            continue
+        try:
+            values = policy.at(day)
+        except InvalidPolicy:
+            failing_before = set()
+            continue  # the policy ends before this date: nothing to relate
+        failing = {i for i, c in enumerate(CONSTRAINTS) if not c.holds(values)}
+        for i in sorted(failing - failing_before):
+            constraint = CONSTRAINTS[i]
+            periods = [(n, policy.parameters[n].period_on(day)) for n in constraint.parameters]
+            changed = [(n, p) for n, p in periods if p is not None and p.valid_from == day]
+            first, period = (changed or periods)[0]  # name the value that changed on ``day``
+            source = period.source if period is not None else ""
+            shown = ", ".join(f"{n} = {getattr(values, n):g}" for n in constraint.parameters)
+            problems.append(
+                Problem(
+                    path=f"{source}:{first}" if source else first,
+                    message=f"from {day.isoformat()}: {constraint.text} ({shown})",
+                    code=constraint.code,
+                )
+            )
+        failing_before = failing
+    return problems
 
 
 def default_policy_dir() -> Path:
@@ -404,7 +592,9 @@ def _build(documents: list[tuple[str, Any]], problems: list[Problem]) -> Policy 
         )
     if problems:
         return None
-    return Policy(parameters=parameters, sources=tuple(f for f, _ in documents))
+    policy = Policy(parameters=parameters, sources=tuple(f for f, _ in documents))
+    problems.extend(_constraint_problems(policy))
+    return None if problems else policy
 
 
 def _iso(text: str) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""The routing decision table and the measure table: decisions that explain themselves.
+"""The routing decision table: decisions that explain themselves.
 
 Routing decides which service a jobseeker gets after a profile, on request of the jobseeker, or after a
 coach's override. The table is data (``rules/data/routing.toml``) with a *unique* hit policy: for every
@@ -7,8 +7,8 @@ overlap, ``WM-P008`` gap). Every decision is a frozen :class:`Decision` record: 
 the inputs, the parameter values used, the outcome, and a reason in Dutch and English. The same inputs on
 the same policy date give the same decision.
 
-:func:`propose_measure` reads the measure table (base percentage, repeat increase, permanent refusal after
-repeated breaches). It *proposes*: a measure has legal effect and is decided by a person.
+The measure rules (``R-MEASURE-01/02/03``) are not here: their one definition is
+:func:`werkmap.plan.enforcement.compute_proposal`, fed by :func:`werkmap.rules.measures.measure_policy`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,9 +25,8 @@ from typing import Any
 import attrs
 
 from werkmap.errors import InvalidInput, InvalidPolicy, Problem
-from werkmap.rules.policy import PARAMETER_UNITS, Policy, PolicyValues
+from werkmap.rules.policy import PARAMETER_UNITS, Policy
 from werkmap.serialization import register_schema
-from werkmap.workdays import add_months
 
 __all__ = [
     "OUTCOMES",
@@ -40,7 +39,6 @@ __all__ = [
     "decide_route",
     "default_routing_table",
     "load_routing_table",
-    "propose_measure",
     "table_from_data",
 ]
 
@@ -375,85 +373,4 @@ def decide_route(
         outcome=rule.outcome,
         reason_nl=rule.reason_nl.format(**fill),
         reason_en=rule.reason_en.format(**fill),
-    )
-
-
-_MEASURE_PARAMETERS = (
-    "measure_base_percent",
-    "measure_repeat_increase_percent",
-    "measure_repeat_window_months",
-    "measure_refusal_breaches",
-    "measure_refusal_window_months",
-)
-
-
-def propose_measure(
-    *,
-    on: dt.date,
-    policy: Policy,
-    earlier_measures: Sequence[dt.date] = (),
-    earlier_breaches: Sequence[dt.date] = (),
-) -> Decision:
-    """Propose a measure for a breach of the application duty found on ``on`` (a person decides).
-
-    Counts the breach of ``on`` together with ``earlier_breaches`` within the refusal window: at the
-    refusal count (default the third within 12 months) permanent refusal is proposed (``R-MEASURE-03``).
-    Otherwise an earlier measure within the repeat window (default 2 years) raises the base percentage
-    by the repeat increase (``R-MEASURE-02``: 25 % → 37.5 %); else the base percentage (``R-MEASURE-01``).
-
-    Examples:
-        >>> from werkmap.rules import load_policy
-        >>> d = propose_measure(on=dt.date(2024, 6, 3), policy=load_policy(),
-        ...                     earlier_measures=[dt.date(2023, 1, 9)])
-        >>> d.rule_id, d.outcome
-        ('R-MEASURE-02', 'withhold 37.5%')
-    """
-    values: PolicyValues = policy.at(on)
-    refusal_from = add_months(on, -values.measure_refusal_window_months)
-    repeat_from = add_months(on, -values.measure_repeat_window_months)
-    breaches = 1 + sum(1 for b in earlier_breaches if refusal_from < b <= on)
-    repeats = sum(1 for m in earlier_measures if repeat_from < m <= on)
-    inputs: dict[str, Scalar] = {
-        "breaches_in_refusal_window": breaches,
-        "measures_in_repeat_window": repeats,
-    }
-    parameters = values.pick(_MEASURE_PARAMETERS)
-    if breaches >= values.measure_refusal_breaches:
-        rule_id, outcome = "R-MEASURE-03", "permanent_refusal"
-        en = (
-            f"This is breach {breaches} of the application duty within "
-            f"{values.measure_refusal_window_months} months: permanent refusal of the benefit is "
-            "proposed. A coach decides after hearing you."
-        )
-        nl = (
-            f"Dit is schending {breaches} van de sollicitatieplicht binnen "
-            f"{values.measure_refusal_window_months} maanden: blijvende weigering van de uitkering "
-            "wordt voorgesteld. Een adviseur beslist nadat u bent gehoord."
-        )
-    else:
-        percent = values.measure_base_percent
-        rule_id = "R-MEASURE-01"
-        if repeats:
-            percent = percent * (1 + values.measure_repeat_increase_percent / 100)
-            rule_id = "R-MEASURE-02"
-        outcome = f"withhold {percent:g}%"
-        repeat_en = " (a repeat within the repeat window)" if repeats else ""
-        repeat_nl = " (een herhaling binnen de herhalingstermijn)" if repeats else ""
-        en = (
-            f"Not applying enough{repeat_en}: withholding {percent:g}% of the benefit is proposed. "
-            "A coach decides after hearing you."
-        )
-        nl = (
-            f"Te weinig gesolliciteerd{repeat_nl}: inhouding van {percent:g}% van de uitkering wordt "
-            "voorgesteld. Een adviseur beslist nadat u bent gehoord."
-        )
-    return Decision(
-        rule_id=rule_id,
-        rule_version=1,
-        decided_on=on,
-        inputs=inputs,
-        parameters=parameters,
-        outcome=outcome,
-        reason_nl=nl,
-        reason_en=en,
     )

@@ -9,11 +9,24 @@ import datetime as dt
 
 from werkmap.plan import folder as wf
 from werkmap.plan.duty import ApplicationDuty
+from werkmap.plan.enforcement import MeasurePolicy
 from werkmap.plan.workplan import ExtraService
 
 __all__ = ["WorkFolderSamples"]
 
 START = dt.date(2024, 3, 4)
+
+# The packaged policy's measure table (the store does not read policy files; a test holds them equal).
+MEASURES = MeasurePolicy(
+    base_percent=25.0,
+    repeat_increase_percent=50.0,
+    repeat_window_months=24,
+    refusal_breaches=3,
+    refusal_window_months=12,
+    duration_weeks=16,
+    response_working_days=10,
+    version="2016-10-01",
+)
 
 
 def _after(days: int) -> dt.date:
@@ -134,9 +147,9 @@ class WorkFolderSamples:
             reason="cv",
             source_id="a-2",
         )
-        f, _ = wf.inform_case(f, "k-1", on=_after(31), actor="coach-1")
+        f, _ = wf.inform_case(f, "k-1", on=_after(31), actor="coach-1", policy=MEASURES)
         f, _ = wf.record_response(f, "k-1", on=_after(33), actor="jobseeker", response="vergeten")
-        f, _ = wf.propose_measure(f, "k-1", on=_after(40), actor="coach-1")
+        f, _ = wf.propose_measure(f, "k-1", on=_after(40), actor="coach-1", policy=MEASURES)
         f, _ = wf.decide_measure(
             f, "k-1", on=_after(41), actor="coach-1", reason="gehoord; geen excuus", imposed=True
         )
