@@ -13,9 +13,9 @@ from werkmap.clock import FixedClock
 from werkmap.errors import GuardRefused
 from werkmap.plan import folder as wf
 from werkmap.plan.duty import ApplicationDuty
-from werkmap.plan.enforcement import MeasurePolicy
 from werkmap.plan.folder import ProfileRecord
 from werkmap.plan.workplan import ExtraService
+from werkmap.rules import default_policy, measure_policy
 
 KEY = b"example key, use the host's secret store"
 
@@ -78,7 +78,7 @@ def main() -> None:
         f, "a-2", on=clock.today(), actor="c-17", reason="no reaction to the reminder"
     )
 
-    policy = MeasurePolicy()
+    policy = measure_policy(default_policy().at(clock.today()))  # the measure table of the day
     f, _ = wf.open_case(
         f,
         "k-1",
