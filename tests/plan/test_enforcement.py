@@ -301,3 +301,61 @@ def test_a_case_stored_before_rule_ids_were_recorded_still_loads():
     assert (case.decision.decided_by, case.decision.changed_terms) == ("coach-1", ())
     again = serialization.structure(serialization.unstructure(_proposed_case()), EnforcementCase)
     assert again == _proposed_case()
+
+
+def _duty_case(f, cid, when, policy=POLICY):
+    from werkmap.plan import folder as wf
+
+    f, _ = wf.open_case(f, cid, ground="application_duty", on=when, actor="c", reason="too few")
+    f, _ = wf.inform_case(f, cid, on=when, actor="c", policy=policy)
+    f, _ = wf.record_response(f, cid, on=when, actor="jobseeker", response="no excuse")
+    return wf.propose_measure(f, cid, on=when, actor="c", policy=policy)
+
+
+def test_the_folder_proposes_with_the_one_rule_and_its_events_record_rule_and_changes():
+    from werkmap.plan import folder as wf
+
+    f, _ = wf.create_folder("f-1", on=dt.date(2023, 6, 1), jobseeker_ref="r")
+    f, _ = _duty_case(f, "k-1", dt.date(2023, 6, 3))
+    f, _ = wf.decide_measure(f, "k-1", on=dt.date(2023, 6, 3), actor="J. de Vries", reason="heard")
+    f, _ = _duty_case(f, "k-2", dt.date(2024, 1, 1))
+    f, _ = wf.decide_measure(
+        f,
+        "k-2",
+        on=dt.date(2024, 1, 1),
+        actor="J. de Vries",
+        reason="heard",
+        duration_weeks=8,
+        change_reason="mitigating circumstances",
+    )
+    assert f.case("k-2").proposal.rule_id == "R-MEASURE-02"
+    decided = f.events[-1]
+    assert (decided.kind, decided.data["rule_id"], decided.data["changed_terms"]) == (
+        "measure_decided",
+        "R-MEASURE-02",
+        "duration_weeks",
+    )
+    assert decided.data["change_reason"] == "mitigating circumstances"
+    # the third breach, exactly 12 months after the first: permanent refusal is proposed
+    f, events = _duty_case(f, "k-3", dt.date(2024, 6, 3))
+    proposal = f.case("k-3").proposal
+    assert (proposal.rule_id, proposal.kind, proposal.duty_breaches) == (
+        "R-MEASURE-03",
+        MeasureKind.PERMANENT_REFUSAL,
+        3,
+    )
+    assert (events[-1].data["rule_id"], events[-1].data["rule_version"]) == (
+        "R-MEASURE-03",
+        "2016-10-01",
+    )
+    # what the folder stored replays through the one definition
+    again = compute_proposal(
+        ground=f.case("k-3").ground,
+        on=proposal.proposed_on,
+        by=proposal.proposed_by,
+        policy=measure_policy(default_policy().at(proposal.proposed_on)),
+        earlier_measures=proposal.earlier_measures,
+        earlier_duty_breaches=proposal.earlier_duty_breaches,
+    )
+    assert again == proposal
+    assert serialization.loads(serialization.dumps(f), type(f)) == f
