@@ -19,9 +19,9 @@ from werkmap.clock import FixedClock
 from werkmap.errors import InvalidInput
 from werkmap.plan import folder as wf
 from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
-from werkmap.rules import CoachOverride, FolderState, action_id
+from werkmap.rules import CoachOverride, FolderState, action_id, measure_policy
 
-FILES = [p for p in case_files() if p.stem.startswith(("due-", "route-"))]
+FILES = case_files()
 WHO = "coach:c-1"
 
 
@@ -122,6 +122,50 @@ def realise(state: FolderState) -> WorkFolder:
     return folder
 
 
+def _case(folder: WorkFolder, case_id: str, ground: str, on: dt.date, policy) -> WorkFolder:
+    """Open a case of ``ground`` on ``on``, inform the jobseeker and let the response window pass."""
+    source = ""
+    if ground == "activity":
+        source = f"act-{case_id}"
+        due = on - dt.timedelta(days=7)
+        folder, _ = wf.add_activity(folder, source, "other_task", due=due, on=due, actor=WHO)
+        folder, _ = wf.mark_activity_overdue(folder, source, on=on, actor="system")
+        folder, _ = wf.remind_activity(folder, source, on=on, actor=WHO)
+        folder, _ = wf.refer_activity(folder, source, on=on, actor=WHO, reason="geen reactie")
+    elif ground == "no_show":
+        source = f"conv-{case_id}"
+        folder, _ = wf.propose_conversation(folder, source, "coaching", on=on, actor=WHO)
+        folder, _ = wf.invite_conversation(folder, source, on=on, at=on, actor=WHO)
+        folder, _ = wf.record_no_show(folder, source, on=on, actor=WHO)
+    folder, _ = wf.open_case(
+        folder, case_id, ground=ground, on=on, actor=WHO, reason="verplichting", source_id=source
+    )
+    folder, _ = wf.inform_case(
+        folder, case_id, on=on, actor=WHO, policy=measure_policy(policy.at(on))
+    )
+    late = folder.case(case_id).respond_by + dt.timedelta(days=1)
+    folder, _ = wf.record_no_response(folder, case_id, on=late)
+    return folder
+
+
+def measure_folder(check: dict, policy) -> WorkFolder:
+    """A folder whose history is the check's: earlier measures imposed, earlier duty breaches proposed."""
+    first = min(
+        [check["on"], *check.get("earlier_measures", []), *check.get("earlier_breaches", [])]
+    )
+    folder = realise(FolderState(folder_id="f-1", registered_on=first))
+    for i, day in enumerate(check.get("earlier_measures", [])):
+        folder = _case(folder, f"m-{i}", "activity", day, policy)
+        pol = measure_policy(policy.at(day))
+        folder, _ = wf.propose_measure(folder, f"m-{i}", on=day, actor=WHO, policy=pol)
+        folder, _ = wf.decide_measure(folder, f"m-{i}", on=day, actor=WHO, reason="gehoord")
+    for i, day in enumerate(check.get("earlier_breaches", [])):
+        folder = _case(folder, f"b-{i}", "application_duty", day, policy)
+        pol = measure_policy(policy.at(day))
+        folder, _ = wf.propose_measure(folder, f"b-{i}", on=day, actor=WHO, policy=pol)
+    return _case(folder, "now", check.get("ground", "application_duty"), check["on"], policy)
+
+
 def _handled(case: dict, check: dict) -> frozenset[str]:
     raw = {**case.get("state", {}), **check.get("state", {})}
     fid = raw.get("folder_id", "f-1")
@@ -176,5 +220,13 @@ def test_case_through_the_service(path):
                 override = CoachOverride(**raw) if raw is not None else None
                 decision = service.decide(folder, override, on=check["on"])
                 assert (decision.rule_id, decision.outcome) == (check["rule"], check["outcome"])
+        checked += 1
+    for check in case.get("measure", []):
+        folder = measure_folder(check, policy)
+        pol = measure_policy(policy.at(check["on"]))
+        folder, _ = wf.propose_measure(folder, "now", on=check["on"], actor=WHO, policy=pol)
+        proposal = folder.case("now").proposal
+        assert proposal is not None
+        assert (proposal.rule_id, proposal.outcome) == (check["rule"], check["outcome"])
         checked += 1
     assert checked, "a case checks something"
