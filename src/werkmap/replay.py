@@ -331,9 +331,12 @@ def _check_action(
 def _check_proposal(folder_id: str, case_id: str, proposal: Any, policy: Policy) -> list[Mismatch]:
     what = f"measure proposal {case_id}"
     on: dt.date = proposal.proposed_on
-    stored_parameters = dict(proposal.parameters)
     values = policy.at(on)
-    now = {name: getattr(values, name, None) for name in stored_parameters}
+    # only the parameters the policy knows are compared (a proposal may also record derived values)
+    stored_parameters = {
+        k: v for k, v in dict(proposal.parameters).items() if k in attrs.fields_dict(type(values))
+    }
+    now = {name: getattr(values, name) for name in stored_parameters}
     if now != stored_parameters:
         return [
             Mismatch(
@@ -343,8 +346,8 @@ def _check_proposal(folder_id: str, case_id: str, proposal: Any, policy: Policy)
                 rederived=_text(now),
             )
         ]
-    inputs = getattr(proposal, "inputs", None)
-    if not inputs:
+    inputs = getattr(proposal, "inputs", None) or {}
+    if "breaches_in_refusal_window" not in inputs:
         return []
     breaches = int(inputs.get("breaches_in_refusal_window", 1))
     repeats = int(inputs.get("measures_in_repeat_window", 0))

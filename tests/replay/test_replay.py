@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,62 @@ def test_a_version_1_folder_replays_what_it_can_and_skips_the_rest() -> None:
     assert report.skipped >= len(folder.profiles) + len(folder.routes)
     recorded = sum(1 for e in folder.events if e.kind == "action_recorded")
     assert report.decisions >= recorded > 0
+
+
+def test_a_route_parameter_changed_by_hand_is_reported(demo_db: Path, tmp_path: Path) -> None:
+    db = _copy(demo_db, tmp_path / "edited.db")
+
+    def change(data: dict[str, Any]) -> None:
+        data["routes"][0]["parameters"]["routing_threshold"] = 0.4
+
+    folder_id = edit_document(
+        db,
+        lambda d: bool(d["routes"]) and "routing_threshold" in d["routes"][0]["parameters"],
+        change,
+    )
+    (mismatch,) = replay(f"sqlite:///{db}").mismatches
+    assert mismatch.folder_id == folder_id
+    assert mismatch.decision.endswith(" parameters")
+    assert "routing_threshold=0.4" in mismatch.stored
+    assert "routing_threshold=0.5" in mismatch.rederived
+
+
+@attrs.frozen(kw_only=True)
+class _Proposal:
+    """A measure proposal as it reads once it records its rule, parameters and inputs."""
+
+    proposed_on: dt.date
+    rule_id: str
+    parameters: dict[str, float | int]
+    inputs: dict[str, int]
+
+
+def test_a_measure_proposal_with_its_rule_and_parameters_is_run_again() -> None:
+    policy = load_policy()
+    on = dt.date(2024, 6, 3)
+    folder = serialization.loads((FIXTURES / "folder-v1.json").read_text(), WorkFolder)
+    case = folder.cases[0]
+    parameters = policy.at(on).pick(["measure_base_percent", "measure_refusal_breaches"])
+    good = _Proposal(
+        proposed_on=on,
+        rule_id="R-MEASURE-03",
+        parameters=parameters,
+        inputs={"breaches_in_refusal_window": 3, "measures_in_repeat_window": 0},
+    )
+
+    def with_proposal(p: _Proposal) -> WorkFolder:
+        return attrs.evolve(folder, cases=(attrs.evolve(case, proposal=p),))
+
+    base = replay_folder(with_proposal(good), policy=policy)
+    assert base.mismatches == ()
+    wrong_rule = attrs.evolve(good, rule_id="R-MEASURE-01")
+    (m,) = replay_folder(with_proposal(wrong_rule), policy=policy).mismatches
+    assert (m.decision, m.stored, m.rederived) == (
+        f"measure proposal {case.case_id}",
+        "R-MEASURE-01",
+        "R-MEASURE-03",
+    )
+    wrong_value = attrs.evolve(good, parameters={**parameters, "measure_base_percent": 30.0})
+    (m,) = replay_folder(with_proposal(wrong_value), policy=policy).mismatches
+    assert m.decision.endswith(" parameters")
+    assert replay_folder(with_proposal(good), policy=policy).decisions == base.decisions
