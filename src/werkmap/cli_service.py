@@ -37,7 +37,7 @@ DEMO_DB = "werkmap-demo.db"
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``demo``, ``sweep``, ``dashboard`` and ``report`` to the ``werkmap`` parser."""
+    """Add ``demo``, ``sweep``, ``dashboard``, ``report`` and ``replay`` to the ``werkmap`` parser."""
     demo = commands.add_parser(
         "demo",
         help="simulate jobseekers over a year through the real service; print a dashboard and a report",
@@ -114,6 +114,17 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     rep.add_argument("--seed", type=int, default=2018, help="forecast seed (default: 2018)")
     _reader_argument(rep)
     rep.set_defaults(handler=_cmd_report)
+
+    rpl = commands.add_parser(
+        "replay",
+        help="re-derive every stored decision of a store and list what differs",
+        description="Score stored answers again, decide stored routes again from their inputs, and check "
+        "recorded due actions and measure proposals against the policy of their date. Prints "
+        "'N decisions replayed, M mismatches' and one line per mismatch; exits 1 when M is not 0.",
+    )
+    _store_argument(rpl)
+    rpl.add_argument("--json", action="store_true", help="print one JSON object instead")
+    rpl.set_defaults(handler=_cmd_replay)
 
 
 def _store_argument(parser: argparse.ArgumentParser) -> None:
@@ -457,3 +468,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         print(comparison.to_text(args.language), end="")
     return 0
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from werkmap.replay import replay
+
+    path = Path(args.db)
+    if not path.is_file():
+        raise InvalidInput([Problem(path="--db", message=f"no store at {args.db}")])
+    report = replay(f"sqlite:///{path.resolve()}")
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.to_text(), end="")
+    return 0 if report.ok else 1

@@ -60,11 +60,12 @@ from werkmap.plan.activity import ActivityKind
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.enforcement import Ground
-from werkmap.plan.folder import FolderEvent, ProfileRecord, RouteRecord, WorkFolder
+from werkmap.plan.folder import FolderEvent, RouteRecord, WorkFolder
 from werkmap.plan.workplan import ExtraService
 from werkmap.rules.due import Action, due_actions, first_due_on
 from werkmap.rules.measures import measure_policy  # re-exported: werkmap.service.measure_policy
 from werkmap.rules.policy import Policy, default_policy
+from werkmap.rules.records import profile_record, route_record
 from werkmap.rules.routing import CoachOverride, Decision, RoutingInputs, decide_route
 from werkmap.rules.state import folder_state
 from werkmap.storage.manager import Plugins, load_plugins
@@ -871,18 +872,7 @@ class Werkmap:
             # scored here, once the actor may submit: a refusal never reveals what the answers are worth
             profile = score(answers, self.questionnaire, self.model, on=on)
             scored[:] = [profile]
-            q_id, _, q_version = profile.questionnaire.partition("|")
-            m_id, _, m_version = profile.model.rpartition("@")
-            record = ProfileRecord(
-                taken_on=on,
-                probability=profile.probability,
-                band=profile.band,
-                questionnaire_id=q_id,
-                questionnaire_version=q_version,
-                model_id=m_id or profile.model,
-                model_version=m_version,
-                top_hindrances=tuple(profile.diagnosis),
-            )
+            record = profile_record(profile, on=on)
             f1, e1 = wf.add_profile(f, record, on=on, actor=str(actor))
             prior = f1.latest_route
             override = _override_of(prior) if prior is not None else None
@@ -904,18 +894,7 @@ class Werkmap:
         decision = self.decide(folder, override, on=on)
         if decided is not None:
             decided[:] = [decision]
-        record = RouteRecord(
-            decided_on=on,
-            outcome=decision.outcome,
-            rule_id=decision.rule_id,
-            rule_version=decision.rule_version,
-            reason_nl=decision.reason_nl,
-            reason_en=decision.reason_en,
-            override_outcome=override.outcome if override else "",
-            override_by=override.by if override else "",
-            override_reason=override.reason if override else "",
-            override_on=override.on if override else None,
-        )
+        record = route_record(decision, on=on, override=override)
         return wf.record_route(folder, record, on=on, actor=str(actor))
 
     def decide(
@@ -1487,7 +1466,10 @@ class Werkmap:
                 except WerkmapError as exc:
                     refused.append((action.id, str(exc)))
                     f, ev = wf.record_actions(
-                        f, [(action.id, action.kind, action.subject)], on=day, actor=str(actor)
+                        f,
+                        [(action.id, action.kind, action.subject, action.policy_version)],
+                        on=day,
+                        actor=str(actor),
                     )
                 events += ev
                 for e in ev:
@@ -1536,7 +1518,9 @@ class Werkmap:
             return wf.invite_to_profiler(f, on=day, actor=who)
         if kind == "flag_no_profile":
             f1, e1 = self._route(f, None, on=day, actor=actor)
-            f2, e2 = wf.record_actions(f1, [(action.id, kind, action.subject)], on=day, actor=who)
+            f2, e2 = wf.record_actions(
+                f1, [(action.id, kind, action.subject, action.policy_version)], on=day, actor=who
+            )
             return f2, e1 + e2
         if kind in _CONVERSATION_FOR:
             cid = f"conv-{len(f.conversations) + 1}"
@@ -1553,7 +1537,9 @@ class Werkmap:
         if kind == "send_reminder":
             return wf.remind_activity(f, action.subject, on=day, actor=who)
         # propose_enforcement, flag_application_duty: a person decides; record and tell the coach
-        return wf.record_actions(f, [(action.id, kind, action.subject)], on=day, actor=who)
+        return wf.record_actions(
+            f, [(action.id, kind, action.subject, action.policy_version)], on=day, actor=who
+        )
 
     # ---------------------------------------------------------------------------------- reads
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from werkmap import serialization
@@ -95,3 +96,68 @@ def test_the_new_fields_round_trip_and_old_documents_still_load():
     for name in ("profiler_invited_on", "routes", "handled_actions"):
         envelope["data"].pop(name, None)
     assert serialization.load(envelope, WorkFolder) == old
+
+
+def test_recorded_actions_keep_the_policy_version_they_were_decided_under():
+    f, events = wf.record_actions(
+        _new(),
+        [("id-1", "flag_application_duty", "p-1", "2018-05-01"), ("id-2", "invite_profiler", "")],
+        on=D0,
+    )
+    assert [e.data["policy_version"] for e in events] == ["2018-05-01", ""]
+    assert f.handled_actions == ("id-1", "id-2")
+    assert serialization.loads(serialization.dumps(f), WorkFolder) == f
+
+
+def test_records_keep_answers_contributions_inputs_and_parameters_through_a_round_trip():
+    profile = wf.ProfileRecord(
+        taken_on=D0,
+        probability=0.31,
+        band="25-50",
+        questionnaire_id="https://example.org/q",
+        questionnaire_version="2017.1",
+        model_id="m",
+        model_version="2017.1",
+        answers={"age": "44", "health": '"good"', "since": '"2025-01-31"', "car": "true"},
+        item_contributions={"age": -0.2},
+        construct_contributions={"age": -0.2},
+    )
+    route = attrs.evolve(
+        _route(D0),
+        inputs={"probability": 0.31, "band": "25-50", "requested": False, "override_by": None},
+        parameters={"routing_threshold": 0.5, "invitation_window_days": 28},
+    )
+    f, _ = wf.add_profile(_new(), profile, on=D0, actor="jobseeker")
+    f, _ = wf.record_route(f, route, on=D0, actor="system")
+    back = serialization.loads(serialization.dumps(f), WorkFolder)
+    assert back == f
+    assert back.latest_profile is not None
+    assert back.latest_profile.answers == profile.answers
+    assert back.latest_profile.model_ref == "m|2017.1"
+    assert back.latest_route is not None
+    assert back.latest_route.inputs == route.inputs
+    assert back.latest_route.inputs["requested"] is False
+    assert back.latest_route.parameters == route.parameters
+
+
+def test_the_version_1_migration_splits_the_model_reference_and_adds_empty_records():
+    v1 = {
+        "profiles": [
+            {
+                "model_id": "werkverkenner-illustrative|2017.1",
+                "model_version": "werkverkenner-illustrative|2017.1",
+            },
+            {"model_id": "m", "model_version": "m|3"},
+            {"model_id": "ok", "model_version": "1"},
+        ],
+        "routes": [{"outcome": "digital"}],
+    }
+    v2 = wf.migrate_folder_v1(v1)
+    assert [(p["model_id"], p["model_version"]) for p in v2["profiles"]] == [
+        ("werkverkenner-illustrative", "2017.1"),
+        ("m", "3"),
+        ("ok", "1"),
+    ]
+    assert all(p["answers"] == {} for p in v2["profiles"])
+    assert v2["routes"] == [{"outcome": "digital", "inputs": {}, "parameters": {}}]
+    assert v1["routes"] == [{"outcome": "digital"}]  # the input is not changed

@@ -62,6 +62,7 @@ __all__ = [
     "FolderEvent",
     "ProfileRecord",
     "RouteRecord",
+    "Scalar",
     "WorkFolder",
     "activity_colours",
     "add_activity",
@@ -87,6 +88,7 @@ __all__ = [
     "invite_to_profiler",
     "is_valid_bsn",
     "mark_activity_overdue",
+    "migrate_folder_v1",
     "most_urgent_colour",
     "next_conversation",
     "next_deadline",
@@ -115,8 +117,13 @@ __all__ = [
 
 FOLDER_SCHEMA = "werkmap.folder"
 """The serialization schema name of a :class:`WorkFolder`."""
-FOLDER_SCHEMA_VERSION = 1
-"""The current schema version of a :class:`WorkFolder`."""
+FOLDER_SCHEMA_VERSION = 2
+"""The current schema version of a :class:`WorkFolder`.
+
+Version 2 (werkmap 0.x, issue 9): profiles keep answers and contributions and name their model correctly
+(``model_id`` and ``model_version`` apart), routes keep inputs and parameters. :func:`migrate_folder_v1`
+lifts a version 1 document.
+"""
 
 BANDS = ("0-25", "25-50", "50-75", "75-100")
 """The profile bands (half-open on the left: 0.50 is in ``"25-50"``)."""
@@ -124,19 +131,30 @@ BANDS = ("0-25", "25-50", "50-75", "75-100")
 _PSEUDONYM_PREFIX = "bsn-hmac-sha256:"
 
 
+Scalar = str | int | float | bool | None
+"""A value of a recorded input: text, number, yes/no or none (dates as ISO text)."""
+
+
 @attrs.frozen(kw_only=True)
 class ProfileRecord:
     """A Work Profiler result as the folder keeps it (``plan`` does not import the profiler).
+
+    The record holds what re-derives it: the questionnaire and model references, the answers and the
+    contributions, so :mod:`werkmap.replay` can score the answers again with that model and compare.
 
     Attributes:
         taken_on: the day the questionnaire was filled in.
         probability: the predicted chance of work resumption within a year (0..1).
         band: ``"0-25"``, ``"25-50"``, ``"50-75"`` or ``"75-100"``.
-        questionnaire_id: the questionnaire's id.
-        questionnaire_version: its version.
-        model_id: the scoring model's id.
-        model_version: its version.
+        questionnaire_id: the questionnaire's id (its canonical url).
+        questionnaire_version: its version (``2017.1``).
+        model_id: the scoring model's id (``werkverkenner-illustrative``).
+        model_version: its version (``2017.1``).
         top_hindrances: the constructs that hindered most, most hindering first.
+        answers: the validated answers, ``link_id -> `` the answer as JSON text (``"3"``, ``"true"``,
+            ``'"2024-01-31"'``), so their types survive; empty in records older than schema version 2.
+        item_contributions: the log-odds contribution of every encoded item, by item.
+        construct_contributions: the log-odds contribution of every construct.
     """
 
     taken_on: dt.date
@@ -147,6 +165,9 @@ class ProfileRecord:
     model_id: str
     model_version: str
     top_hindrances: tuple[str, ...] = ()
+    answers: dict[str, str] = attrs.field(factory=dict, hash=False)
+    item_contributions: dict[str, float] = attrs.field(factory=dict, hash=False)
+    construct_contributions: dict[str, float] = attrs.field(factory=dict, hash=False)
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -161,16 +182,27 @@ class ProfileRecord:
         if problems:
             raise InvalidInput(problems, source="profile record")
 
+    @property
+    def questionnaire_ref(self) -> str:
+        """The questionnaire's reference ``url|version``, as the profiler names it."""
+        return f"{self.questionnaire_id}|{self.questionnaire_version}"
+
+    @property
+    def model_ref(self) -> str:
+        """The model's reference ``id|version``, as the profiler names it."""
+        return f"{self.model_id}|{self.model_version}"
+
 
 @attrs.frozen(kw_only=True)
 class RouteRecord:
     """A routing decision as the folder keeps it (``plan`` does not import the rules).
 
-    The service shell decides the route with :func:`werkmap.rules.decide_route` and records the outcome here,
-    so the folder alone tells which service a jobseeker is in and why.
+    The service shell decides the route with :func:`werkmap.rules.decide_route` and records it here with
+    what re-derives it (the inputs and the parameter values used), so the folder alone tells which service
+    a jobseeker is in and why, and :mod:`werkmap.replay` can decide it again.
 
     Attributes:
-        decided_on: the day of the decision.
+        decided_on: the day of the decision (the policy date of its parameters).
         outcome: ``orientation``, ``coaching``, ``digital`` or ``coach_analysis``.
         rule_id: the rule that decided (``R-ROUTE-06``).
         rule_version: that rule's version.
@@ -181,6 +213,9 @@ class RouteRecord:
         override_by: the coach who overrode the score, or ``""``.
         override_reason: the coach's reason for the override, or ``""``.
         override_on: the day of the override, if any.
+        inputs: the routing inputs as the decision recorded them (probability, band, profiled_on as ISO
+            text, requested, conversation_held, override ...); empty in records older than schema version 2.
+        parameters: the parameter values the rule used, by name.
     """
 
     decided_on: dt.date
@@ -193,6 +228,8 @@ class RouteRecord:
     override_by: str = ""
     override_reason: str = ""
     override_on: dt.date | None = None
+    inputs: dict[str, Scalar] = attrs.field(factory=dict, hash=False)
+    parameters: dict[str, float | int] = attrs.field(factory=dict, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -316,7 +353,45 @@ class WorkFolder:
         return self.cases[_index(self.cases, "case_id", case_id, self.folder_id)]
 
 
-register_schema(FOLDER_SCHEMA, WorkFolder, FOLDER_SCHEMA_VERSION)
+def migrate_folder_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Lift the data of a version 1 folder document to version 2.
+
+    Version 1 stored the model reference ``id|version`` whole in ``model_id`` (and again in
+    ``model_version``, or left that empty): the reference is split into id and version. Profiles get empty
+    answers and contributions, routes empty inputs and parameters (they were not stored; such records are
+    not replayable and :mod:`werkmap.replay` counts them as skipped, not as mismatches).
+
+    Args:
+        data: the ``data`` of a version 1 envelope (not changed).
+
+    Returns:
+        The ``data`` of the version 2 envelope.
+    """
+    out = dict(data)
+    profiles = []
+    for raw in data.get("profiles", ()):
+        p = dict(raw)
+        ref = next(
+            (str(v) for v in (p.get("model_id"), p.get("model_version")) if "|" in str(v or "")),
+            None,
+        )
+        if ref is not None:
+            p["model_id"], _, p["model_version"] = ref.partition("|")
+        p.setdefault("answers", {})
+        p.setdefault("item_contributions", {})
+        p.setdefault("construct_contributions", {})
+        profiles.append(p)
+    if "profiles" in data:
+        out["profiles"] = profiles
+    if "routes" in data:
+        out["routes"] = [
+            {**r, "inputs": r.get("inputs", {}), "parameters": r.get("parameters", {})}
+            for r in data["routes"]
+        ]
+    return out
+
+
+register_schema(FOLDER_SCHEMA, WorkFolder, FOLDER_SCHEMA_VERSION, migrations={1: migrate_folder_v1})
 
 
 # Hand-written writers for the values a folder holds most of (events, activities, deadlines): the data
@@ -608,22 +683,28 @@ def record_route(folder: WorkFolder, route: RouteRecord, *, on: dt.date, actor: 
 
 def record_actions(
     folder: WorkFolder,
-    actions: Iterable[tuple[str, str, str]],
+    actions: Iterable[tuple[str, str, str] | tuple[str, str, str, str]],
     *,
     on: dt.date,
     actor: str = "system",
 ) -> Change:
-    """Record due actions as handled: ``(id, kind, subject)`` each; ids already recorded are skipped.
+    """Record due actions as handled: ``(id, kind, subject)`` or ``(id, kind, subject, policy_version)``.
+
+    Ids already recorded are skipped. Each ``action_recorded`` event keeps the action's id, kind, subject
+    and the version of the policy it was decided under (``policy_version``, ``""`` when not given), so the
+    decision can be replayed against that policy.
 
     Raises:
         InvalidInput: no new action was given (a change always records something).
     """
     known = set(folder.handled_actions)
-    new = []
-    for ident, kind, subject in actions:
+    new: list[tuple[str, str, str, str]] = []
+    for action in actions:
+        ident, kind, subject = action[0], action[1], action[2]
+        version = action[3] if len(action) > 3 else ""
         if ident and ident not in known:
             known.add(ident)
-            new.append((ident, kind, subject))
+            new.append((ident, kind, subject, version))
     if not new:
         raise InvalidInput(
             [Problem(path="$.actions", message="no action that is not recorded already")],
@@ -633,8 +714,11 @@ def record_actions(
         folder,
         on=on,
         actor=actor,
-        events=[("action_recorded", {"id": i, "kind": k, "subject": s}) for i, k, s in new],
-        handled_actions=(*folder.handled_actions, *(i for i, _, _ in new)),
+        events=[
+            ("action_recorded", {"id": i, "kind": k, "subject": s, "policy_version": v})
+            for i, k, s, v in new
+        ],
+        handled_actions=(*folder.handled_actions, *(i for i, _, _, _ in new)),
     )
 
 

@@ -15,6 +15,7 @@ most (negative contributions, most negative first): the factors to talk about in
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
@@ -77,6 +78,9 @@ class Profile:
         diagnosis: the constructs that lower the chance most, most negative first.
         questionnaire: the ``url|version`` of the questionnaire answered.
         model: the ``id|version`` of the model used.
+        answers: the validated answers scored, ``link_id -> `` the answer as JSON text (``"3"``,
+            ``"true"``, ``'"2024-01-31"'``), so a stored profile can be scored again; empty when the
+            profile was not made by :func:`score`.
     """
 
     probability: float
@@ -89,6 +93,7 @@ class Profile:
     diagnosis: tuple[str, ...]
     questionnaire: str
     model: str
+    answers: dict[str, str] = attrs.field(factory=dict)
 
 
 serialization.register_schema("werkmap.profile", Profile, 1)
@@ -494,11 +499,15 @@ def score(
         answers = validate_answers(answers, questionnaire)
     core = scoring_core(model, questionnaire)
     try:
-        return core.one_answers(answers, top=top)
+        profile = core.one_answers(answers, top=top)
     except (KeyError, TypeError) as exc:
         raise InvalidAnswers(
             [Problem(path="$", message=f"cannot encode the answers: {exc}")], source=model.ref
         ) from None
+    texts = {
+        k: json.dumps(v.isoformat() if isinstance(v, dt.date) else v) for k, v in answers.items()
+    }
+    return attrs.evolve(profile, answers=texts)
 
 
 def score_batch(

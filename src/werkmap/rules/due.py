@@ -38,6 +38,7 @@ from collections.abc import Mapping
 import attrs
 
 from werkmap.rules.policy import Policy, PolicyValues
+from werkmap.rules.records import policy_version
 from werkmap.rules.state import FolderState
 from werkmap.serialization import register_schema
 from werkmap.workdays import HolidayCalendar, dutch_calendar
@@ -170,6 +171,9 @@ class Action:
             ``None``.
         parameters: the parameter values the rule used (a read-only mapping, shared between actions
             of the same rule and parameter date).
+        policy_version: the version of the policy the action was decided under (see
+            :func:`werkmap.rules.records.policy_version`), or ``""`` when not known; not compared by
+            ``==`` (two runs of a rule on the same folder and date are the same action).
 
     The reason texts :attr:`reason_nl` and :attr:`reason_en` are derived from these fields.
     """
@@ -183,6 +187,7 @@ class Action:
     fired_on: dt.date
     due_by: dt.date | None
     parameters: Mapping[str, float | int]
+    policy_version: str = attrs.field(default="", eq=False)
 
     def _reason(self, language: int) -> str:
         fill = {
@@ -230,8 +235,12 @@ def make_action(
     parameters: Mapping[str, float | int],
     *,
     action_id: str | None = None,
+    policy: str = "",
 ) -> Action:
-    """Build an :class:`Action` with its id (shared by the one-folder path and the sweep)."""
+    """Build an :class:`Action` with its id (shared by the one-folder path and the sweep).
+
+    ``policy`` is the version of the policy the action is decided under (:attr:`Action.policy_version`).
+    """
     return Action(
         id=action_id or _hash(folder_id, kind, subject, fired_on.isoformat()),
         folder_id=folder_id,
@@ -242,6 +251,7 @@ def make_action(
         fired_on=fired_on,
         due_by=due_by,
         parameters=parameters,
+        policy_version=policy,
     )
 
 
@@ -410,6 +420,7 @@ def _finish(
     policy: Policy,
 ) -> list[Action]:
     found.sort(key=lambda item: (item[0], item[1]))
+    version = policy_version(policy, v.on)
     actions = []
     folder_id = state.folder_id
     for _, _, kind, subject, fired, due_by in found:
@@ -418,7 +429,9 @@ def _finish(
             continue
         parameters = params_for(kind, v, policy, state.routed_on)
         actions.append(
-            make_action(folder_id, kind, subject, fired, due_by, parameters, action_id=ident)
+            make_action(
+                folder_id, kind, subject, fired, due_by, parameters, action_id=ident, policy=version
+            )
         )
     return actions
 
