@@ -409,6 +409,10 @@ def decide_case(
 ) -> Change:
     """The coach ``actor`` decides a case: confirm the proposal (terms changed, if given) or no measure.
 
+    ``measure=True`` confirms the proposal; ``percentage``, ``duration_weeks`` and ``kind`` change its
+    terms (``reason`` says why). ``measure=False`` decides no measure: against the proposal when there is
+    one, else directly (a case still waiting for a response is first recorded as not answered).
+
     Raises:
         InvalidInput: ``measure`` is true but no measure was proposed yet (propose first).
         IllegalTransition: the case is not ready for a decision.
@@ -438,6 +442,9 @@ def decide_case(
             duration_weeks=duration_weeks,
             kind=kind,
         )
+    if case.proposal is not None and case.decision is None:
+        # the coach reviewed the proposal and decides against it
+        return wf.decide_measure(folder, case_id, on=on, actor=actor, reason=reason, imposed=False)
     steps = _closing_response(folder, case_id, on=on, actor=actor)
     steps.append(lambda g: wf.decide_no_measure(g, case_id, on=on, actor=actor, reason=reason))
     return one_step(folder, *steps)

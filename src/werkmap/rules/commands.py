@@ -16,7 +16,6 @@ from werkmap.errors import WerkmapError
 from werkmap.plan import folder as wf
 from werkmap.plan.commands import Made, one_step
 from werkmap.plan.folder import Change, FolderEvent, RouteRecord, WorkFolder
-from werkmap.rules.apply import APPLY, ApplyContext, record_action
 from werkmap.rules.due import Action, due_actions
 from werkmap.rules.policy import Policy
 from werkmap.rules.records import profile_record, route_record
@@ -160,6 +159,8 @@ def sweep_folder(
     An action the folder refuses (a :class:`~werkmap.errors.WerkmapError`) changes nothing, is reported in
     :attr:`FolderSweep.failed` with its reason and is not recorded, so it is offered again.
     """
+    from werkmap.rules.apply import APPLY, ApplyContext, record_action  # apply routes through us
+
     ctx = ApplyContext(on=on, actor=actor, policy=policy, calendar=calendar)
     applied: list[Action] = []
     failed: list[tuple[str, str]] = []
