@@ -59,6 +59,7 @@ __all__ = [
     "BENEFIT_ENDED_REASON",
     "FOLDER_SCHEMA",
     "FOLDER_SCHEMA_VERSION",
+    "OPEN_ACTIVITY_STATES",
     "WORK_FOUND_REASON",
     "Change",
     "FolderEvent",
@@ -695,7 +696,8 @@ WORK_FOUND_REASON = "werk gevonden / work found"
 BENEFIT_ENDED_REASON = "uitkering beëindigd / benefit ended"
 """The reason recorded on the activities cancelled because the benefit ended (when none is given)."""
 
-_OPEN_ACTIVITY = frozenset({"open", "overdue", "reminded"})
+OPEN_ACTIVITY_STATES = frozenset({"open", "overdue", "reminded"})
+"""The activity states in which an obligation is still open (cancelled when the benefit's obligations end)."""
 
 
 def _cancel_open(
@@ -709,7 +711,7 @@ def _cancel_open(
     """The folder's activities with the open ones cancelled; their events are appended to ``events``."""
     out = []
     for a in folder.activities:
-        if str(a.state) in _OPEN_ACTIVITY:
+        if str(a.state) in OPEN_ACTIVITY_STATES:
             new = _act.cancel(a, on=on, by=actor, reason=reason)
             events.append(
                 (

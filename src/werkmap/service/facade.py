@@ -79,7 +79,6 @@ __all__ = ["DEFAULT_STORE", "SweepResult", "Werkmap", "measure_policy"]
 DEFAULT_STORE = "sqlite:///werkmap.db"
 """The store a :class:`Werkmap` opens when none is given: a SQLite file in the working directory."""
 
-_OPEN_STATES = frozenset({"open", "overdue", "reminded"})
 _Step = Callable[[WorkFolder], Change]
 
 
@@ -214,7 +213,9 @@ class Werkmap(UnitOfWork):
             band=profile.band if profile is not None else None,
             next_due_on=first_due_on(state, day, self.policy, self.calendar),
             next_conversation_on=conv.scheduled_for if conv is not None else None,
-            open_activities=sum(1 for a in folder.activities if str(a.state) in _OPEN_STATES),
+            open_activities=sum(
+                1 for a in folder.activities if str(a.state) in wf.OPEN_ACTIVITY_STATES
+            ),
             overdue_activities=wf.overdue_count(folder, day),
         )
 
