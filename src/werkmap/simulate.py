@@ -337,7 +337,10 @@ class _Run:
                 if measure
                 else "verzachtende omstandigheden / mitigating circumstances"
             )
-            if self.do(
+            proposed = not measure or self.do(
+                "propose_measure", lambda: wm.propose_measure(coach, fid, case_id)
+            )
+            if proposed and self.do(
                 "decide_case",
                 lambda: wm.decide_case(coach, fid, case_id, measure=measure, reason=reason),
             ):

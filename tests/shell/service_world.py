@@ -102,6 +102,7 @@ def build_world(store: str | Store = "memory://", *, cache: bool = True) -> Werk
     wm.respond(JOBSEEKER, "f-1", case, response="ziek / ill")
     wm.record_no_show(COACH, "f-1", "conv-2")  # case-3
     wm.respond(JOBSEEKER, "f-1", "case-3", response="vergeten / forgot")
+    wm.propose_measure(COACH, "f-1", "case-3")
     wm.decide_case(COACH, "f-1", "case-3", measure=True, reason="geen geldige reden / no reason")
     return wm
 
@@ -151,6 +152,10 @@ COMMANDS: Mapping[str, Call] = {
     "excuse": lambda wm, a, f: wm.excuse(a, f, "act-2", reason="ziek / ill"),
     "refer": lambda wm, a, f: wm.refer(a, f, "act-3", reason="geen reactie / no response"),
     "respond": lambda wm, a, f: wm.respond(a, f, "case-1", response="ziek / ill"),
+    "open_duty_case": lambda wm, a, f: wm.open_duty_case(
+        a, f, reason="te weinig sollicitaties / too few applications"
+    ),
+    "propose_measure": lambda wm, a, f: wm.propose_measure(a, f, "case-2"),
     "decide_case": lambda wm, a, f: wm.decide_case(
         a, f, "case-2", measure=False, reason="ziek / ill"
     ),

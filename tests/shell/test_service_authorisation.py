@@ -53,6 +53,8 @@ ALLOWED_AS = {
     "excuse": "coach",
     "refer": "coach",
     "respond": "jobseeker",
+    "open_duty_case": "coach",
+    "propose_measure": "coach",
     "decide_case": "coach",
     "record_objection": "jobseeker",
     "close_case": "coach",

@@ -74,6 +74,8 @@ def _commands(f: WorkFolder, today: dt.date, pick: int) -> dict[str, Run]:
         "excuse": lambda wm, a: wm.excuse(a, fid, act, reason="ziek / ill"),
         "refer": lambda wm, a: wm.refer(a, fid, act, reason="geen reactie"),
         "respond": lambda wm, a: wm.respond(a, fid, case, response="ziek / ill"),
+        "open_duty_case": lambda wm, a: wm.open_duty_case(a, fid, reason="te weinig / too few"),
+        "propose_measure": lambda wm, a: wm.propose_measure(a, fid, case),
         "decide_case": lambda wm, a: wm.decide_case(
             a, fid, case, measure=bool(pick % 2), reason="besluit / decision"
         ),

@@ -56,8 +56,11 @@ from werkmap.workdays import HolidayCalendar
 
 __all__ = [
     "BANDS",
+    "BENEFIT_ENDED_REASON",
     "FOLDER_SCHEMA",
     "FOLDER_SCHEMA_VERSION",
+    "OPEN_ACTIVITY_STATES",
+    "WORK_FOUND_REASON",
     "Change",
     "FolderEvent",
     "ProfileRecord",
@@ -92,6 +95,7 @@ __all__ = [
     "most_urgent_colour",
     "next_conversation",
     "next_deadline",
+    "next_id",
     "open_case",
     "overdue_count",
     "propose_conversation",
@@ -738,7 +742,11 @@ def request_conversation(
 def record_work_found(
     folder: WorkFolder, *, on: dt.date, actor: str, cancel_pending: bool = True
 ) -> Change:
-    """Record that the jobseeker found work; pending conversations are cancelled unless told otherwise."""
+    """Record that the jobseeker found work: the obligations of the benefit end with it.
+
+    Pending conversations (proposed or invited) are cancelled, unless told otherwise, and so are the
+    activities still open (open, overdue, reminded). This is the one definition; the service calls it.
+    """
     events: list[tuple[str, Mapping[str, str]]] = [("work_found", {})]
     conversations = folder.conversations
     if cancel_pending:
@@ -754,6 +762,7 @@ def record_work_found(
                 )
             out.append(c)
         conversations = tuple(out)
+    activities = _cancel_open(folder, on=on, actor=actor, reason=WORK_FOUND_REASON, events=events)
     return _commit(
         folder,
         on=on,
@@ -761,20 +770,92 @@ def record_work_found(
         events=events,
         work_found_on=on,
         conversations=conversations,
+        activities=activities,
     )
+
+
+WORK_FOUND_REASON = "werk gevonden / work found"
+"""The reason recorded on the activities cancelled because the jobseeker found work."""
+
+BENEFIT_ENDED_REASON = "uitkering beëindigd / benefit ended"
+"""The reason recorded on the activities cancelled because the benefit ended (when none is given)."""
+
+OPEN_ACTIVITY_STATES = frozenset({"open", "overdue", "reminded"})
+"""The activity states in which an obligation is still open (cancelled when the benefit's obligations end)."""
+
+
+def _cancel_open(
+    folder: WorkFolder,
+    *,
+    on: dt.date,
+    actor: str,
+    reason: str,
+    events: list[tuple[str, Mapping[str, str]]],
+) -> tuple[Activity, ...]:
+    """The folder's activities with the open ones cancelled; their events are appended to ``events``."""
+    out = []
+    for a in folder.activities:
+        if str(a.state) in OPEN_ACTIVITY_STATES:
+            new = _act.cancel(a, on=on, by=actor, reason=reason)
+            events.append(
+                (
+                    "activity_cancelled",
+                    {
+                        "activity_id": a.activity_id,
+                        "from": str(a.state),
+                        "to": str(new.state),
+                        "reason": reason,
+                    },
+                )
+            )
+            a = new
+        out.append(a)
+    return tuple(out)
 
 
 def record_benefit_ended(
     folder: WorkFolder, *, on: dt.date, actor: str, reason: str = ""
 ) -> Change:
-    """Record that the benefit ended on ``on``."""
+    """Record that the benefit ended on ``on``; the activities still open are cancelled."""
+    events: list[tuple[str, Mapping[str, str]]] = [("benefit_ended", {"reason": reason})]
+    activities = _cancel_open(
+        folder, on=on, actor=actor, reason=reason or BENEFIT_ENDED_REASON, events=events
+    )
     return _commit(
         folder,
         on=on,
         actor=actor,
-        events=[("benefit_ended", {"reason": reason})],
+        events=events,
         benefit_ended_on=on,
+        activities=activities,
     )
+
+
+_ID_ITEMS = {
+    "act": ("activities", "activity_id"),
+    "conv": ("conversations", "conversation_id"),
+    "plan": ("plans", "plan_id"),
+    "case": ("cases", "case_id"),
+}
+
+
+def next_id(folder: WorkFolder, prefix: str) -> str:
+    """Return the next free id ``<prefix>-<n>`` for an activity, conversation, plan or case of ``folder``.
+
+    ``n`` is one more than the highest number among the folder's ids of that prefix, so ids are never
+    reused, even when an id was given by hand.
+
+    Args:
+        folder: the folder.
+        prefix: ``act``, ``conv``, ``plan`` or ``case``.
+    """
+    items, attr = _ID_ITEMS[prefix]
+    high = 0
+    for item in getattr(folder, items):
+        head, sep, tail = getattr(item, attr).rpartition("-")
+        if sep and head == prefix and tail.isdigit():
+            high = max(high, int(tail))
+    return f"{prefix}-{high + 1}"
 
 
 # ---------------------------------------------------------------------------------------- activities

@@ -1,0 +1,307 @@
+"""The unit of work: the cache of folders, the pending writes of a block, and the retry on a stale copy.
+
+:class:`UnitOfWork` is the base of :class:`~werkmap.service.Werkmap`. It loads a folder (from the unit of
+work, the cache, or the store), runs one pure change on it (:meth:`UnitOfWork._command`), and writes the
+result with its notifications and one audit entry in one transaction with the version it loaded. A
+command whose cached folder proves older than the store's is run again, once, on the fresh folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+import attrs
+
+from werkmap.clock import Clock
+from werkmap.errors import NotFound, WerkmapError
+from werkmap.plan.commands import Made
+from werkmap.plan.folder import FolderEvent, WorkFolder
+from werkmap.service.access import Actor, authorize
+from werkmap.service.messages import notifications_for
+from werkmap.storage.manager import Plugins
+from werkmap.storage.protocol import Store
+from werkmap.storage.values import AuditEntry, AuditRecord, FolderIndex, Notification, SaveRequest
+
+__all__ = ["UnitOfWork"]
+
+T = TypeVar("T")
+
+
+@attrs.define
+class _Pending:
+    folder: WorkFolder
+    expected_version: int
+    on: dt.date
+    notifications: list[Notification]
+    audit: list[AuditEntry]
+    # computed when needed: at the end of the unit, or by the sweep
+    index: FolderIndex | None = None
+    # reads of the folder, also in ``audit`` in their place: kept even when the unit is undone
+    reads: list[AuditEntry] = attrs.field(factory=list)
+
+    def copy(self) -> _Pending:
+        return attrs.evolve(
+            self,
+            notifications=list(self.notifications),
+            audit=list(self.audit),
+            reads=list(self.reads),
+        )
+
+
+class UnitOfWork:
+    """Loading, caching and writing folders for the service (see the module docstring).
+
+    Args:
+        store: the open store.
+        plugins: the plugin manager (audit and announcement hooks).
+        clock: where the date and time come from.
+        cache: how many folders to keep in memory (the most recently used; ``0``: none).
+    """
+
+    def __init__(self, store: Store, *, plugins: Plugins, clock: Clock, cache: int) -> None:
+        self.plugins = plugins
+        self.store: Store = store
+        self.clock: Clock = clock
+        self._cache_size = max(int(cache), 0)
+        self._cache: OrderedDict[str, WorkFolder] = OrderedDict()
+        self._pending: dict[str, _Pending] | None = None
+        self._sealed: list[AuditRecord] = []
+
+    @property
+    def today(self) -> dt.date:
+        """The clock's date (Europe/Amsterdam)."""
+        return self.clock.today()
+
+    def index_of(self, folder: WorkFolder, on: dt.date | None = None) -> FolderIndex:
+        """Return the index columns a store keeps beside ``folder`` (the service defines them)."""
+        raise NotImplementedError
+
+    # -------------------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the store (a pending unit of work is discarded)."""
+        self._pending = None
+        self.store.close()
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """Group the commands of a block into one transaction (``save_many``) written when it ends.
+
+        Inside the block commands see each other's changes; when the block raises, nothing of it is
+        written. The simulator uses one unit of work per simulated week.
+        """
+        if self._pending is not None:
+            # nested: joins the outer unit, and undoes its own part on error
+            saved = {fid: p.copy() for fid, p in self._pending.items()}
+            try:
+                yield self
+            except BaseException:
+                for fid, p in self._pending.items():
+                    before = saved.get(fid)
+                    if before is None:
+                        self._cache.pop(fid, None)
+                        self._keep_reads(p)
+                    else:  # reads made in the inner block stay, in the outer unit
+                        shown = p.reads[len(before.reads) :]
+                        before.audit.extend(shown)
+                        before.reads.extend(shown)
+                self._pending = saved
+                for p in saved.values():
+                    self._remember(p.folder)
+                raise
+            return
+        self._pending = {}
+        try:
+            yield self
+        except BaseException:
+            pending, self._pending = self._pending, None
+            for fid, p in pending.items():
+                self._cache.pop(fid, None)
+                self._keep_reads(p)
+            raise
+        pending, self._pending = self._pending, None
+        if pending:
+            requests = [
+                SaveRequest(
+                    folder=p.folder,
+                    expected_version=p.expected_version,
+                    index=p.index if p.index is not None else self.index_of(p.folder, p.on),
+                    notifications=tuple(p.notifications),
+                    audit=tuple(p.audit),
+                )
+                for p in pending.values()
+            ]
+            try:
+                records = self.store.save_many(requests)
+            except BaseException:
+                for fid in pending:
+                    self._cache.pop(fid, None)
+                raise
+            self.plugins.announce(records)
+
+    def _keep_reads(self, pending: _Pending) -> None:
+        """A read was shown even when the unit it was part of is undone: audit it on its own."""
+        for entry in pending.reads:
+            self.plugins.audit(self.store, entry)
+
+    # --------------------------------------------------------------------------------- the cache
+
+    def _remember(self, folder: WorkFolder) -> None:
+        if self._cache_size:
+            cache = self._cache
+            cache[folder.folder_id] = folder
+            cache.move_to_end(folder.folder_id)
+            if len(cache) > self._cache_size:
+                cache.popitem(last=False)
+
+    def _fresh(self, folder_id: str) -> WorkFolder:
+        folder = self.store.load(folder_id)
+        self._remember(folder)
+        return folder
+
+    def _at_version(self, folder_id: str, version: int, *, remember: bool = False) -> WorkFolder:
+        """The folder as the store holds it at ``version``: from the cache when it has that version."""
+        cached = self._cache.get(folder_id)
+        if cached is not None and cached.version == version:
+            return cached
+        return self._fresh(folder_id) if remember else self.store.load(folder_id)
+
+    def _get(self, folder_id: str) -> tuple[WorkFolder, bool]:
+        """Return the folder and whether it came from memory (cache or unit of work)."""
+        if self._pending is not None and folder_id in self._pending:
+            return self._pending[folder_id].folder, False
+        cached = self._cache.get(folder_id)
+        if cached is not None:
+            self._cache.move_to_end(folder_id)
+            return cached, True
+        return self._fresh(folder_id), False
+
+    def _exists(self, folder_id: str) -> bool:
+        """Whether a folder with this id is pending, cached or stored."""
+        if (self._pending is not None and folder_id in self._pending) or folder_id in self._cache:
+            return True
+        try:
+            self.store.load(folder_id)
+        except NotFound:
+            return False
+        return True
+
+    # ---------------------------------------------------------------------------------- writing
+
+    def _write(
+        self,
+        old: WorkFolder | None,
+        new: WorkFolder,
+        events: Sequence[FolderEvent],
+        *,
+        actor: Actor,
+        command: str,
+        why: str,
+        on: dt.date,
+    ) -> tuple[WorkFolder, tuple[AuditRecord, ...]]:
+        """Save (or, in a unit of work, queue) a change; return the stored folder and the sealed records.
+
+        The records are for the ``werkmap_audit`` hooks, which the caller calls once nothing can be run
+        again (a hook that raises must not make a command run twice).
+        """
+        notes = notifications_for(new, events)
+        what = ", ".join(f"{e.seq}:{e.kind}" for e in events) or command
+        entry = AuditEntry(
+            folder_id=new.folder_id,
+            actor=str(actor),
+            action=command,
+            what=what[:2000],
+            at=self.clock.now(),
+            why=why,
+        )
+        fid = new.folder_id
+        records: tuple[AuditRecord, ...] = ()
+        expected = old.version if old is not None else 0
+        if self._pending is not None:
+            pending = self._pending.get(fid)
+            if pending is None:
+                self._pending[fid] = _Pending(new, expected, on, notes, [entry])
+            else:
+                pending.folder = new
+                pending.on = on
+                pending.index = None
+                pending.notifications.extend(notes)
+                pending.audit.append(entry)
+        else:
+            index = self.index_of(new, on)
+            try:
+                records = self.store.save(
+                    new, expected_version=expected, index=index, notifications=notes, audit=[entry]
+                )
+            except BaseException:
+                self._cache.pop(fid, None)
+                raise
+        self._remember(new)
+        return new, records
+
+    def _command(
+        self,
+        actor: Actor,
+        command: str,
+        folder_id: str,
+        change: Callable[[WorkFolder], Made[T]],
+        *,
+        why: str | Callable[[Made[T]], str] = "",
+    ) -> tuple[WorkFolder, T]:
+        """Run one command: authorise, one pure change, write; return the stored folder and what it made.
+
+        The command runs again, once, on a fresh folder when the cached one turns out to be older than the
+        store's. A change that causes no event writes nothing.
+        """
+        on = self.today
+        folder, from_cache = self._get(folder_id)
+        for attempt in (1, 2):
+            try:
+                authorize(actor, command, folder)
+                made = change(folder)
+                if not made.events and not from_cache:
+                    return folder, made.value
+                if made.events:
+                    reason = why(made) if callable(why) else why
+                    stored, records = self._write(
+                        folder,
+                        made.folder,
+                        made.events,
+                        actor=actor,
+                        command=command,
+                        why=reason,
+                        on=on,
+                    )
+                    break
+            except WerkmapError:
+                if attempt == 2 or not from_cache:
+                    raise
+            # the cached folder may be older than the store's (a command refused, a conflict, nothing to
+            # do): run the command again, once, on the fresh one
+            self._cache.pop(folder_id, None)
+            folder, from_cache = self._fresh(folder_id), False
+        else:  # pragma: no cover
+            raise AssertionError("unreachable")
+        self.plugins.announce(records)
+        return stored, made.value
+
+    def _audit_read(self, actor: Actor, folder: WorkFolder, what: str, why: str) -> None:
+        entry = AuditEntry(
+            folder_id=folder.folder_id,
+            actor=str(actor),
+            action="read",
+            what=what,
+            at=self.clock.now(),
+            why=why,
+        )
+        pending = self._pending.get(folder.folder_id) if self._pending is not None else None
+        if pending is not None:
+            # the folder's writes are not stored yet: keep the read in its place
+            pending.audit.append(entry)
+            pending.reads.append(entry)
+        else:
+            self.plugins.audit(self.store, entry)
