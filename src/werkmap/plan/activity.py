@@ -263,13 +263,8 @@ def activity_colour(activity: Activity, today: dt.date, horizon: int = DEFAULT_H
     return colour(activity.state, activity.deadline, today, horizon)
 
 
-_UNGUARDED = ACTIVITY.unguarded
-
-
 def _fire(a: Activity, event: str, ctx: Mapping[str, Any]) -> ActivityState:
-    target = _UNGUARDED.get((a.state, event))  # the fast path: one dict lookup
-    if target is None:  # a guard to ask, or an illegal event to report
-        target = ACTIVITY.fire(a.state, event, obj=a.activity_id, subject=a, context=ctx)
+    target = ACTIVITY.fire(a.state, event, obj=a.activity_id, subject=a, context=ctx)
     return cast(ActivityState, target)
 
 
