@@ -16,6 +16,7 @@ from werkmap._version import __version__
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
+from werkmap.texts import number, percent
 
 if TYPE_CHECKING:
     from werkmap.profiler.questionnaire import Item, Questionnaire
@@ -130,7 +131,7 @@ def _questionnaire_text(q: Questionnaire, language: str) -> str:
             if it.required:
                 flags.append("verplicht" if language == "nl" else "required")
             if it.construct:
-                flags.append(it.construct)
+                flags.append(q.construct_label(it.construct, language))
             if it.min_value is not None or it.max_value is not None:
                 lo = "" if it.min_value is None else f"{it.min_value:g}"
                 hi = "" if it.max_value is None else f"{it.max_value:g}"
@@ -190,29 +191,35 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps(profile, indent=2))
     else:
-        print(_profile_text(profile, args.language), end="")
+        print(_profile_text(profile, args.language, q), end="")
     return EXIT_OK
 
 
-def _profile_text(profile: Profile, language: str) -> str:
+def _profile_text(profile: Profile, language: str, questionnaire: Questionnaire) -> str:
     nl = language == "nl"
+
+    def name(construct: str) -> str:
+        return questionnaire.construct_label(construct, language)
+
     lines = [
         f"{'kans op werk binnen een jaar' if nl else 'chance of work within a year'}: "
-        f"{profile.probability:.1%}",
+        f"{percent(profile.probability, language)}",
         f"{'klasse' if nl else 'band'}: {profile.band} %",
     ]
     if profile.interval is not None:
         lo, hi = profile.interval
         lines.append(
-            f"{'95%-betrouwbaarheidsinterval' if nl else '95% interval'}: {lo:.1%} .. {hi:.1%}"
+            f"{'95 %-betrouwbaarheidsinterval' if nl else '95 % interval'}: "
+            f"{percent(lo, language)} .. {percent(hi, language)}"
         )
-    diagnosis = ", ".join(profile.diagnosis) or "-"
+    diagnosis = ", ".join(name(c) for c in profile.diagnosis) or "-"
     lines.append(f"{'belemmerende factoren' if nl else 'hindering factors'}: {diagnosis}")
     lines.append(
         f"{'bijdrage per factor (log-odds)' if nl else 'contribution per construct (log-odds)'}:"
     )
-    for name, value in sorted(profile.construct_contributions.items(), key=lambda kv: kv[1]):
-        lines.append(f"  {name:<26} {value:+.3f}")
+    for construct, value in sorted(profile.construct_contributions.items(), key=lambda kv: kv[1]):
+        signed = ("+" if value >= 0 else "-") + number(abs(value), language, digits=3)
+        lines.append(f"  {name(construct):<32} {signed}")
     lines.append(f"{'vragenlijst' if nl else 'questionnaire'}: {profile.questionnaire}")
     lines.append(f"model: {profile.model}")
     return "\n".join(lines) + "\n"

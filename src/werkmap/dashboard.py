@@ -51,6 +51,7 @@ from werkmap.plan.folder import (
     overdue_count,
 )
 from werkmap.rules.policy import Policy, PolicyValues, default_policy
+from werkmap.texts import percent
 from werkmap.workdays import add_months
 
 __all__ = [
@@ -400,7 +401,10 @@ class Dashboard:
             )
         shown = self.rows if limit is None else self.rows[:limit]
         header = [texts[c] for c in _COLUMNS]
-        body = [[_printable(cell) for cell in _cells(r, values, cut=True)] for r in shown]
+        body = [
+            [_printable(cell) for cell in _cells(r, values, cut=True, language=language)]
+            for r in shown
+        ]
         widths = [max([len(h), *(len(line[i]) for line in body)]) for i, h in enumerate(header)]
 
         def line(cells: list[str]) -> str:
@@ -445,7 +449,9 @@ class Dashboard:
         ]
         for row in self.rows:
             parts.append("<tr>")
-            for col, cell in zip(_COLUMNS, _cells(row, values, cut=False), strict=True):
+            for col, cell in zip(
+                _COLUMNS, _cells(row, values, cut=False, language=language), strict=True
+            ):
                 if col == "colour":
                     parts.append(
                         f'<td class="colour" style="background-color: {_HTML_COLOURS[row.colour]}">'
@@ -493,7 +499,7 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def _cells(row: DashboardRow, values: Mapping[str, str], *, cut: bool) -> list[str]:
+def _cells(row: DashboardRow, values: Mapping[str, str], *, cut: bool, language: str) -> list[str]:
     ref = row.jobseeker_ref
     if cut and len(ref) > _REF_WIDTH:
         ref = ref[: _REF_WIDTH - 1] + "…"
@@ -505,7 +511,7 @@ def _cells(row: DashboardRow, values: Mapping[str, str], *, cut: bool) -> list[s
         row.folder_id,
         ref,
         row.band or "",
-        f"{row.probability * 100:.0f}%" if row.probability is not None else "",
+        percent(row.probability, language, digits=0) if row.probability is not None else "",
         values.get(row.route, row.route) if row.route is not None else "",
         values[str(row.colour)] if row.colour is not None else "",
         str(row.overdue),

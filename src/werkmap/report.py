@@ -81,6 +81,7 @@ from werkmap import serialization
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.folder import ProfileRecord, WorkFolder
+from werkmap.texts import number, percent
 
 __all__ = [
     "BAND_GROUPS",
@@ -234,14 +235,8 @@ def _fmt_text(value: int | float | None, *, share: bool, language: str) -> str:
     if value is None:
         return "-"
     if share:
-        text = f"{value * 100:.1f} %"
-    elif isinstance(value, float):
-        text = f"{value:,.2f}"
-    else:
-        text = f"{value:,d}"
-    if language == "nl":  # 1,234.5 -> 1.234,5
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+        return percent(value, language)
+    return number(value, language, digits=2 if isinstance(value, float) else 0, grouping=True)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:

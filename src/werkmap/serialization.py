@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from werkmap.errors import InvalidInput, Problem, SchemaVersionError
@@ -33,6 +34,7 @@ __all__ = [
     "dumps",
     "load",
     "loads",
+    "omit_defaults",
     "register_schema",
     "structure",
     "unstructure",
@@ -54,6 +56,29 @@ def _parse_date(value: object) -> dt.date:
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO date string, got {type(value).__name__}")
     return dt.date.fromisoformat(value)
+
+
+def omit_defaults(cls: type[Any], *, always: Iterable[str] = ()) -> None:
+    """Write ``cls`` without the fields that hold their default value (a cattrs-generated writer).
+
+    For the values a folder holds many of (activities, deadlines), so that its document stays small;
+    reading fills the defaults in again. The fields named in ``always`` are written even when they hold
+    their default. Register a class after the classes of its fields.
+
+    Examples:
+        >>> @attrs.frozen
+        ... class Note:
+        ...     text: str
+        ...     by: str = ""
+        ...     seen: bool = False
+        >>> omit_defaults(Note, always=["seen"])
+        >>> unstructure(Note("hallo"))
+        {'text': 'hallo', 'seen': False}
+    """
+    keep: dict[str, Any] = {name: override(omit_if_default=False) for name in always}
+    converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **keep)
+    )
 
 
 @attrs.frozen(kw_only=True)

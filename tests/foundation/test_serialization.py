@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+from typing import Any
 
 import attrs
 import pytest
@@ -101,3 +102,86 @@ def test_unicode_survives():
     assert loads(dumps(s), Sample) == s
     assert "Zoë" in dumps(s)
     json.loads(dumps(s))
+
+
+# ----------------------------------------------------------- activities and deadlines are written compactly
+
+_DEFAULTS = {
+    "title": "",
+    "changed_on": None,
+    "reminded_on": None,
+    "reason": "",
+    "by": "",
+    "legal_latest": None,
+    "extensions": [],
+    "suspensions": [],
+}
+
+
+def _plain_converter() -> Any:
+    from cattrs.preconf.json import make_converter
+
+    conv = make_converter(forbid_extra_keys=True, omit_if_default=False)
+    conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    return conv
+
+
+def _without_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if not (k in _DEFAULTS and v == _DEFAULTS[k])}
+    if isinstance(out.get("deadline"), dict):
+        out["deadline"] = _without_defaults(out["deadline"])
+    return out
+
+
+@given(
+    n=st.integers(min_value=0, max_value=4),
+    extend=st.booleans(),
+    suspend=st.booleans(),
+    remind=st.booleans(),
+)
+def test_a_folder_is_written_as_cattrs_writes_it_less_the_defaults(
+    n: int, extend: bool, suspend: bool, remind: bool
+) -> None:
+    from werkmap import serialization
+    from werkmap.plan import folder as wf
+
+    day = dt.date(2025, 3, 3)
+    f, _ = wf.create_folder("f", on=day, jobseeker_ref="js")
+    for i in range(n):
+        f, _ = wf.add_activity(f, f"a{i}", "cv", due=day, on=day, actor="c", title=f"t{i}")
+    if n and extend:
+        f, _ = wf.extend_activity_deadline(
+            f, "a0", on=day, actor="c", reason="ziek", working_days=3
+        )
+    if n > 1 and suspend:
+        f, _ = wf.suspend_activity_deadline(f, "a1", on=day, actor="c", reason="opname")
+    if n > 2 and remind:
+        later = day + dt.timedelta(days=30)
+        f, _ = wf.mark_activity_overdue(f, "a2", on=later)
+        f, _ = wf.remind_activity(f, "a2", on=later, actor="c")
+    plain = _plain_converter().unstructure(f)
+    ours = serialization.unstructure(f)
+    assert ours["events"] == plain["events"]
+    assert ours["activities"] == [_without_defaults(a) for a in plain["activities"]]
+    # the compact document and the full one (as older werkmaps may have written it) both load
+    assert serialization.structure(ours, wf.WorkFolder) == f
+    assert serialization.structure(plain, wf.WorkFolder) == f
+
+
+def test_omit_defaults_leaves_out_only_default_fields() -> None:
+    from werkmap import serialization
+
+    @attrs.frozen(kw_only=True)
+    class Note:
+        text: str
+        by: str = ""
+        tags: tuple[str, ...] = ()
+
+    serialization.omit_defaults(Note, always=["by"])
+    assert serialization.unstructure(Note(text="a")) == {"text": "a", "by": ""}
+    assert serialization.unstructure(Note(text="a", by="c", tags=("x",))) == {
+        "text": "a",
+        "by": "c",
+        "tags": ["x"],
+    }
+    assert serialization.structure({"text": "a"}, Note) == Note(text="a")

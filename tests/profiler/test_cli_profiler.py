@@ -72,7 +72,7 @@ def test_score_a_file_as_text_and_json(capsys, tmp_path):
     expected = score(answers, Q, default_model())
     code, out, _ = run(capsys, "score", str(path), "--language", "en")
     assert code == 0
-    assert f"chance of work within a year: {expected.probability:.1%}" in out
+    assert f"chance of work within a year: {100 * expected.probability:.1f} %" in out
     assert f"band: {expected.band} %" in out
     code, out, _ = run(capsys, "score", str(path), "--format", "json")
     assert code == 0
@@ -80,6 +80,28 @@ def test_score_a_file_as_text_and_json(capsys, tmp_path):
     assert doc["schema"] == "werkmap.profile"
     assert doc["data"]["probability"] == expected.probability
     assert doc["data"]["diagnosis"] == list(expected.diagnosis)
+
+
+def test_score_in_dutch_uses_dutch_numbers_and_construct_names(capsys, tmp_path):
+    answers = synthetic_answers(1, seed=12)[0]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    expected = score(answers, Q, default_model())
+    code, out, _ = run(capsys, "score", str(path), "--language", "nl")
+    assert code == 0
+    pct = f"{100 * expected.probability:.1f}".replace(".", ",")
+    assert f"kans op werk binnen een jaar: {pct} %" in out
+    assert expected.diagnosis
+    names = [Q.construct_label(c, "nl") for c in expected.diagnosis]
+    assert f"belemmerende factoren: {', '.join(names)}" in out
+    body = out.split("bijdrage per factor (log-odds):\n")[1].split("vragenlijst:")[0]
+    shown = {line.rsplit(" ", 1)[0].strip(): line.rsplit(" ", 1)[1] for line in body.splitlines()}
+    assert set(shown) == {Q.construct_label(c, "nl") for c in expected.construct_contributions}
+    assert "perceived_health" not in shown
+    assert "ervaren gezondheid" in shown
+    for value in shown.values():
+        assert "," in value
+        assert "." not in value
 
 
 def test_score_reads_stdin_and_a_wrapped_response(capsys, monkeypatch):

@@ -116,6 +116,12 @@ def test_card_in_dutch(fitted):
     assert "## Beperkingen" in card
     assert "AVG artikel 22" in card
     assert "Intended use" not in card
+    # Dutch numbers: a decimal comma in percentages and coefficients, never a decimal point
+    assert "50,0 %" in card
+    assert "50.0 %" not in card
+    coef = out.model.coefficients[out.model.feature_names.index("edu=high")]
+    assert f"{coef:.3f}".replace(".", ",") in card
+    assert f"| {coef:.3f} |" not in card
 
 
 def test_card_without_report_says_accuracy_is_unknown(fitted):

@@ -635,3 +635,10 @@ def test_sorting_keeps_the_rows(fs, offset, key, descending):
         known = [r.probability for r in s if r.probability is not None]
         assert known == sorted(known, reverse=descending)
         assert all(r.probability is None for r in s.rows[len(known) :]), "none last"
+
+
+def test_the_chance_is_written_as_each_language_writes_a_percentage():
+    board = build_dashboard([new("f-1")], coach_id=COACH, on=D0)
+    assert "42 %" in board.to_text("nl")
+    assert "42%" not in board.to_text("nl")
+    assert "42 %" in board.to_html("nl")

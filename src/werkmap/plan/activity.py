@@ -28,7 +28,6 @@ from typing import Any, cast
 import attrs
 
 from werkmap.plan import deadline as _dl
-from werkmap.plan._fast import constructor, replacer
 from werkmap.plan.deadline import Deadline
 from werkmap.plan.machine import Machine, T
 from werkmap.workdays import HolidayCalendar
@@ -207,14 +206,6 @@ class Activity:
         return self.changed_on if self.state in ACTIVITY.final else None
 
 
-# Hot paths: one transition of an activity copies it with a few fields changed (see ``_fast``).
-_moved = replacer(Activity, "state", "changed_on")
-_reminded = replacer(Activity, "state", "changed_on", "reminded_on", "by")
-_closed = replacer(Activity, "state", "changed_on", "by", "reason")
-_with_deadline = replacer(Activity, "deadline")
-_make = constructor(Activity)
-
-
 def new_activity(
     activity_id: str,
     kind: ActivityKind | str,
@@ -232,14 +223,13 @@ def new_activity(
         >>> a.state, a.deadline.due
         (<ActivityState.OPEN: 'open'>, datetime.date(2025, 12, 29))
     """
-    made: Activity = _make(
+    return Activity(
         activity_id=activity_id,
         kind=kind if type(kind) is ActivityKind else ActivityKind(kind),
         deadline=_dl.new_deadline(due, legal_latest=legal_latest, calendar=calendar),
         created_on=on,
         title=title,
     )
-    return made
 
 
 def colour(
@@ -273,56 +263,45 @@ def activity_colour(activity: Activity, today: dt.date, horizon: int = DEFAULT_H
     return colour(activity.state, activity.deadline, today, horizon)
 
 
-_UNGUARDED = ACTIVITY.unguarded
-
-
 def _fire(a: Activity, event: str, ctx: Mapping[str, Any]) -> ActivityState:
-    target = _UNGUARDED.get((a.state, event))  # the fast path: one dict lookup
-    if target is None:  # a guard to ask, or an illegal event to report
-        target = ACTIVITY.fire(a.state, event, obj=a.activity_id, subject=a, context=ctx)
+    target = ACTIVITY.fire(a.state, event, obj=a.activity_id, subject=a, context=ctx)
     return cast(ActivityState, target)
 
 
 def complete(activity: Activity, *, on: dt.date) -> Activity:
     """Return ``activity`` done on ``on``: ``done`` when open, ``done_late`` when overdue or reminded."""
     state = _fire(activity, "complete", {"on": on})
-    done: Activity = _moved(activity, state, on)
-    return done
+    return attrs.evolve(activity, state=state, changed_on=on)
 
 
 def mark_overdue(activity: Activity, *, on: dt.date) -> Activity:
     """Return ``activity`` overdue on ``on``; refused while its deadline has not passed or is suspended."""
     state = _fire(activity, "deadline_passed", {"on": on})
-    overdue: Activity = _moved(activity, state, on)
-    return overdue
+    return attrs.evolve(activity, state=state, changed_on=on)
 
 
 def remind(activity: Activity, *, on: dt.date, by: str = "") -> Activity:
     """Return ``activity`` after the jobseeker was reminded on ``on`` (by a coach or the system)."""
     state = _fire(activity, "remind", {"on": on, "by": by})
-    reminded: Activity = _reminded(activity, state, on, on, by)
-    return reminded
+    return attrs.evolve(activity, state=state, changed_on=on, reminded_on=on, by=by)
 
 
 def excuse(activity: Activity, *, on: dt.date, by: str, reason: str) -> Activity:
     """Return ``activity`` excused by coach ``by`` for ``reason``."""
     state = _fire(activity, "excuse", {"on": on, "by": by, "reason": reason})
-    closed: Activity = _closed(activity, state, on, by, reason)
-    return closed
+    return attrs.evolve(activity, state=state, changed_on=on, by=by, reason=reason)
 
 
 def refer(activity: Activity, *, on: dt.date, by: str, reason: str) -> Activity:
     """Return ``activity`` referred to enforcement by coach ``by`` for ``reason``."""
     state = _fire(activity, "refer", {"on": on, "by": by, "reason": reason})
-    closed: Activity = _closed(activity, state, on, by, reason)
-    return closed
+    return attrs.evolve(activity, state=state, changed_on=on, by=by, reason=reason)
 
 
 def cancel(activity: Activity, *, on: dt.date, reason: str, by: str = "") -> Activity:
     """Return ``activity`` cancelled for ``reason`` (found work, plan changed ...)."""
     state = _fire(activity, "cancel", {"on": on, "by": by, "reason": reason})
-    closed: Activity = _closed(activity, state, on, by, reason)
-    return closed
+    return attrs.evolve(activity, state=state, changed_on=on, by=by, reason=reason)
 
 
 def extend_deadline(

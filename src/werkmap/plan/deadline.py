@@ -119,25 +119,10 @@ def new_deadline(
 ) -> Deadline:
     """Return a deadline for ``planned``, rolled forward to a working day.
 
-    Deadlines are immutable values, so equal new deadlines are shared (interned): the activities of many
-    folders that are due on the same day hold one :class:`Deadline` object.
-
     Raises:
         InvalidInput: the legal latest date is before the planned date.
     """
-    if calendar is None:  # the common case: one plain dict lookup
-        key = (planned, legal_latest)
-        hit = _DEFAULT_INTERNED.get(key)
-        if hit is None:
-            if len(_DEFAULT_INTERNED) >= _INTERN_MAX:
-                _DEFAULT_INTERNED.clear()
-            hit = _DEFAULT_INTERNED[key] = _new_deadline(planned, legal_latest, dutch_calendar())
-        return hit
-    return _new_deadline(planned, legal_latest, calendar)
-
-
-_INTERN_MAX = 65536
-_DEFAULT_INTERNED: dict[tuple[dt.date, dt.date | None], Deadline] = {}
+    return _new_deadline(planned, legal_latest, dutch_calendar() if calendar is None else calendar)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -40,7 +40,6 @@ import attrs
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, NotFound, Problem
-from werkmap.memo import ObjectMemo
 from werkmap.plan import activity as _act
 from werkmap.plan import conversation as _conv
 from werkmap.plan import enforcement as _enf
@@ -398,80 +397,11 @@ def migrate_folder_v1(data: dict[str, Any]) -> dict[str, Any]:
 register_schema(FOLDER_SCHEMA, WorkFolder, FOLDER_SCHEMA_VERSION, migrations={1: migrate_folder_v1})
 
 
-# Hand-written writers for the values a folder holds most of (events, activities, deadlines): the data
-# cattrs would write, without its generic overhead, because every save writes the whole folder. Activities
-# and deadlines leave out the fields that have their default value (an empty title, no reminder ...), so a
-# folder's document stays small; reading fills them in again (a test checks the round trip).
-def _unstructure_event(e: FolderEvent) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "kind": e.kind,
-        "on": e.on.isoformat(),
-        "actor": e.actor,
-        "version": e.version,
-        "data": dict(e.data),
-    }
-
-
-def _unstructure_deadline(d: Deadline) -> dict[str, Any]:
-    out: dict[str, Any] = {"planned": d.planned.isoformat(), "due": d.due.isoformat()}
-    if d.legal_latest is not None:
-        out["legal_latest"] = d.legal_latest.isoformat()
-    unstructure = serialization.converter.unstructure
-    if d.extensions:
-        out["extensions"] = [unstructure(x) for x in d.extensions]
-    if d.suspensions:
-        out["suspensions"] = [unstructure(x) for x in d.suspensions]
-    return out
-
-
-# A folder keeps most of its activities unchanged from one version to the next, and every save writes them
-# all: the data of each activity object is kept while the object lives (a frozen value never changes).
-_ACTIVITY_DATA: ObjectMemo[Activity, dict[str, Any]] = ObjectMemo()
-
-
-def _unstructure_activity(a: Activity) -> dict[str, Any]:
-    data = _ACTIVITY_DATA.get(a)
-    if data is None:
-        data = _ACTIVITY_DATA.put(a, _activity_data(a))
-    return _fresh_copy(data)
-
-
-def _fresh_copy(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of cached activity data that a caller may change without changing the cache."""
-    out = dict(data)
-    deadline = dict(out["deadline"])
-    for name in ("extensions", "suspensions"):
-        if name in deadline:
-            deadline[name] = [dict(x) for x in deadline[name]]
-    out["deadline"] = deadline
-    return out
-
-
-def _activity_data(a: Activity) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "activity_id": a.activity_id,
-        "kind": a.kind.value,
-        "state": a.state.value,
-        "deadline": _unstructure_deadline(a.deadline),
-        "created_on": a.created_on.isoformat(),
-    }
-    if a.title:
-        out["title"] = a.title
-    if a.changed_on is not None:
-        out["changed_on"] = a.changed_on.isoformat()
-    if a.reminded_on is not None:
-        out["reminded_on"] = a.reminded_on.isoformat()
-    if a.reason:
-        out["reason"] = a.reason
-    if a.by:
-        out["by"] = a.by
-    return out
-
-
-serialization.converter.register_unstructure_hook(FolderEvent, _unstructure_event)
-serialization.converter.register_unstructure_hook(Deadline, _unstructure_deadline)
-serialization.converter.register_unstructure_hook(Activity, _unstructure_activity)
+# Activities and deadlines, which a folder holds most of, are written without the fields that have their
+# default value (an empty title, no reminder ...; an activity's state is always written), so a folder's
+# document stays small; reading fills them in.
+serialization.omit_defaults(Deadline)
+serialization.omit_defaults(Activity, always=["state"])
 
 Change = tuple[WorkFolder, tuple[FolderEvent, ...]]
 """What every change function returns: the new folder and the events the change caused."""

@@ -87,7 +87,6 @@ class Machine:
         "name",
         "states",
         "transitions",
-        "unguarded",
     )
 
     def __init__(
@@ -111,11 +110,6 @@ class Machine:
             raise InvalidInput(problems, source=f"machine {name!r}")
         self.initial: str = initials[0]
         self._table: dict[tuple[str, str], T] = {(t.source, t.event): t for t in self.transitions}
-        self.unguarded: Mapping[tuple[str, str], str] = {
-            (t.source, t.event): t.target for t in self.transitions if t.guard is None
-        }
-        """The targets of the transitions without a guard, by ``(state, event)``: a fast path for callers
-        that look up first and call :meth:`fire` (for the guard or the error) only on a miss."""
         allowed: dict[str, list[str]] = {s: [] for s in self.states}
         for t in self.transitions:
             if t.event not in allowed[t.source]:

@@ -32,6 +32,7 @@ from werkmap.profiler.model import (
 from werkmap.profiler.questionnaire import (
     AnswerOption,
     AnswerValue,
+    ConstructLabel,
     EnableWhen,
     Item,
     Questionnaire,
@@ -68,6 +69,7 @@ __all__ = [
     "BinSummary",
     "Calibration",
     "CoefficientRow",
+    "ConstructLabel",
     "EnableWhen",
     "Encoder",
     "EvaluationReport",

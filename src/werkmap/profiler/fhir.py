@@ -21,6 +21,7 @@ from typing import Any
 from werkmap.errors import InvalidQuestionnaire, Problem
 from werkmap.profiler.questionnaire import (
     AnswerOption,
+    ConstructLabel,
     EnableWhen,
     Item,
     Questionnaire,
@@ -38,6 +39,7 @@ _DESCRIPTION_EN = EXTENSION_BASE + "description-en"
 _TEXT_EN = EXTENSION_BASE + "text-en"
 _LABEL_EN = EXTENSION_BASE + "label-en"
 _CONSTRUCT = EXTENSION_BASE + "construct"
+_CONSTRUCT_LABEL = EXTENSION_BASE + "construct-label"
 _MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
 _MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
 _ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
@@ -73,6 +75,7 @@ def to_fhir(questionnaire: Questionnaire) -> dict[str, Any]:
         "title": q.title.nl,
     }
     ext = _ext_string(_TITLE_EN, q.title.en) + _ext_string(_DESCRIPTION_EN, q.description.en)
+    ext += [_construct_to_fhir(c) for c in q.constructs]
     if ext:
         out["extension"] = ext
     if q.description.nl:
@@ -83,6 +86,46 @@ def to_fhir(questionnaire: Questionnaire) -> dict[str, Any]:
     out["effectivePeriod"] = period
     out["item"] = [_item_to_fhir(it, types) for it in q.items]
     return out
+
+
+def _construct_to_fhir(c: ConstructLabel) -> dict[str, Any]:
+    parts = [("construct", c.construct), ("nl", c.label.nl), ("en", c.label.en)]
+    return {
+        "url": _CONSTRUCT_LABEL,
+        "extension": [{"url": k, "valueString": v} for k, v in parts if v],
+    }
+
+
+def _constructs_from_fhir(
+    r: _Reader, resource: Mapping[str, Any]
+) -> tuple[dict[str, Any], tuple[ConstructLabel, ...]]:
+    """Split the construct names off the resource's extensions (they are nested, not one value)."""
+    raw = resource.get("extension", [])
+    if not isinstance(raw, list):
+        return dict(resource), ()
+    labels = []
+    rest = []
+    for i, ext in enumerate(raw):
+        if not (isinstance(ext, Mapping) and ext.get("url") == _CONSTRUCT_LABEL):
+            rest.append(ext)
+            continue
+        parts = ext.get("extension", [])
+        found = {
+            p.get("url"): p.get("valueString")
+            for p in (parts if isinstance(parts, list) else [])
+            if isinstance(p, Mapping)
+        }
+        construct, nl = found.get("construct"), found.get("nl")
+        if not isinstance(construct, str) or not isinstance(nl, str):
+            r.bad(f"$.extension[{i}]", "a construct-label needs a construct and a Dutch name (nl)")
+            continue
+        en = found.get("en")
+        labels.append(
+            ConstructLabel(
+                construct=construct, label=Text(nl=nl, en=en if isinstance(en, str) else "")
+            )
+        )
+    return {**resource, "extension": rest}, tuple(labels)
 
 
 def _item_to_fhir(it: Item, types: Mapping[str, str]) -> dict[str, Any]:
@@ -199,6 +242,7 @@ def from_fhir(resource: Mapping[str, Any], *, source: str = "") -> Questionnaire
     if resource.get("resourceType") != "Questionnaire":
         r.bad("$.resourceType", f"expected 'Questionnaire', got {resource.get('resourceType')!r}")
         raise InvalidQuestionnaire(r.problems, source=source)
+    resource, constructs = _constructs_from_fhir(r, resource)
     ext = r.extensions(resource, "$")
     status = r.string(resource, "status", "$", required=True)
     if status and status not in _STATUSES:
@@ -233,6 +277,7 @@ def from_fhir(resource: Mapping[str, Any], *, source: str = "") -> Questionnaire
         title=Text(nl=title, en=str(ext.get(_TITLE_EN, ""))),
         description=Text(nl=description, en=str(ext.get(_DESCRIPTION_EN, ""))),
         items=items,
+        constructs=constructs,
     )
     problems = lint_questionnaire(q)
     if problems:

@@ -20,6 +20,7 @@ from typing import Literal
 from werkmap.errors import VersionMismatch
 from werkmap.profiler.evaluate import BinSummary, EvaluationReport, GroupMetrics
 from werkmap.profiler.model import ScoringModel
+from werkmap.texts import number, percent
 
 __all__ = ["Language", "is_illustrative", "model_card"]
 
@@ -215,16 +216,16 @@ def is_illustrative(model: ScoringModel) -> bool:
     return "illustrative" in text or "illustratief" in text
 
 
-def _num(value: float | None, digits: int = 3) -> str:
+def _num(value: float | None, digits: int = 3, *, language: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:.{digits}f}"
+    return number(value, language, digits=digits)
 
 
-def _pct(value: float | None) -> str:
+def _pct(value: float | None, *, language: str) -> str:
     if value is None:
         return "–"
-    return f"{100.0 * value:.1f} %"
+    return percent(value, language)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -244,7 +245,7 @@ def _encoding_text(model: ScoringModel, feature: str) -> str:
     return ""
 
 
-def _coefficient_rows(model: ScoringModel) -> list[list[str]]:
+def _coefficient_rows(model: ScoringModel, language: str) -> list[list[str]]:
     names = model.parameter_names
     estimates = (model.intercept, *model.coefficients)
     from statistics import NormalDist  # lazy: statistics is slow to import
@@ -253,29 +254,43 @@ def _coefficient_rows(model: ScoringModel) -> list[list[str]]:
     rows = []
     for i, (name, est) in enumerate(zip(names, estimates, strict=True)):
         se = model.standard_errors[i] if model.standard_errors is not None else None
-        ci = "–" if se is None else f"{est - z * se:.3f} … {est + z * se:.3f}"
+        ci = (
+            "–"
+            if se is None
+            else f"{_num(est - z * se, language=language)} … {_num(est + z * se, language=language)}"
+        )
         item = "" if i == 0 else _encoding_text(model, name)
-        odds = "–" if i == 0 else _num(math.exp(est))
-        rows.append([name, item, _num(est), _num(se), ci, odds])
+        odds = "–" if i == 0 else _num(math.exp(est), language=language)
+        rows.append(
+            [name, item, _num(est, language=language), _num(se, language=language), ci, odds]
+        )
     return rows
 
 
-def _bin_rows(bins: Sequence[BinSummary]) -> list[list[str]]:
-    return [[b.label, str(b.n), _pct(b.mean_predicted), _pct(b.observed_rate)] for b in bins]
+def _bin_rows(bins: Sequence[BinSummary], language: str) -> list[list[str]]:
+    return [
+        [
+            b.label,
+            str(b.n),
+            _pct(b.mean_predicted, language=language),
+            _pct(b.observed_rate, language=language),
+        ]
+        for b in bins
+    ]
 
 
-def _group_row(g: GroupMetrics, label: str) -> list[str]:
+def _group_row(g: GroupMetrics, label: str, language: str) -> list[str]:
     slope = g.calibration.slope if g.calibration is not None else None
     return [
         label,
         str(g.n),
-        _pct(g.observed_rate),
-        _pct(g.mean_predicted),
-        _pct(g.positive_rate),
-        _pct(g.false_negative_rate),
-        _pct(g.false_positive_rate),
-        _num(g.auc),
-        _num(slope),
+        _pct(g.observed_rate, language=language),
+        _pct(g.mean_predicted, language=language),
+        _pct(g.positive_rate, language=language),
+        _pct(g.false_negative_rate, language=language),
+        _pct(g.false_positive_rate, language=language),
+        _num(g.auc, language=language),
+        _num(slope, language=language),
     ]
 
 
@@ -343,7 +358,13 @@ def model_card(
     if model.description:
         summary.append([t("description"), model.description])
     out += _table([t("field"), t("value")], summary)
-    out += ["", f"## {t('intended_use')}", "", t("use").format(threshold=_pct(threshold)), ""]
+    out += [
+        "",
+        f"## {t('intended_use')}",
+        "",
+        t("use").format(threshold=_pct(threshold, language=language)),
+        "",
+    ]
     out += [t("not_for"), ""]
     out += [f"## {t('oversight_title')}", "", t("oversight"), ""]
     out += [f"## {t('data_title')}", ""]
@@ -356,25 +377,30 @@ def model_card(
     out += ["", f"## {t('coefficients_title')}", "", t("coefficients_intro"), ""]
     out += _table(
         [t("parameter"), t("item"), t("coefficient"), t("se"), t("ci"), t("odds_ratio")],
-        _coefficient_rows(model),
+        _coefficient_rows(model, language),
     )
     out += ["", f"## {t('bands_title')}", ""]
     edges = [0.0, *model.cut_points, 1.0]
     out += _table(
         [t("band"), t("range")],
         [
-            [name, f"({_pct(a)}, {_pct(b)}]" if a > 0 else f"[{_pct(a)}, {_pct(b)}]"]
+            [
+                name,
+                f"({_pct(a, language=language)}, {_pct(b, language=language)}]"
+                if a > 0
+                else f"[{_pct(a, language=language)}, {_pct(b, language=language)}]",
+            ]
             for name, a, b in zip(model.bands, edges, edges[1:], strict=False)
         ],
     )
     middle = model.cut_points[len(model.cut_points) // 2]
-    out += ["", t("bands").format(cut=_pct(middle)), ""]
+    out += ["", t("bands").format(cut=_pct(middle, language=language)), ""]
     out += [f"## {t('metrics_title')}", ""]
     if report is None:
         out += [f"> {t('no_report')}", ""]
     else:
         evaluated = (
-            f"{t('evaluated_on')}: {report.n} {t('people')}, {_pct(report.prevalence)} "
+            f"{t('evaluated_on')}: {report.n} {t('people')}, {_pct(report.prevalence, language=language)} "
             f"{t('found_work')}."
         )
         if report.data_description:
@@ -384,20 +410,28 @@ def model_card(
         out += _table(
             [t("metric"), t("value")],
             [
-                [t("auc"), _num(report.auc)],
-                [t("brier"), _num(report.brier, 4)],
-                [t("cal_intercept"), _num(cal.intercept if cal else None)],
-                [t("cal_slope"), _num(cal.slope if cal else None)],
-                [t("citl"), _num(cal.in_the_large if cal else None)],
+                [t("auc"), _num(report.auc, language=language)],
+                [t("brier"), _num(report.brier, 4, language=language)],
+                [t("cal_intercept"), _num(cal.intercept if cal else None, language=language)],
+                [t("cal_slope"), _num(cal.slope if cal else None, language=language)],
+                [t("citl"), _num(cal.in_the_large if cal else None, language=language)],
             ],
         )
         out += ["", f"### {t('by_band')}", ""]
-        out += _table([t("band"), t("n"), t("predicted"), t("observed")], _bin_rows(report.bands))
+        out += _table(
+            [t("band"), t("n"), t("predicted"), t("observed")], _bin_rows(report.bands, language)
+        )
         out += ["", f"### {t('by_decile')}", ""]
         out += _table(
-            [t("decile"), t("n"), t("predicted"), t("observed")], _bin_rows(report.deciles)
+            [t("decile"), t("n"), t("predicted"), t("observed")],
+            _bin_rows(report.deciles, language),
         )
-        out += ["", f"### {t('routing_title')}", "", t("routing").format(threshold=_pct(threshold))]
+        out += [
+            "",
+            f"### {t('routing_title')}",
+            "",
+            t("routing").format(threshold=_pct(threshold, language=language)),
+        ]
         header = [
             t("group"),
             t("n"),
@@ -409,16 +443,19 @@ def model_card(
             "AUC",
             t("slope"),
         ]
-        rows = [_group_row(report.overall, t("all"))]
+        rows = [_group_row(report.overall, t("all"), language)]
         out += [""]
         if report.groups:
             out += [f"#### {t('groups_title')}: {report.group_column}", ""]
-            rows += [_group_row(g, g.group) for g in report.groups]
+            rows += [_group_row(g, g.group, language) for g in report.groups]
         out += _table(header, rows)
         if len(report.groups) > 1:
             fnr = _spread([g.false_negative_rate for g in report.groups])
             fpr = _spread([g.false_positive_rate for g in report.groups])
-            out += ["", t("gap").format(fnr=_pct(fnr), fpr=_pct(fpr))]
+            out += [
+                "",
+                t("gap").format(fnr=_pct(fnr, language=language), fpr=_pct(fpr, language=language)),
+            ]
         out += [""]
     out += [f"## {t('limitations_title')}", ""]
     out += [f"- {item}" for item in _LIMITATIONS[language]]

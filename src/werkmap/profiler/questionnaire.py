@@ -55,6 +55,7 @@ __all__ = [
     "DEFAULT_QUESTIONNAIRE_FILE",
     "AnswerOption",
     "AnswerValue",
+    "ConstructLabel",
     "EnableWhen",
     "Item",
     "ItemType",
@@ -180,6 +181,19 @@ class Item:
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
+class ConstructLabel:
+    """How a construct (the factor items measure) is named to people.
+
+    Attributes:
+        construct: the construct's id, as items name it (``self_efficacy``).
+        label: its name, Dutch (``zelfvertrouwen bij het zoeken``) and English.
+    """
+
+    construct: str
+    label: Text
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Questionnaire:
     """A versioned questionnaire, valid in a date range.
 
@@ -192,6 +206,8 @@ class Questionnaire:
         title: the title, Dutch and English.
         description: what the questionnaire is and where it comes from (its provenance and caveats).
         items: the top-level items, in display order.
+        constructs: the names of the constructs the items measure, Dutch and English (a construct
+            without one is shown by its id).
     """
 
     url: str
@@ -202,6 +218,7 @@ class Questionnaire:
     items: tuple[Item, ...]
     valid_until: dt.date | None = None
     description: Text = Text(nl="", en="")
+    constructs: tuple[ConstructLabel, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -226,6 +243,13 @@ class Questionnaire:
     def answerable_items(self) -> tuple[Item, ...]:
         """Return the items that take an answer (not groups, not display texts), in order."""
         return tuple(it for it in self.iter_items() if it.type in _ANSWERABLE)
+
+    def construct_label(self, construct: str, language: str = "nl") -> str:
+        """Return the name of ``construct`` in ``language`` (``"nl"`` or ``"en"``), or its id when unnamed."""
+        for c in self.constructs:
+            if c.construct == construct:
+                return c.label.get(language)
+        return construct
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Return whether ``day`` lies in this version's validity period."""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from werkmap.errors import InvalidInput, Problem
-from werkmap.memo import ObjectMemo
 from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision
 
 if TYPE_CHECKING:
@@ -160,24 +159,10 @@ class FolderState:
         return self
 
 
-# The row of an activity object, kept while the object lives: a folder keeps most activities from one
-# version to the next, and every save maps the whole folder again. Rows are frozen, so sharing them is safe.
-_ROWS: ObjectMemo[Activity, ActivityRow] = ObjectMemo()
-
-
 def _row(a: Activity) -> ActivityRow:
-    row = _ROWS.get(a)
-    if row is None:
-        row = _ROWS.put(
-            a,
-            ActivityRow(
-                id=a.activity_id,
-                state=str(a.state),
-                deadline=a.deadline.due,
-                reminded_on=a.reminded_on,
-            ),
-        )
-    return row
+    return ActivityRow(
+        id=a.activity_id, state=str(a.state), deadline=a.deadline.due, reminded_on=a.reminded_on
+    )
 
 
 _PENDING = frozenset({"proposed", "invited"})

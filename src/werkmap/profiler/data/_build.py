@@ -34,6 +34,7 @@ from werkmap.profiler.model import (
 from werkmap.profiler.questionnaire import (
     DEFAULT_QUESTIONNAIRE_FILE,
     AnswerOption,
+    ConstructLabel,
     EnableWhen,
     Item,
     Questionnaire,
@@ -56,6 +57,34 @@ NOTICE_EN = (
     "This questionnaire follows the published structure (constructs) in werkmap's own wording; load "
     "your agency's own questionnaire and model files, or fit a model on your own outcome data."
 )
+
+CONSTRUCTS = (
+    ConstructLabel(construct="age", label=Text(nl="leeftijd", en="age")),
+    ConstructLabel(construct="education", label=Text(nl="opleiding", en="education")),
+    ConstructLabel(construct="work_history", label=Text(nl="werkverleden", en="work history")),
+    ConstructLabel(
+        construct="reemployment_expectation",
+        label=Text(nl="verwachting over werkhervatting", en="re-employment expectation"),
+    ),
+    ConstructLabel(
+        construct="job_search_intention",
+        label=Text(nl="intentie om te solliciteren", en="job-search intention"),
+    ),
+    ConstructLabel(
+        construct="attitude",
+        label=Text(nl="houding tegenover werk zoeken", en="attitude towards job search"),
+    ),
+    ConstructLabel(construct="social_norm", label=Text(nl="sociale norm", en="social norm")),
+    ConstructLabel(
+        construct="self_efficacy", label=Text(nl="vertrouwen in eigen kunnen", en="self-efficacy")
+    ),
+    ConstructLabel(
+        construct="perceived_health", label=Text(nl="ervaren gezondheid", en="perceived health")
+    ),
+    ConstructLabel(construct="attribution", label=Text(nl="toeschrijving", en="attribution")),
+    ConstructLabel(construct="motivation", label=Text(nl="motivatie", en="motivation")),
+)
+"""The names of the constructs, Dutch and English (shown in explanations instead of the ids)."""
 
 AGREE = (
     ("helemaal mee oneens", "strongly disagree"),
@@ -303,6 +332,7 @@ def questionnaire() -> Questionnaire:
         title=Text(nl="Werkverkenner", en="Work Profiler"),
         description=Text(nl=NOTICE_NL, en=NOTICE_EN),
         items=items,
+        constructs=CONSTRUCTS,
     )
 
 

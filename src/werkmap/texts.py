@@ -1,0 +1,49 @@
+"""Numbers and percentages in the texts people read, in Dutch or English: the one place they are formatted.
+
+Dutch writes a decimal comma and groups thousands with a point (``1.234,5``); English the other way round
+(``1,234.5``). A percentage is written with a space before the sign in both (``8,4 %``, ``8.4 %``), as the
+reports and model cards do. Every text werkmap writes for people (profile explanations, model cards,
+reports, the dashboard) formats its numbers here.
+
+Examples:
+    >>> percent(0.084, "nl"), percent(0.084, "en")
+    ('8,4 %', '8.4 %')
+    >>> number(1234.5, "nl", grouping=True), number(1234.5, "en", grouping=True)
+    ('1.234,5', '1,234.5')
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "number", "percent"]
+
+LANGUAGES = ("en", "nl")
+"""The languages of the texts werkmap writes for people."""
+
+
+def number(value: float, language: str = "en", *, digits: int = 1, grouping: bool = False) -> str:
+    """Return ``value`` with ``digits`` decimals as ``language`` writes it.
+
+    Args:
+        value: the number.
+        language: ``"nl"`` (decimal comma, thousands point) or ``"en"``.
+        digits: the number of decimals.
+        grouping: whether to group thousands.
+
+    Raises:
+        ValueError: an unknown language.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {list(LANGUAGES)}, got {language!r}")
+    text = f"{value:,.{digits}f}" if grouping else f"{value:.{digits}f}"
+    if language == "nl":  # 1,234.5 -> 1.234,5
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def percent(share: float, language: str = "en", *, digits: int = 1) -> str:
+    """Return the share ``share`` (0.084) as a percentage (``8,4 %`` in Dutch, ``8.4 %`` in English).
+
+    Raises:
+        ValueError: an unknown language.
+    """
+    return f"{number(100.0 * share, language, digits=digits)} %"
