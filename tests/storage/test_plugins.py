@@ -31,10 +31,11 @@ def test_built_ins_come_from_the_entry_point_group() -> None:
     names = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="werkmap")}
     assert names["memory"] == "werkmap.storage.memory"
     assert names["sqlite"] == "werkmap.storage.sqlite"
+    assert names["postgres"] == "werkmap.storage.postgres"
     plugins = load_plugins()
-    assert {"memory", "sqlite"} <= set(plugins.names())
+    assert {"memory", "postgres", "sqlite"} <= set(plugins.names())
     assert plugins.failures == ()
-    assert plugins.schemes() == ["memory", "sqlite"]
+    assert plugins.schemes() == ["memory", "postgres", "postgresql", "sqlite"]
 
 
 def test_without_entry_points_nothing_is_registered_behind_the_hosts_back() -> None:
