@@ -190,7 +190,7 @@ _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
 def _text(value: str | None) -> str | None:
-    """Write text PostgreSQL can hold: a NUL becomes ``\\0`` and a backslash ``\\\\`` (reversible)."""
+    """Write text PostgreSQL can hold: a NUL becomes a backslash and 0, a backslash two (reversible)."""
     if value is None or ("\\" not in value and "\x00" not in value):
         return value
     return value.replace("\\", "\\\\").replace("\x00", "\\0")
