@@ -16,7 +16,7 @@ from psycopg import sql
 from storage_standin import CODEC, StandinSamples
 
 from werkmap.clock import FixedClock
-from werkmap.errors import SchemaVersionError, StorageError
+from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
 from werkmap.storage import load_plugins
 from werkmap.storage.outbox import Dispatcher
 from werkmap.storage.postgres import PostgresStore
@@ -351,3 +351,30 @@ def test_without_a_server_the_tests_fail_and_say_how_to_start_one(
     monkeypatch.setenv("WERKMAP_TEST_POSTGRES", "skip")
     with pytest.raises(pytest.skip.Exception, match="on purpose"):
         postgres_server_url()
+
+
+def test_a_batch_naming_an_existing_folder_conflicts_on_that_folder(store: PostgresStore) -> None:
+    samples = StandinSamples()
+    existing = samples.new("b-existing")  # the same version as the new one in the batch
+    store.save(existing, expected_version=0, index=FolderIndex(coach_id="c"))
+    batch = [
+        SaveRequest(folder=samples.new(f"b-{i}"), expected_version=0, index=FolderIndex())
+        for i in range(3)
+    ]
+    batch.insert(2, SaveRequest(folder=existing, expected_version=0, index=FolderIndex()))
+    with pytest.raises(ConcurrencyConflict) as info:
+        store.save_many(batch)
+    assert (info.value.folder_id, info.value.expected, info.value.actual) == ("b-existing", 0, 2)
+    assert list(store.index_columns().folder_id) == ["b-existing"]
+
+
+def test_options_given_beside_the_url_win(postgres_schemas: PostgresSchemas) -> None:
+    schema = postgres_schemas.new()
+    store = load_plugins().open_store(
+        postgres_schemas.url(), {"schema": schema, "claim_seconds": "7"}
+    )
+    assert isinstance(store, PostgresStore)
+    assert (store.schema, store.claim) == (schema, dt.timedelta(seconds=7))
+    store.close()
+    with pytest.raises(StorageError, match="claim_seconds"):
+        load_plugins().open_store(with_option(postgres_schemas.server, claim_seconds="soon"))

@@ -168,7 +168,8 @@ _COLUMNS = (
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
     "next_conversation_on, open_activities, overdue_activities, document) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING"
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
+    "RETURNING folder_id"
 )
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
@@ -480,14 +481,16 @@ class PostgresStore:
                 )
                 entries.extend(req.audit)
             if new_rows:
-                c.executemany(_INSERT_FOLDER, new_rows)
-                if c.rowcount != len(new_rows):
-                    # Some new folder exists already: name the first one (the whole batch rolls back).
-                    for row in new_rows:
-                        actual = self._version_in(c, row[0])
-                        if actual is not None and actual != row[1]:
-                            raise ConcurrencyConflict(row[0], 0, actual)
-                    raise ConcurrencyConflict(new_rows[0][0], 0, None)  # pragma: no cover
+                c.executemany(_INSERT_FOLDER, new_rows, returning=True)
+                inserted: set[str] = set()
+                while True:
+                    inserted.update(row[0] for row in c.fetchall())
+                    if not c.nextset():
+                        break
+                for row in new_rows:
+                    if row[0] not in inserted:
+                        # it exists already: a conflict (the whole batch rolls back)
+                        raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
             if event_rows:
                 c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
             if outbox_rows:
@@ -713,4 +716,13 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> PostgresStore | 
     """Open ``postgresql://…`` (see :class:`PostgresStore` and the module text for the options)."""
     if scheme_of(url) not in {"postgresql", "postgres"}:
         return None
-    return PostgresStore(url)
+    try:
+        claim = float(options["claim_seconds"]) if "claim_seconds" in options else None
+    except ValueError:
+        raise StorageError("the postgresql option claim_seconds must be a number") from None
+    return PostgresStore(
+        url,
+        schema=options.get("schema"),
+        migrate=flag(options["migrate"]) if "migrate" in options else None,
+        claim_seconds=claim,
+    )
