@@ -660,9 +660,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     which only the plugin can build: it runs in your own subclass of :class:`StoreConformance` (with a
     ``werkmap_previous_version`` fixture), not here.
 
-    Examples:
-        >>> main(["memory://", "-q", "-k", "round_trip"])  # doctest: +SKIP
-        0
+    Args:
+        argv: the URL, then arguments for pytest (``-x``, ``-k outbox``); ``sys.argv[1:]`` when ``None``.
+
+    Returns:
+        pytest's exit code (``0``: every test passed; ``2`` without a URL).
     """
     import sys
     import tempfile
