@@ -378,3 +378,33 @@ def test_options_given_beside_the_url_win(postgres_schemas: PostgresSchemas) -> 
     store.close()
     with pytest.raises(StorageError, match="claim_seconds"):
         load_plugins().open_store(with_option(postgres_schemas.server, claim_seconds="soon"))
+
+
+def test_a_stale_update_in_a_batch_is_named_and_the_batch_changes_nothing(
+    store: PostgresStore,
+) -> None:
+    samples = StandinSamples()
+    folders = [samples.new(f"u-{i}") for i in range(4)]
+    store.save_many(
+        [SaveRequest(folder=f, expected_version=0, index=FolderIndex()) for f in folders]
+    )
+    batch = [
+        SaveRequest(
+            folder=samples.advance(f, note="x"),
+            expected_version=f.version - (1 if i == 2 else 0),
+            index=FolderIndex(coach_id="moved"),
+        )
+        for i, f in enumerate(folders)
+    ]
+    with pytest.raises(ConcurrencyConflict) as info:
+        store.save_many(batch)
+    assert (info.value.folder_id, info.value.expected, info.value.actual) == ("u-2", 1, 2)
+    assert store.caseload("moved") == ()
+    assert [len(store.events(f.folder_id)) for f in folders] == [2] * 4
+    # and the same batch from the right versions saves all four, each with its one new event
+    batch[2] = SaveRequest(
+        folder=samples.advance(folders[2], note="x"), expected_version=2, index=batch[2].index
+    )
+    store.save_many(batch)
+    assert len(store.caseload("moved")) == 4
+    assert [len(store.events(f.folder_id)) for f in folders] == [3] * 4

@@ -433,12 +433,9 @@ class PostgresStore:
         sealed: list[AuditRecord] = []
         with self._write() as conn, conn.cursor() as c:
             new_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[str, int, int, str]] = []
-            outbox_rows: list[tuple[str, str, str]] = []
-            entries: list[AuditEntry] = []
-            for req, document, events in prepared:
+            update_rows: list[tuple[Any, ...]] = []
+            for req, document, _ in prepared:
                 folder = req.folder
-                fid: str = folder.folder_id
                 ix = req.index
                 columns = (
                     _text(folder.jobseeker_ref),
@@ -452,17 +449,38 @@ class PostgresStore:
                     document,
                 )
                 if req.expected_version == 0:
-                    new_rows.append((fid, folder.version, *columns))
-                    last = 0
+                    new_rows.append((folder.folder_id, folder.version, *columns))
                 else:
-                    found = c.execute(
-                        _UPDATE_FOLDER, (folder.version, *columns, fid, req.expected_version)
-                    ).fetchone()
+                    update_rows.append(
+                        (folder.version, *columns, folder.folder_id, req.expected_version)
+                    )
+            # The conditional updates go out together (psycopg pipelines executemany); each answers
+            # with the folder's last stored event sequence, or with nothing when its version moved on.
+            last_of: dict[str, int] = {}
+            if update_rows:
+                c.executemany(_UPDATE_FOLDER, update_rows, returning=True)
+                for row in update_rows:
+                    found = c.fetchone()
                     if found is None:
-                        raise ConcurrencyConflict(
-                            fid, req.expected_version, self._version_in(c, fid)
-                        )
-                    last = int(found[0])
+                        raise ConcurrencyConflict(row[-2], row[-1], self._version_in(c, row[-2]))
+                    last_of[row[-2]] = int(found[0])
+                    c.nextset()
+            if new_rows:
+                c.executemany(_INSERT_FOLDER, new_rows, returning=True)
+                inserted: set[str] = set()
+                while True:
+                    inserted.update(row[0] for row in c.fetchall())
+                    if not c.nextset():
+                        break
+                for row in new_rows:
+                    if row[0] not in inserted:
+                        # it exists already: a conflict (the whole batch rolls back)
+                        raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
+            event_rows: list[tuple[str, int, int, str]] = []
+            outbox_rows: list[tuple[str, str, str]] = []
+            for req, _, events in prepared:
+                fid: str = req.folder.folder_id
+                last = last_of.get(fid, 0)
                 # The new events of one save are one row: a commit of the folder's event log.
                 start = len(events)
                 while start > 0 and codec.sequence(events[start - 1]) > last:
@@ -479,23 +497,11 @@ class PostgresStore:
                 outbox_rows.extend(
                     (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
                 )
-                entries.extend(req.audit)
-            if new_rows:
-                c.executemany(_INSERT_FOLDER, new_rows, returning=True)
-                inserted: set[str] = set()
-                while True:
-                    inserted.update(row[0] for row in c.fetchall())
-                    if not c.nextset():
-                        break
-                for row in new_rows:
-                    if row[0] not in inserted:
-                        # it exists already: a conflict (the whole batch rolls back)
-                        raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
             if event_rows:
                 c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
             if outbox_rows:
                 c.executemany(_INSERT_OUTBOX, outbox_rows)
-            sealed.extend(self._seal(c, entry) for entry in entries)
+            sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
         return tuple(sealed)
 
     @staticmethod
