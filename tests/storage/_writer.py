@@ -8,6 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import datetime as dt
+from typing import Any
 
 import attrs
 from storage_standin import CODEC, StandinSamples
@@ -17,9 +18,18 @@ from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.values import FolderIndex, Notification, SaveRequest
 
 
+def open_target(target: str, *, timeout: float = 10.0) -> Any:
+    """Open a SQLite file (a path) or a PostgreSQL schema (a ``postgresql://`` URL)."""
+    if target.startswith("postgresql://"):
+        from werkmap.storage.postgres import PostgresStore
+
+        return PostgresStore(target, codec=CODEC)
+    return SQLiteStore(target, codec=CODEC, timeout=timeout)
+
+
 def batches(path: str, size: int) -> None:
     """Write batches of new folders forever, printing the number of each committed batch."""
-    store = SQLiteStore(path, codec=CODEC)
+    store = open_target(path)
     samples = StandinSamples()
     batch = 0
     while True:
@@ -51,7 +61,7 @@ def batches(path: str, size: int) -> None:
 
 def race(path: str, name: str, rounds: int, go: str) -> None:
     """Save the folder ``race`` from version r to r + 1 for every round; print ok/conflict per round."""
-    store = SQLiteStore(path, codec=CODEC, timeout=30)
+    store = open_target(path, timeout=30)
     samples = StandinSamples()
     while not Path(go).exists():
         pass

@@ -1,4 +1,4 @@
-"""Reliability of the SQLite store: crashes, concurrent writers, full and read-only disks, corrupt files."""
+"""Reliability of the SQLite and PostgreSQL stores: crashes, concurrent writers, full and read-only disks, corrupt files."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pg_server import PostgresSchemas
 from storage_standin import CODEC, StandinSamples
 
 from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
@@ -21,6 +24,37 @@ from werkmap.storage.values import FolderIndex, SaveRequest
 
 WRITER = Path(__file__).with_name("_writer.py")
 BATCH = 150
+
+
+class Backend:
+    """Where a test's store lives: a SQLite file or a fresh PostgreSQL schema, opened in-process or by a child."""
+
+    def __init__(self, name: str, target: str, open_: Callable[..., Any]) -> None:
+        self.name = name
+        self.target = target
+        self.open = open_
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+
+        def open_sqlite(**kw: Any) -> SQLiteStore:
+            return SQLiteStore(path, codec=CODEC, **kw)
+
+        yield Backend("sqlite", str(path), open_sqlite)
+        return
+    from werkmap.storage.postgres import PostgresStore
+
+    schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
+    url = schemas.url()
+
+    def open_postgres(**kw: Any) -> PostgresStore:
+        kw.pop("synchronous", None)
+        return PostgresStore(url, codec=CODEC)
+
+    yield Backend("postgres", url, open_postgres)
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
@@ -33,10 +67,9 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
 
 
 @pytest.mark.parametrize("kill_after", [1, 3])
-def test_sigkill_mid_batch_loses_no_committed_folder(tmp_path: Path, kill_after: int) -> None:
-    path = tmp_path / "crash.db"
-    SQLiteStore(path, codec=CODEC).close()
-    child = _spawn("batches", str(path), str(BATCH))
+def test_sigkill_mid_batch_loses_no_committed_folder(backend: Backend, kill_after: int) -> None:
+    backend.open().close()
+    child = _spawn("batches", backend.target, str(BATCH))
     assert child.stdout is not None
     committed = [int(child.stdout.readline()) for _ in range(kill_after)]
     time.sleep(0.01)  # let it get into the next batch
@@ -44,9 +77,10 @@ def test_sigkill_mid_batch_loses_no_committed_folder(tmp_path: Path, kill_after:
     child.communicate()
     assert child.returncode == -signal.SIGKILL
 
-    store = SQLiteStore(path, codec=CODEC)
+    store = backend.open()
     try:
-        assert store.integrity_check() == ["ok"]
+        if isinstance(store, SQLiteStore):
+            assert store.integrity_check() == ["ok"]
         columns = store.index_columns()
         per_batch = Counter(fid.split("-")[0] for fid in columns.folder_id)
         # every committed batch is there, and no batch is there in part
@@ -64,14 +98,15 @@ def test_sigkill_mid_batch_loses_no_committed_folder(tmp_path: Path, kill_after:
         store.close()
 
 
-def test_two_processes_from_the_same_version_one_wins_each_round(tmp_path: Path) -> None:
+def test_two_processes_from_the_same_version_one_wins_each_round(
+    backend: Backend, tmp_path: Path
+) -> None:
     rounds = 150
-    path = tmp_path / "race.db"
-    store = SQLiteStore(path, codec=CODEC, synchronous="normal")
+    store = backend.open(synchronous="normal")
     first = StandinSamples().new("race", events=1)
     store.save(first, expected_version=0, index=FolderIndex())
     go = tmp_path / "go"
-    children = [_spawn("race", str(path), name, str(rounds), str(go)) for name in ("p1", "p2")]
+    children = [_spawn("race", backend.target, name, str(rounds), str(go)) for name in ("p1", "p2")]
     go.touch()
     outputs = []
     for child in children:
@@ -92,10 +127,9 @@ def test_two_processes_from_the_same_version_one_wins_each_round(tmp_path: Path)
     store.close()
 
 
-def test_two_connections_in_one_process_conflict(tmp_path: Path) -> None:
-    path = tmp_path / "two.db"
-    a = SQLiteStore(path, codec=CODEC)
-    b = SQLiteStore(path, codec=CODEC)
+def test_two_connections_in_one_process_conflict(backend: Backend) -> None:
+    a = backend.open()
+    b = backend.open()
     samples = StandinSamples()
     folder = samples.new("f", events=1)
     a.save(folder, expected_version=0, index=FolderIndex())

@@ -2,14 +2,14 @@
 
 werkmap is pure domain: the host supplies persistence and the channels that reach people through plugins
 (:mod:`werkmap.storage.hookspecs`). This package holds the hook specifications, the plugin manager, the
-:class:`Store` protocol with its two built-in stores (``memory://`` and ``sqlite://``), the outbox dispatcher,
-the hash-chained audit trail, and (in :mod:`werkmap.storage.testing`) the conformance kit a plugin author
-runs against their own store.
+:class:`Store` protocol with its built-in stores (``memory://``, ``sqlite://`` and, with the ``postgres``
+extra, ``postgresql://``), the outbox dispatcher, the hash-chained audit trail, and (in
+:mod:`werkmap.storage.testing`) the conformance kit a plugin author runs against their own store.
 
 Examples:
     >>> plugins = load_plugins()
     >>> sorted(plugins.schemes())
-    ['memory', 'sqlite']
+    ['memory', 'postgres', 'postgresql', 'sqlite']
 """
 
 from __future__ import annotations

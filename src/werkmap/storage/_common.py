@@ -6,9 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from werkmap.errors import InvalidInput, Problem
 from werkmap.storage.codec import FolderCodec
-from werkmap.storage.values import BANDS, AuditEntry, FolderIndex, SaveRequest, looks_like_bsn
+from werkmap.storage.values import (
+    BANDS,
+    AuditEntry,
+    FolderIndex,
+    IndexColumns,
+    SaveRequest,
+    looks_like_bsn,
+)
 
 __all__: list[str] = []
 
@@ -176,3 +185,36 @@ def moment_text(moment: dt.datetime) -> str:
 def moment_of(text: str | None) -> dt.datetime | None:
     """Read what :func:`moment_text` wrote."""
     return dt.datetime.fromisoformat(text) if text else None
+
+
+def flag(text: str) -> bool:
+    """Read a true/false URL option (``true``, ``1``, ``yes``, ``on`` are true)."""
+    return text.strip().lower() in {"true", "1", "yes", "on"}
+
+
+def index_columns_of(rows: Sequence[Sequence[Any]]) -> IndexColumns:
+    """Build :class:`IndexColumns` from rows of the ten index columns, in the order of ``IndexRow``.
+
+    The date columns may hold ISO texts or dates; ``None`` is ``NaT``.
+    """
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 10
+
+    def obj(values: Sequence[Any]) -> Any:
+        out = np.empty(len(values), dtype=object)
+        out[:] = list(values)
+        return out
+
+    def dates(values: Sequence[Any]) -> Any:
+        return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+
+    return IndexColumns(
+        folder_id=obj(cols[0]),
+        version=np.array(cols[1], dtype=np.int64),
+        coach_id=obj(cols[3]),
+        status=obj(cols[4]),
+        band=obj(cols[5]),
+        next_due_on=dates(cols[6]),
+        next_conversation_on=dates(cols[7]),
+        open_activities=np.array(cols[8], dtype=np.int64),
+        overdue_activities=np.array(cols[9], dtype=np.int64),
+    )

@@ -32,8 +32,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from werkmap import serialization
 from werkmap.errors import (
     ConcurrencyConflict,
@@ -45,6 +43,8 @@ from werkmap.storage._common import (
     as_requests,
     check_audit,
     check_requests,
+    flag,
+    index_columns_of,
     moment_of,
     moment_text,
 )
@@ -583,27 +583,7 @@ class SQLiteStore:
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""
         rows = self._all(f"SELECT {_COLUMNS} FROM folders ORDER BY folder_id", ())
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 10
-
-        def obj(values: Sequence[Any]) -> Any:
-            out = np.empty(len(values), dtype=object)
-            out[:] = list(values)
-            return out
-
-        def dates(values: Sequence[str | None]) -> Any:
-            return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
-
-        return IndexColumns(
-            folder_id=obj(cols[0]),
-            version=np.array(cols[1], dtype=np.int64),
-            coach_id=obj(cols[3]),
-            status=obj(cols[4]),
-            band=obj(cols[5]),
-            next_due_on=dates(cols[6]),
-            next_conversation_on=dates(cols[7]),
-            open_activities=np.array(cols[8], dtype=np.int64),
-            overdue_activities=np.array(cols[9], dtype=np.int64),
-        )
+        return index_columns_of(rows)
 
     # --- outbox --------------------------------------------------------------------------------------
 
@@ -770,11 +750,7 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> SQLiteStore | No
         synchronous=options.get("synchronous", "full"),
         timeout=timeout,
         max_page_count=pages,
-        migrate=_flag(options.get("migrate", "true")),
-        read_only=_flag(options.get("read_only", "false")),
+        migrate=flag(options.get("migrate", "true")),
+        read_only=flag(options.get("read_only", "false")),
         checkpoint_pages=checkpoint,
     )
-
-
-def _flag(text: str) -> bool:
-    return text.strip().lower() in {"true", "1", "yes", "on"}

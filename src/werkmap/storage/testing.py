@@ -60,6 +60,7 @@ __all__ = [
     "StoreConformance",
     "default_samples",
     "index_for",
+    "main",
     "werkmap_channel",
     "werkmap_clock",
     "werkmap_samples",
@@ -619,3 +620,93 @@ def _plugins(*channels: RecordingChannel) -> Plugins:
     return load_plugins(
         entry_points=False, extra={f"kit-channel-{i}": c for i, c in enumerate(channels)}
     )
+
+
+# --- the command line: ``python -m werkmap.storage.testing URL`` ----------------------------------------
+
+_RUN_URL: list[
+    str
+] = []  # the URL main() runs the kit against (set in this module, read by the test file)
+
+_RUN_FILE = '''"""The conformance kit against one store URL (written by python -m werkmap.storage.testing)."""
+import uuid
+
+import pytest
+
+from werkmap.storage import load_plugins
+from werkmap.storage import testing as kit
+
+
+class TestStore(kit.StoreConformance):
+    @pytest.fixture
+    def werkmap_store(self, tmp_path):
+        url = kit._RUN_URL[0].replace("{tmp}", str(tmp_path))
+        url = url.replace("{unique}", uuid.uuid4().hex[:12])
+        store = load_plugins().open_store(url)
+        yield store
+        store.close()
+'''
+
+_NEEDS_PREVIOUS = "test_migration_from_the_previous_schema_version"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the conformance kit against a store URL and print pytest's summary; return pytest's exit code.
+
+    ``python -m werkmap.storage.testing URL [PYTEST ARGS...]``. Every test opens the URL anew and needs an
+    empty store: ``{tmp}`` in the URL becomes a fresh temporary directory per test
+    (``sqlite:///{tmp}/kit.db``) and ``{unique}`` a fresh name (``postgresql://…/db?schema=kit_{unique}``);
+    ``memory://`` is empty on every open. The migration test needs a store at the previous schema version,
+    which only the plugin can build: it runs in your own subclass of :class:`StoreConformance` (with a
+    ``werkmap_previous_version`` fixture), not here.
+
+    Args:
+        argv: the URL, then arguments for pytest (``-x``, ``-k outbox``); ``sys.argv[1:]`` when ``None``.
+
+    Returns:
+        pytest's exit code (``0``: every test passed; ``2`` without a URL).
+    """
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from werkmap.storage.url import redact_url
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(
+            "usage: python -m werkmap.storage.testing URL [PYTEST ARGS...]\n"
+            "  runs werkmap's storage conformance kit against the store at URL;\n"
+            "  {tmp} in URL: a fresh temporary directory per test, {unique}: a fresh name per test\n"
+            "  e.g. sqlite:///{tmp}/kit.db  or  postgresql://user@host/db?schema=kit_{unique}",
+            file=sys.stderr,
+        )
+        return 2 if not args else 0
+    url, extra = args[0], args[1:]
+    this = importlib.import_module("werkmap.storage.testing")  # not __main__: the test file uses it
+    this._RUN_URL[:] = [url]
+    print(f"werkmap storage conformance kit against {redact_url(url)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="werkmap-kit-") as folder:
+        root = Path(folder)
+        (root / "test_werkmap_conformance.py").write_text(_RUN_FILE, encoding="utf-8")
+        (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        code = pytest.main(
+            [
+                str(root / "test_werkmap_conformance.py"),
+                "-c",
+                str(root / "pytest.ini"),
+                "--rootdir",
+                str(root),
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "-k",
+                f"not {_NEEDS_PREVIOUS}",
+                *extra,
+            ]
+        )
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

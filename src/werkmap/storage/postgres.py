@@ -1,0 +1,734 @@
+"""The ``postgresql://`` storage plugin: werkmap on a PostgreSQL server, through psycopg 3.
+
+Install it with the extra: ``pip install werkmap[postgres]``.
+
+* **Layout.** The same tables as :mod:`werkmap.storage.sqlite`, in one PostgreSQL schema: a folder is one row
+  (its JSON envelope without the event log, and the index columns the shell computed); the new events of
+  one save are one row of ``events``; ``outbox`` and ``audit`` are tables of their own. **Every table's key
+  starts with** ``folder_id``, the distribution key: a Citus-style distributed PostgreSQL can shard every
+  table by it, and every query on folder data names a folder id or reads an index (due date, coach) that
+  each shard serves for its own folders (see the "Scaling out" page). Triggers refuse any change to the
+  event log or an audit record once written. Text columns use the ``"C"`` collation, so ids sort as in
+  Python whatever the server's locale.
+* **Transactions.** Every write command is one transaction (READ COMMITTED). A save updates the folder row
+  with ``UPDATE … WHERE folder_id = %s AND version = %s``: PostgreSQL re-checks the condition on the newest
+  row once a concurrent writer commits, so of two writers from one version one succeeds and the other
+  gets :class:`~werkmap.errors.ConcurrencyConflict`; a new folder is ``INSERT … ON CONFLICT DO NOTHING``.
+  The folder rows, their new events, their outbox items and their audit records commit together or not.
+* **Outbox.** :meth:`PostgresStore.pending_notifications` *claims* the items it returns: it selects them
+  ``FOR UPDATE SKIP LOCKED`` and marks them claimed until ``now + claim_seconds``, in one transaction, so
+  several dispatchers on several machines never get the same item at the same time. Marking an item
+  delivered or failed ends its claim; a dispatcher that dies leaves it to be claimed again after the claim
+  ran out (at least once, as always).
+* **Migrations.** The table ``werkmap_schema`` holds the schema version; a new schema is created at version 1
+  and migrated forward by the same steps an old one takes, under an advisory lock (two processes opening
+  a new store at once do not race). A store from a newer werkmap is refused.
+* **Safety.** Only parameterised SQL; no pickle; error messages and the store's ``repr`` never show the
+  password of the URL (they show :func:`~werkmap.storage.url.redact_url`).
+
+URL: ``postgresql://user:password@host:5432/database?schema=werkmap`` (``postgres://`` works too). werkmap's
+own options: ``schema`` (default ``public``; created when missing), ``migrate`` (``true``/``false``) and
+``claim_seconds`` (how long a dispatcher holds the items it took, default 300). Every other query parameter
+goes to libpq as it is (``sslmode``, ``connect_timeout`` (default 10), ``application_name``, …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from werkmap import serialization
+from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
+from werkmap.storage._common import (
+    as_requests,
+    check_audit,
+    check_requests,
+    flag,
+    index_columns_of,
+)
+from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.hookspecs import hookimpl
+from werkmap.storage.protocol import SCHEMA_VERSION
+from werkmap.storage.url import redact_url, scheme_of, scrub
+from werkmap.storage.values import (
+    AuditEntry,
+    AuditRecord,
+    DueFolder,
+    FolderIndex,
+    IndexColumns,
+    IndexRow,
+    Notification,
+    OutboxItem,
+    SaveRequest,
+)
+
+try:  # the optional extra
+    import psycopg
+    from psycopg import sql
+except ImportError:  # pragma: no cover - without the extra the plugin says how to get it
+    psycopg = None  # type: ignore[assignment]
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_V1",
+    "PostgresStore",
+    "werkmap_open_store",
+    "werkmap_storage_schemes",
+]
+
+SCHEMA_V1: tuple[str, ...] = (
+    "CREATE TABLE werkmap_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)",
+    """CREATE TABLE folders (
+        folder_id text COLLATE "C" PRIMARY KEY,
+        version bigint NOT NULL,
+        jobseeker_ref text COLLATE "C" NOT NULL,
+        coach_id text COLLATE "C",
+        status text COLLATE "C" NOT NULL,
+        next_due_on date,
+        document text NOT NULL
+    )""",
+    "CREATE INDEX folders_coach ON folders (coach_id)",
+    "CREATE INDEX folders_due ON folders (next_due_on) WHERE next_due_on IS NOT NULL",
+    """CREATE TABLE events (
+        folder_id text COLLATE "C" NOT NULL,
+        first_sequence bigint NOT NULL,
+        last_sequence bigint NOT NULL,
+        document text NOT NULL,
+        PRIMARY KEY (folder_id, last_sequence)
+    )""",
+    """CREATE TABLE outbox (
+        folder_id text COLLATE "C" NOT NULL,
+        idempotency_key text COLLATE "C" NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        document text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz,
+        delivered_at timestamptz,
+        claimed_until timestamptz,
+        last_error text NOT NULL DEFAULT '',
+        PRIMARY KEY (folder_id, idempotency_key)
+    )""",
+    "CREATE INDEX outbox_key ON outbox (idempotency_key)",
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL",
+    """CREATE TABLE audit (
+        folder_id text COLLATE "C" NOT NULL,
+        sequence bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        what text NOT NULL,
+        at text NOT NULL,
+        why text NOT NULL,
+        previous_hash text NOT NULL,
+        hash text NOT NULL,
+        PRIMARY KEY (folder_id, sequence)
+    )""",
+    """CREATE FUNCTION werkmap_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'the % is append-only', TG_ARGV[0]; END $$""",
+    """CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+       FOR EACH ROW EXECUTE FUNCTION werkmap_append_only('event log')""",
+    """CREATE TRIGGER events_append_only_t BEFORE TRUNCATE ON events
+       FOR EACH STATEMENT EXECUTE FUNCTION werkmap_append_only('event log')""",
+    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+       FOR EACH ROW EXECUTE FUNCTION werkmap_append_only('audit trail')""",
+    """CREATE TRIGGER audit_append_only_t BEFORE TRUNCATE ON audit
+       FOR EACH STATEMENT EXECUTE FUNCTION werkmap_append_only('audit trail')""",
+    "INSERT INTO werkmap_schema (id, version) VALUES (1, 1)",
+)
+"""The statements that create a version-1 schema (new stores start here and are migrated)."""
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {
+    1: (
+        'ALTER TABLE folders ADD COLUMN band text COLLATE "C"',
+        "ALTER TABLE folders ADD COLUMN next_conversation_on date",
+        "ALTER TABLE folders ADD COLUMN open_activities integer NOT NULL DEFAULT 0",
+        "ALTER TABLE folders ADD COLUMN overdue_activities integer NOT NULL DEFAULT 0",
+        "DROP INDEX folders_due",
+        "DROP INDEX folders_coach",
+        # covering indexes: the caseload and due queries read the index only (an index-only scan),
+        # never the table rows with their documents
+        "CREATE INDEX folders_coach ON folders (coach_id, next_due_on, folder_id) INCLUDE "
+        "(version, jobseeker_ref, status, band, next_conversation_on, open_activities, "
+        "overdue_activities)",
+        "CREATE INDEX folders_due ON folders (next_due_on, folder_id) INCLUDE (version) "
+        "WHERE next_due_on IS NOT NULL",
+        "UPDATE werkmap_schema SET version = 2",
+    ),
+}
+"""``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1``."""
+
+_COLUMNS = (
+    "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
+    "next_conversation_on, open_activities, overdue_activities"
+)
+_INSERT_FOLDER = (
+    "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
+    "next_conversation_on, open_activities, overdue_activities, document) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
+    "RETURNING folder_id"
+)
+_UPDATE_FOLDER = (
+    "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
+    "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s, "
+    "document = %s WHERE folder_id = %s AND version = %s "
+    "RETURNING (SELECT coalesce(max(last_sequence), 0) FROM events e "
+    "WHERE e.folder_id = folders.folder_id)"
+)
+# _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
+_INSERT_OUTBOX = (
+    "INSERT INTO outbox (folder_id, idempotency_key, document) VALUES (%s, %s, %s) "
+    "ON CONFLICT (folder_id, idempotency_key) DO NOTHING"
+)
+_OUTBOX_COLUMNS = "id, document, attempts, next_attempt_at, delivered_at, last_error"
+_OPTIONS = frozenset({"schema", "migrate", "claim_seconds"})
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_SETUP_LOCK = 0x7765726B6D6170  # "werkmap": held while a schema is created or migrated
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _text(value: str | None) -> str | None:
+    """Write text PostgreSQL can hold: a NUL becomes a backslash and 0, a backslash two (reversible)."""
+    if value is None or ("\\" not in value and "\x00" not in value):
+        return value
+    return value.replace("\\", "\\\\").replace("\x00", "\\0")
+
+
+def _untext(value: Any) -> Any:
+    """Read what :func:`_text` wrote."""
+    if not isinstance(value, str) or "\\" not in value:
+        return value
+    return _ESCAPED.sub(lambda m: "\x00" if m[1] == "0" else m[1], value)
+
+
+def _index_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    fid, version, ref, coach, status, band, *rest = row
+    return (fid, version, _untext(ref), _untext(coach), _untext(status), _untext(band), *rest)
+
+
+class PostgresStore:
+    """A :class:`~werkmap.storage.protocol.Store` in one schema of a PostgreSQL database (see the module text).
+
+    Args:
+        url: a ``postgresql://`` URL; werkmap's own options (``schema``, ``migrate``, ``claim_seconds``)
+            may be in its query or given as arguments (the arguments win).
+        codec: how folders are written (the default: real WorkFolders).
+        schema: the PostgreSQL schema holding the tables (created when missing).
+        migrate: migrate an older schema on opening (otherwise it is refused).
+        claim_seconds: how long the items returned by :meth:`pending_notifications` stay claimed.
+
+    Raises:
+        StorageError: the server cannot be reached or refuses the login (the message never shows the
+            password), or the schema holds tables that are not a werkmap store.
+        SchemaVersionError: the store is newer than this werkmap, or older and ``migrate`` is off.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        codec: FolderCodec | None = None,
+        schema: str | None = None,
+        migrate: bool | None = None,
+        claim_seconds: float | None = None,
+    ) -> None:
+        if psycopg is None:  # pragma: no cover
+            raise StorageError(
+                "the postgresql:// store needs psycopg 3: pip install 'werkmap[postgres]'"
+            )
+        self._url = url
+        self.url = redact_url(url)
+        conninfo, options = _split_url(url)
+        self.schema = schema or options.get("schema", "public")
+        if not _SCHEMA_NAME.fullmatch(self.schema):
+            raise StorageError(
+                f"schema must be a plain name (letters, digits, _), got {self.schema!r}"
+            )
+        self._migrate = migrate if migrate is not None else flag(options.get("migrate", "true"))
+        try:
+            seconds = (
+                claim_seconds
+                if claim_seconds is not None
+                else float(options.get("claim_seconds", "300"))
+            )
+        except ValueError:
+            raise StorageError("the postgresql option claim_seconds must be a number") from None
+        self.claim = dt.timedelta(seconds=max(seconds, 0.0))
+        self._codec_given = codec
+        self._lock = threading.RLock()
+        try:
+            self._conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+        try:
+            self._setup()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.url!r}, schema={self.schema!r})"
+
+    @property
+    def codec(self) -> FolderCodec:
+        """The codec the store writes folders with."""
+        return self._codec_given or default_codec()
+
+    # --- opening, schema and migrations ---------------------------------------------------------------
+
+    def _setup(self) -> None:
+        conn = self._conn
+        ident = sql.Identifier(self.schema)
+        try:
+            conn.execute("SET TIME ZONE 'UTC'")
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)
+                ).fetchone()
+                if exists is None:
+                    if not self._migrate:
+                        raise StorageError(
+                            f"schema {self.schema!r} does not exist and migrate is off"
+                        )
+                    conn.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
+                conn.execute(sql.SQL("SET search_path TO {}").format(ident))
+                tables = {
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = %s", (self.schema,)
+                    )
+                }
+                if not tables:
+                    if not self._migrate:
+                        raise SchemaVersionError(
+                            f"schema {self.schema!r} is empty and migrate is off"
+                        )
+                    for statement in SCHEMA_V1:
+                        conn.execute(statement)
+                    self._apply_migrations(1)
+                    return
+                if "werkmap_schema" not in tables:
+                    raise StorageError(
+                        f"schema {self.schema!r} holds tables but is not a werkmap store "
+                        "(no version table)"
+                    )
+                version = self._read_version()
+                if version > SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"schema {self.schema!r} was written with storage schema version {version}; "
+                        f"this werkmap knows up to {SCHEMA_VERSION}. Upgrade werkmap to open it; "
+                        "nothing was changed"
+                    )
+                if version < SCHEMA_VERSION:
+                    if not self._migrate:
+                        raise SchemaVersionError(
+                            f"schema {self.schema!r} is at storage schema version {version}; "
+                            f"migrate it to {SCHEMA_VERSION} first"
+                        )
+                    self._apply_migrations(version)
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def _apply_migrations(self, start: int) -> None:
+        for version in range(start, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                self._conn.execute(statement)
+
+    def _read_version(self) -> int:
+        row = self._conn.execute("SELECT version FROM werkmap_schema WHERE id = 1").fetchone()
+        if row is None or not isinstance(row[0], int):
+            raise StorageError(f"schema {self.schema!r} has an empty or damaged version table")
+        return row[0]
+
+    def schema_version(self) -> int:
+        """Return the schema version in the store's version table."""
+        with self._lock:
+            try:
+                return self._read_version()
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+
+    def migrate(self) -> int:
+        """Migrate the store to :data:`SCHEMA_VERSION` in one transaction; return the version."""
+        with self._write() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+            version = self._read_version()
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"schema {self.schema!r} is at storage schema version {version}, newer than "
+                    f"{SCHEMA_VERSION}"
+                )
+            self._apply_migrations(version)
+        return SCHEMA_VERSION
+
+    # --- transactions and errors ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        with self._lock:
+            try:
+                with self._conn.transaction():
+                    yield self._conn
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+
+    def _error(self, exc: Exception) -> StorageError:
+        text = scrub(str(exc).strip(), self._url)
+        low = text.lower()
+        if "append-only" in low:
+            what = "the event log and the audit trail are append-only"
+        elif "password" in low or "authentication" in low:
+            what = f"the server refused the login ({text.splitlines()[0] if text else ''})"
+        elif isinstance(exc, psycopg.OperationalError):
+            what = f"the server cannot be reached or broke the connection: {text}"
+        elif "read-only" in low or "read only" in low:
+            what = "the database is read-only"
+        elif "disk full" in low or "no space" in low:
+            what = "the disk is full"
+        else:
+            what = f"PostgreSQL said: {type(exc).__name__}: {text}"
+        return StorageError(f"{self.url}: {what}; nothing was written")
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    # --- folders -------------------------------------------------------------------------------------
+
+    def load(self, folder_id: str) -> Any:
+        """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
+        # one statement: the document and its events from one snapshot
+        row = self._one(
+            "SELECT f.document, ARRAY(SELECT e.document FROM events e "
+            "WHERE e.folder_id = f.folder_id ORDER BY e.last_sequence) "
+            "FROM folders f WHERE f.folder_id = %s",
+            (folder_id,),
+        )
+        if row is None:
+            raise NotFound(f"no folder {folder_id!r} in the store")
+        return self.codec.load_parts(row[0], row[1], source=f"folder {folder_id!r}")
+
+    def save(
+        self,
+        folder: Any,
+        *,
+        expected_version: int,
+        index: FolderIndex,
+        notifications: Sequence[Notification] = (),
+        audit: Sequence[AuditEntry] = (),
+    ) -> tuple[AuditRecord, ...]:
+        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
+        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
+
+    def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
+        """Save several folders in one transaction: all of them or none."""
+        codec = self.codec
+        check_requests(requests, codec)
+        prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
+        sealed: list[AuditRecord] = []
+        with self._write() as conn, conn.cursor() as c:
+            new_rows: list[tuple[Any, ...]] = []
+            update_rows: list[tuple[Any, ...]] = []
+            for req, document, _ in prepared:
+                folder = req.folder
+                ix = req.index
+                columns = (
+                    _text(folder.jobseeker_ref),
+                    _text(ix.coach_id),
+                    _text(ix.status),
+                    _text(ix.band),
+                    ix.next_due_on,
+                    ix.next_conversation_on,
+                    ix.open_activities,
+                    ix.overdue_activities,
+                    document,
+                )
+                if req.expected_version == 0:
+                    new_rows.append((folder.folder_id, folder.version, *columns))
+                else:
+                    update_rows.append(
+                        (folder.version, *columns, folder.folder_id, req.expected_version)
+                    )
+            # The conditional updates go out together (psycopg pipelines executemany); each answers
+            # with the folder's last stored event sequence, or with nothing when its version moved on.
+            last_of: dict[str, int] = {}
+            if update_rows:
+                c.executemany(_UPDATE_FOLDER, update_rows, returning=True)
+                for row in update_rows:
+                    found = c.fetchone()
+                    if found is None:
+                        raise ConcurrencyConflict(row[-2], row[-1], self._version_in(c, row[-2]))
+                    last_of[row[-2]] = int(found[0])
+                    c.nextset()
+            if new_rows:
+                c.executemany(_INSERT_FOLDER, new_rows, returning=True)
+                inserted: set[str] = set()
+                while True:
+                    inserted.update(row[0] for row in c.fetchall())
+                    if not c.nextset():
+                        break
+                for row in new_rows:
+                    if row[0] not in inserted:
+                        # it exists already: a conflict (the whole batch rolls back)
+                        raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
+            event_rows: list[tuple[str, int, int, str]] = []
+            outbox_rows: list[tuple[str, str, str]] = []
+            for req, _, events in prepared:
+                fid: str = req.folder.folder_id
+                last = last_of.get(fid, 0)
+                # The new events of one save are one row: a commit of the folder's event log.
+                start = len(events)
+                while start > 0 and codec.sequence(events[start - 1]) > last:
+                    start -= 1
+                if start < len(events):
+                    event_rows.append(
+                        (
+                            fid,
+                            codec.sequence(events[start]),
+                            codec.sequence(events[-1]),
+                            codec.encode_event_values(events[start:]),
+                        )
+                    )
+                outbox_rows.extend(
+                    (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
+                )
+            if event_rows:
+                c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
+            if outbox_rows:
+                c.executemany(_INSERT_OUTBOX, outbox_rows)
+            sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
+        return tuple(sealed)
+
+    @staticmethod
+    def _version_in(cursor: Any, folder_id: str) -> int | None:
+        row = cursor.execute(
+            "SELECT version FROM folders WHERE folder_id = %s", (folder_id,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
+        """Return the folder's events after a sequence number, oldest first."""
+        rows = self._all(
+            "SELECT document FROM events WHERE folder_id = %s AND last_sequence > %s "
+            "ORDER BY last_sequence",
+            (folder_id, after),
+        )
+        codec = self.codec
+        source = f"events of {folder_id!r}"
+        events = [e for (text,) in rows for e in codec.decode_events(text, source=source)]
+        return tuple(e for e in events if codec.sequence(e) > after)
+
+    # --- queries -------------------------------------------------------------------------------------
+
+    def _one(self, query: str, params: Sequence[Any]) -> Any:
+        with self._lock:
+            try:
+                return self._conn.execute(query, params).fetchone()
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+
+    def _all(self, query: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock:
+            try:
+                return self._conn.execute(query, params).fetchall()
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+
+    def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
+        """Return the coach's folders, by next due date (none last), then id (from the coach index)."""
+        rows = self._all(
+            f"SELECT {_COLUMNS} FROM folders WHERE coach_id = %s "
+            "ORDER BY next_due_on NULLS LAST, folder_id",
+            (_text(coach_id),),
+        )
+        new = tuple.__new__
+        return tuple([new(IndexRow, _index_row(row)) for row in rows])
+
+    def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
+        """Return the folders with something due on or before a date (from the due-date index)."""
+        rows = self._all(
+            "SELECT folder_id, version, next_due_on FROM folders WHERE next_due_on <= %s "
+            "ORDER BY next_due_on, folder_id",
+            (on_or_before,),
+        )
+        new = tuple.__new__
+        return tuple([new(DueFolder, row) for row in rows])
+
+    def index_columns(self) -> IndexColumns:
+        """Return every folder's index columns as numpy arrays, in folder id order."""
+        rows = self._all(f"SELECT {_COLUMNS} FROM folders ORDER BY folder_id", ())
+        return index_columns_of([_index_row(row) for row in rows])
+
+    # --- outbox --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _outbox_items(rows: list[Any]) -> tuple[OutboxItem, ...]:
+        return tuple(
+            OutboxItem(
+                notification=serialization.loads(doc, Notification, source="outbox"),
+                attempts=attempts,
+                next_attempt_at=next_at,
+                delivered_at=delivered,
+                last_error=error,
+            )
+            for _, doc, attempts, next_at, delivered, error in sorted(rows, key=lambda r: r[0])
+        )
+
+    def pending_notifications(
+        self, *, now: dt.datetime, limit: int = 100
+    ) -> tuple[OutboxItem, ...]:
+        """Claim and return undelivered notifications due at ``now``, oldest first.
+
+        The items are claimed until ``now + claim_seconds`` (``FOR UPDATE SKIP LOCKED``): another
+        dispatcher asking meanwhile does not get them. :meth:`mark_delivered` and :meth:`mark_failed`
+        end the claim.
+        """
+        with self._write() as conn:
+            rows = conn.execute(
+                "WITH picked AS (SELECT folder_id, idempotency_key FROM outbox "
+                "WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+                "AND (claimed_until IS NULL OR claimed_until <= %s) "
+                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+                "UPDATE outbox o SET claimed_until = %s FROM picked "
+                "WHERE o.folder_id = picked.folder_id "
+                "AND o.idempotency_key = picked.idempotency_key "
+                f"RETURNING {', '.join('o.' + c for c in _OUTBOX_COLUMNS.split(', '))}",
+                (now, now, limit, now + self.claim),
+            ).fetchall()
+        return self._outbox_items(rows)
+
+    def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
+        """Return the outbox, oldest first."""
+        undelivered = "" if include_delivered else "WHERE delivered_at IS NULL "
+        rows = self._all(f"SELECT {_OUTBOX_COLUMNS} FROM outbox {undelivered}ORDER BY id", ())
+        return self._outbox_items(rows)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
+        """Record a delivery (a second mark keeps the first moment) and end the claim."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET delivered_at = coalesce(delivered_at, %s), claimed_until = NULL "
+                "WHERE idempotency_key = %s",
+                (at, idempotency_key),
+            )
+            if cursor.rowcount < 1:
+                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+
+    def mark_failed(
+        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
+    ) -> None:
+        """Record a failed attempt and when to retry, and end the claim."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = %s, last_error = %s, "
+                "claimed_until = NULL WHERE idempotency_key = %s AND delivered_at IS NULL",
+                (retry_at, error[:500], idempotency_key),
+            )
+            if cursor.rowcount < 1:
+                raise NotFound(
+                    f"no undelivered notification with idempotency key {idempotency_key!r}"
+                )
+
+    # --- audit ---------------------------------------------------------------------------------------
+
+    def append_audit(self, entry: AuditEntry) -> AuditRecord:
+        """Seal an entry into its folder's chain, in one transaction."""
+        check_audit(entry)
+        with self._write() as conn, conn.cursor() as c:
+            return self._seal(c, entry)
+
+    @staticmethod
+    def _seal(cursor: Any, entry: AuditEntry) -> AuditRecord:
+        # one writer at a time per folder's chain (a save holds the folder row too, append_audit not)
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (entry.folder_id,))
+        last = cursor.execute(
+            "SELECT sequence, hash FROM audit WHERE folder_id = %s ORDER BY sequence DESC LIMIT 1",
+            (entry.folder_id,),
+        ).fetchone()
+        record = AuditRecord.seal(
+            entry,
+            sequence=last[0] + 1 if last else 1,
+            previous_hash=last[1] if last else "",
+        )
+        cursor.execute(
+            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
+            "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                record.folder_id,
+                record.sequence,
+                _text(record.actor),
+                _text(record.action),
+                _text(record.what),
+                record.at.isoformat(),
+                _text(record.why),
+                record.previous_hash,
+                record.hash,
+            ),
+        )
+        return record
+
+    def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
+        """Return the folder's audit trail, oldest first."""
+        rows = self._all(
+            "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash "
+            "FROM audit WHERE folder_id = %s ORDER BY sequence",
+            (folder_id,),
+        )
+        return tuple(
+            AuditRecord(
+                folder_id=fid,
+                sequence=seq,
+                actor=_untext(actor),
+                action=_untext(action),
+                what=_untext(what),
+                at=dt.datetime.fromisoformat(at),
+                why=_untext(why),
+                previous_hash=prev,
+                hash=digest,
+            )
+            for fid, seq, actor, action, what, at, why, prev, digest in rows
+        )
+
+
+def _split_url(url: str) -> tuple[str, dict[str, str]]:
+    """Split a URL into the libpq connection URL (without werkmap's options) and werkmap's options."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        raise StorageError(f"not a valid postgresql URL: {redact_url(url)}") from None
+    ours = {k: v for k, v in pairs if k in _OPTIONS}
+    libpq = [(k, v) for k, v in pairs if k not in _OPTIONS]
+    if not any(k == "connect_timeout" for k, _ in libpq):
+        libpq.append(("connect_timeout", "10"))
+    scheme = "postgresql" if parts.scheme.lower() in {"postgresql", "postgres"} else parts.scheme
+    conninfo = urlunsplit((scheme, parts.netloc, parts.path, urlencode(libpq), parts.fragment))
+    return conninfo, ours
+
+
+@hookimpl
+def werkmap_storage_schemes() -> list[str]:
+    """Serve ``postgresql://`` (and ``postgres://``)."""
+    return ["postgresql", "postgres"]
+
+
+@hookimpl
+def werkmap_open_store(url: str, options: Mapping[str, str]) -> PostgresStore | None:
+    """Open ``postgresql://…`` (see :class:`PostgresStore` and the module text for the options)."""
+    if scheme_of(url) not in {"postgresql", "postgres"}:
+        return None
+    try:
+        claim = float(options["claim_seconds"]) if "claim_seconds" in options else None
+    except ValueError:
+        raise StorageError("the postgresql option claim_seconds must be a number") from None
+    return PostgresStore(
+        url,
+        schema=options.get("schema"),
+        migrate=flag(options["migrate"]) if "migrate" in options else None,
+        claim_seconds=claim,
+    )
