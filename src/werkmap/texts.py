@@ -10,6 +10,8 @@ Examples:
     ('8,4 %', '8.4 %')
     >>> number(1234.5, "nl", grouping=True), number(1234.5, "en", grouping=True)
     ('1.234,5', '1,234.5')
+    >>> number(37.5, "nl", digits=None), number(25.0, "nl", digits=None)
+    ('37,5', '25')
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ LANGUAGES = ("en", "nl")
 """The languages of the texts werkmap writes for people."""
 
 
-def number(value: float, language: str = "en", *, digits: int = 1, grouping: bool = False) -> str:
+def number(
+    value: float, language: str = "en", *, digits: int | None = 1, grouping: bool = False
+) -> str:
     """Return ``value`` with ``digits`` decimals as ``language`` writes it.
 
     Args:
         value: the number.
         language: ``"nl"`` (decimal comma, thousands point) or ``"en"``.
-        digits: the number of decimals.
+        digits: the number of decimals; ``None``: as few as the value needs (``25``, ``37,5``).
         grouping: whether to group thousands.
 
     Raises:
@@ -34,7 +38,8 @@ def number(value: float, language: str = "en", *, digits: int = 1, grouping: boo
     """
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {list(LANGUAGES)}, got {language!r}")
-    text = f"{value:,.{digits}f}" if grouping else f"{value:.{digits}f}"
+    spec = "g" if digits is None else f".{digits}f"
+    text = format(value, ("," if grouping else "") + spec)
     if language == "nl":  # 1,234.5 -> 1.234,5
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text

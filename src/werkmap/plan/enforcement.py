@@ -26,6 +26,7 @@ import attrs
 
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.machine import Machine, T
+from werkmap.texts import number
 from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar
 
 __all__ = [
@@ -448,7 +449,7 @@ def _within(earlier: dt.date, on: dt.date, months: int) -> bool:
 
 
 def _pct_nl(value: float) -> str:
-    return f"{value:g}".replace(".", ",") + " %"
+    return f"{number(value, 'nl', digits=None)} %"
 
 
 def compute_proposal(
