@@ -363,7 +363,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     )
     report = evaluate(
         fitted.outcomes,
-        fitted.predict(),
+        fitted.predict_proba(),
         groups=table.groups,
         group_column=args.group or "group",
         model_id=fitted.model.id,
