@@ -186,7 +186,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
                 f"{source}: the answers are to questionnaire {ref}, but {q.ref} is loaded; "
                 "score them with that questionnaire version and its model"
             )
-    profile = score(answers, q, model)
+    profile = score(answers, model, q)
     if args.format == "json":
         print(dumps(profile, indent=2))
     else:

@@ -1,4 +1,8 @@
-"""FHIR R4 ``Questionnaire`` export and import: a thin converter that round-trips.
+"""FHIR R4 ``Questionnaire`` export and import, and ``QuestionnaireResponse`` both ways.
+
+:func:`to_questionnaire_response` writes a person's answers as a QuestionnaireResponse and
+:func:`answers_from_response` reads one back (``score`` accepts one directly); scoring the response equals
+scoring the answers.
 
 :func:`to_fhir` writes a questionnaire as a FHIR R4 (and R4B) ``Questionnaire`` resource (a JSON-ready
 dict); :func:`from_fhir` reads one back, and ``from_fhir(to_fhir(q)) == q``. The Dutch texts are the
@@ -28,7 +32,14 @@ from werkmap.profiler.questionnaire import (
     lint_questionnaire,
 )
 
-__all__ = ["EXTENSION_BASE", "from_fhir", "to_fhir"]
+__all__ = [
+    "EXTENSION_BASE",
+    "answers_from_response",
+    "from_fhir",
+    "is_questionnaire_response",
+    "to_fhir",
+    "to_questionnaire_response",
+]
 
 EXTENSION_BASE = "https://werkmap.org/fhir/StructureDefinition/"
 """The base URL of werkmap's FHIR extensions."""
@@ -332,3 +343,188 @@ def _item_from_fhir(r: _Reader, data: Mapping[str, Any], path: str) -> Item | No
         enable_behavior=behavior if behavior in ("all", "any") else "all",
         items=nested,
     )
+
+
+# ---- QuestionnaireResponse: a person's answers, both ways ---------------------------------------------
+
+_VALUE_KEYS = (
+    "valueCoding",
+    "valueString",
+    "valueInteger",
+    "valueDecimal",
+    "valueBoolean",
+    "valueDate",
+)
+
+
+def is_questionnaire_response(obj: object) -> bool:
+    """Return whether ``obj`` is a FHIR QuestionnaireResponse (a mapping with that ``resourceType``).
+
+    Examples:
+        >>> is_questionnaire_response({"resourceType": "QuestionnaireResponse", "status": "completed"})
+        True
+        >>> is_questionnaire_response({"q01": "1"})
+        False
+    """
+    return isinstance(obj, Mapping) and obj.get("resourceType") == "QuestionnaireResponse"
+
+
+def answers_from_response(
+    resource: Mapping[str, Any], questionnaire: Questionnaire | None = None
+) -> dict[str, object]:
+    """Return the answers of a FHIR QuestionnaireResponse as ``{link_id: answer}``.
+
+    Items nested in groups (or under an answer) are flattened by ``linkId``; a choice answer is its
+    ``valueCoding.code``, a date its ISO string; the answers are validated when they are scored.
+
+    Args:
+        resource: the QuestionnaireResponse (a JSON-ready dict).
+        questionnaire: when given, the response's ``questionnaire`` canonical (``url|version``, or ``url``)
+            must name it.
+
+    Returns:
+        The answers by ``link_id``.
+
+    Raises:
+        InvalidAnswers: not a QuestionnaireResponse, for another questionnaire, or a malformed item (every
+            problem listed).
+    """
+    from werkmap.errors import InvalidAnswers
+
+    problems: list[Problem] = []
+    if not is_questionnaire_response(resource):
+        raise InvalidAnswers(
+            [Problem(path="$.resourceType", message="expected a QuestionnaireResponse")]
+        )
+    canonical = resource.get("questionnaire")
+    if questionnaire is not None and canonical is not None:
+        url, _, version = str(canonical).partition("|")
+        if url != questionnaire.url or (version and version != questionnaire.version):
+            problems.append(
+                Problem(
+                    path="$.questionnaire",
+                    message=f"the response answers {canonical}, not {questionnaire.ref}",
+                )
+            )
+    out: dict[str, object] = {}
+
+    def visit(items: object, path: str) -> None:
+        if not isinstance(items, list):
+            problems.append(Problem(path=path, message="expected a list of items"))
+            return
+        for i, item in enumerate(items):
+            ipath = f"{path}[{i}]"
+            if not isinstance(item, Mapping) or not isinstance(item.get("linkId"), str):
+                problems.append(Problem(path=ipath, message="expected an item with a linkId"))
+                continue
+            link_id = item["linkId"]
+            answers = item.get("answer", [])
+            if not isinstance(answers, list) or len(answers) > 1:
+                problems.append(
+                    Problem(path=f"{ipath}.answer", message="expected at most one answer")
+                )
+                continue
+            for answer in answers:
+                values = [k for k in _VALUE_KEYS if isinstance(answer, Mapping) and k in answer]
+                if len(values) != 1:
+                    problems.append(
+                        Problem(path=f"{ipath}.answer[0]", message="expected exactly one value[x]")
+                    )
+                    continue
+                value = answer[values[0]]
+                if values[0] == "valueCoding":
+                    value = value.get("code") if isinstance(value, Mapping) else None
+                if link_id in out:
+                    problems.append(Problem(path=ipath, message=f"{link_id} is answered twice"))
+                out[link_id] = value
+                if "item" in answer:
+                    visit(answer["item"], f"{ipath}.answer[0].item")
+            if "item" in item:
+                visit(item["item"], f"{ipath}.item")
+
+    visit(resource.get("item", []), "$.item")
+    if problems:
+        raise InvalidAnswers(problems, source=str(canonical or ""))
+    return out
+
+
+def to_questionnaire_response(
+    answers: Mapping[str, object],
+    questionnaire: Questionnaire,
+    *,
+    language: str = "nl",
+    status: str = "completed",
+    authored: dt.date | None = None,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """Write a person's answers as a FHIR R4 QuestionnaireResponse (a JSON-ready dict).
+
+    The answers are validated first; the items follow the questionnaire's groups; a choice answer is a
+    ``valueCoding`` with the option's label in ``language`` as its ``display``.
+
+    Args:
+        answers: ``link_id -> answer`` (as for :func:`~werkmap.profiler.questionnaire.validate_answers`).
+        questionnaire: the questionnaire answered.
+        language: ``"nl"`` or ``"en"``: the language of the item texts and option displays.
+        status: the response status (``completed`` by default).
+        authored: the date the answers were given, if known.
+        subject: a reference to the person (e.g. ``"Patient/…"`` or a pseudonym), if wanted.
+
+    Returns:
+        The QuestionnaireResponse resource.
+
+    Raises:
+        InvalidAnswers: the answers do not fit the questionnaire (every problem listed).
+    """
+    from werkmap.profiler.questionnaire import validate_answers
+
+    if language not in ("nl", "en"):
+        raise ValueError(f"expected language 'nl' or 'en', got {language!r}")
+    valid = validate_answers(answers, questionnaire)
+
+    def text(t: Text) -> str:
+        return (t.en or t.nl) if language == "en" else t.nl
+
+    def value(it: Item, v: object) -> dict[str, Any]:
+        if it.type == "choice":
+            option = next(o for o in it.options if o.code == v)
+            return {"valueCoding": {"code": option.code, "display": text(option.label)}}
+        if it.type == "boolean":
+            return {"valueBoolean": v}
+        if it.type == "integer":
+            return {"valueInteger": v}
+        if it.type == "decimal":
+            return {"valueDecimal": v}
+        if it.type == "date":
+            return {"valueDate": v.isoformat() if isinstance(v, dt.date) else str(v)}
+        return {"valueString": str(v)}
+
+    def build(items: Sequence[Item]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for it in items:
+            if it.link_id in valid:
+                out.append(
+                    {
+                        "linkId": it.link_id,
+                        "text": text(it.text),
+                        "answer": [value(it, valid[it.link_id])],
+                    }
+                )
+            elif it.items:
+                children = build(it.items)
+                if children:
+                    out.append({"linkId": it.link_id, "text": text(it.text), "item": children})
+        return out
+
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "language": language,
+        "questionnaire": questionnaire.ref,
+        "status": status,
+    }
+    if authored is not None:
+        resource["authored"] = authored.isoformat()
+    if subject is not None:
+        resource["subject"] = {"reference": subject}
+    resource["item"] = build(questionnaire.items)
+    return resource

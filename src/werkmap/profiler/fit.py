@@ -35,7 +35,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -49,6 +49,7 @@ from werkmap.errors import (
     Problem,
     RankDeficient,
 )
+from werkmap.profiler.frames import is_dataframe, records_from_frame
 from werkmap.profiler.model import (
     BANDS,
     CUT_POINTS,
@@ -1133,8 +1134,8 @@ def to_scoring_model(
 
 
 def fit_model(
-    answers: Sequence[Mapping[str, object]] | OutcomeTable,
-    outcomes: npt.ArrayLike | None = None,
+    answers: Sequence[Mapping[str, object]] | OutcomeTable | pd.DataFrame,
+    outcomes: npt.ArrayLike | str | None = None,
     *,
     questionnaire: Questionnaire,
     id: str,
@@ -1153,9 +1154,11 @@ def fit_model(
     """Fit a scoring model from answers and observed outcomes: validate, encode, :func:`fit`, build.
 
     Args:
-        answers: per person, answers by ``link_id``; or an :class:`OutcomeTable` (then ``outcomes`` is
-            taken from it and must be ``None``).
-        outcomes: per person, 1 = found work within a year, 0 = did not.
+        answers: per person, answers by ``link_id``; an :class:`OutcomeTable` (then ``outcomes`` is
+            taken from it and must be ``None``); or a pandas DataFrame with one column per ``link_id``
+            (empty cells unanswered, integer codes name options).
+        outcomes: per person, 1 = found work within a year, 0 = did not (an array or a Series); with a
+            DataFrame, also the name of its outcome column (that column is then not an answer).
         questionnaire: the questionnaire version the answers belong to; the model is calibrated for it.
         id: the model's identifier.
         version: the model's version label.
@@ -1181,6 +1184,19 @@ def fit_model(
         PerfectSeparation: an answer predicts the outcome without error; the features are named.
         InvalidModel: the resulting model fails the model lint.
     """
+    if is_dataframe(answers):
+        frame: Any = answers
+        if isinstance(outcomes, str):
+            if outcomes not in frame.columns:
+                raise InvalidInput(
+                    [Problem(path=f"$.{outcomes}", message="no such column in the DataFrame")]
+                )
+            column = outcomes
+            outcomes = frame[column].to_numpy(dtype=np.float64)
+            frame = frame.drop(columns=[column])
+        answers = records_from_frame(frame)
+    elif isinstance(outcomes, str):
+        raise TypeError("outcomes may name a column only when the answers are a DataFrame")
     if isinstance(answers, OutcomeTable):
         if outcomes is not None:
             raise TypeError("give outcomes either in the OutcomeTable or as an argument, not both")
