@@ -109,7 +109,7 @@ def _cmd_questionnaire(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dump_questionnaire(q))
     elif args.format == "fhir":
-        print(json.dumps(to_fhir(q), ensure_ascii=False, indent=2))
+        print(json.dumps(to_fhir(q, language=args.language), ensure_ascii=False, indent=2))
     else:
         print(_questionnaire_text(q, args.language), end="")
     return EXIT_OK

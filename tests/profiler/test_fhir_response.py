@@ -77,3 +77,10 @@ def test_the_cli_scores_a_questionnaire_response(capsys, tmp_path):
     assert main(["score", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["data"]["probability"] == score(answers, M, Q).probability
+
+
+def test_the_cli_export_honours_the_language(capsys):
+    assert main(["questionnaire", "--format", "fhir", "--language", "en"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["language"] == "en"
+    assert doc["title"] == Q.title.en
