@@ -183,3 +183,13 @@ def test_notebook_reprs_are_short_and_show_first_rows():
     assert repr(Q).startswith("<Questionnaire ")
     assert "<table>" in Q._repr_html_()
     assert "rows shown" in Q._repr_html_()
+
+
+def test_model_and_questionnaire_frames():
+    coefficients = M.to_frame()
+    assert list(coefficients.index) == list(M.parameter_names)
+    assert coefficients.loc["intercept", "coefficient"] == M.intercept
+    items = Q.to_frame()
+    assert "q04" in items.index
+    assert items.loc["q04", "type"] == "choice"
+    assert len(items) == int(repr(Q).split(": ")[1].split(" items")[0])
