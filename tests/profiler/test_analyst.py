@@ -188,7 +188,8 @@ def test_notebook_reprs_are_short_and_show_first_rows():
 def test_model_and_questionnaire_frames():
     coefficients = M.to_frame()
     assert list(coefficients.index) == list(M.parameter_names)
-    assert coefficients.loc["intercept", "coefficient"] == M.intercept
+    assert coefficients.loc["(intercept)", "coefficient"] == M.intercept
+    assert list(coefficients["coefficient"])[1:] == list(M.coefficients)
     items = Q.to_frame()
     assert "q04" in items.index
     assert items.loc["q04", "type"] == "choice"
