@@ -110,7 +110,7 @@ def _cmd_questionnaire(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dump_questionnaire(q))
     elif args.format == "fhir":
-        print(json.dumps(to_fhir(q), ensure_ascii=False, indent=2))
+        print(json.dumps(to_fhir(q, language=args.language), ensure_ascii=False, indent=2))
     else:
         print(_questionnaire_text(q, args.language), end="")
     return EXIT_OK
@@ -187,7 +187,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
                 f"{source}: the answers are to questionnaire {ref}, but {q.ref} is loaded; "
                 "score them with that questionnaire version and its model"
             )
-    profile = score(answers, q, model)
+    profile = score(answers, model, q)
     if args.format == "json":
         print(dumps(profile, indent=2))
     else:
@@ -370,7 +370,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     )
     report = evaluate(
         fitted.outcomes,
-        fitted.predict(),
+        fitted.predict_proba(),
         groups=table.groups,
         group_column=args.group or "group",
         model_id=fitted.model.id,

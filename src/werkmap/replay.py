@@ -250,7 +250,7 @@ def _check_profile(folder_id: str, record: ProfileRecord, scorer: _Scorer) -> li
         ]
     answers = {k: json.loads(v) for k, v in record.answers.items()}
     try:
-        profile = score(answers, questionnaire, model, on=record.taken_on)
+        profile = score(answers, model, questionnaire, on=record.taken_on)
     except WerkmapError as exc:
         return [Mismatch(folder_id=folder_id, decision=what, stored=stored, rederived=str(exc))]
     if math.isclose(profile.probability, record.probability, abs_tol=_TOLERANCE) and (

@@ -106,11 +106,11 @@ def test_a_required_enabled_item_must_be_answered():
 def test_bad_dates_non_integral_and_non_finite_numbers():
     with pytest.raises(InvalidAnswers) as err:
         validate_answers(
-            {"age": 30.5, "q07": 3, "hours": float("nan"), "ill": True, "since": "31-12-2024"}, Q
+            {"age": 30.5, "q07": 7, "hours": float("nan"), "ill": True, "since": "31-12-2024"}, Q
         )
     messages = {p.path: p.message for p in err.value.problems}
     assert messages["$.age"] == "expected an integer, got 30.5"
-    assert messages["$.q07"] == "expected one of 1..5, got 3"
+    assert messages["$.q07"] == "expected one of 1..5, got 7"
     assert messages["$.hours"] == "expected a finite number, got nan"
     assert messages["$.since"].startswith("expected an ISO date")
 

@@ -69,7 +69,7 @@ def test_score_a_file_as_text_and_json(capsys, tmp_path):
     answers = synthetic_answers(1, seed=12)[0]
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers), encoding="utf-8")
-    expected = score(answers, Q, default_model())
+    expected = score(answers, default_model(), Q)
     code, out, _ = run(capsys, "score", str(path), "--language", "en")
     assert code == 0
     assert f"chance of work within a year: {100 * expected.probability:.1f} %" in out

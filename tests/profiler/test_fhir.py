@@ -10,7 +10,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from werkmap.errors import InvalidQuestionnaire
-from werkmap.profiler.fhir import EXTENSION_BASE, from_fhir, to_fhir
+from werkmap.profiler.fhir import EXTENSION_BASE, TRANSLATION, from_fhir, to_fhir
 from werkmap.profiler.questionnaire import (
     AnswerOption,
     EnableWhen,
@@ -86,10 +86,100 @@ def test_werkmap_fields_are_carried_in_werkmap_extensions():
     q01 = resource["item"][1]
     urls = {e["url"] for e in q01["extension"]}
     assert EXTENSION_BASE + "construct" in urls
-    assert EXTENSION_BASE + "text-en" in urls
+    assert EXTENSION_BASE + "text-en" not in urls  # English travels in HL7's translation extension
     assert "http://hl7.org/fhir/StructureDefinition/minValue" in urls
     assert resource["language"] == "nl"
     assert resource["effectivePeriod"] == {"start": "2017-01-01"}
+
+
+def translation_of(element: dict) -> dict[str, str]:
+    (ext,) = element["extension"]
+    assert ext["url"] == TRANSLATION == "http://hl7.org/fhir/StructureDefinition/translation"
+    parts = {e["url"]: e.get("valueCode", e.get("valueString")) for e in ext["extension"]}
+    return {parts["lang"]: parts["content"]}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_texts_travel_in_hl7_translation_extensions(language):
+    q = default_questionnaire()
+    other = "en" if language == "nl" else "nl"
+    resource = to_fhir(q, language=language)
+    assert resource["language"] == language
+    assert resource["title"] == q.title.get(language)
+    assert translation_of(resource["_title"]) == {other: q.title.get(other)}
+    item = next(i for i in resource["item"] if "answerOption" in i)
+    source = next(it for it in q.iter_items() if it.link_id == item["linkId"])
+    assert item["text"] == source.text.get(language)
+    assert translation_of(item["_text"]) == {other: source.text.get(other)}
+    coding = item["answerOption"][0]["valueCoding"]
+    assert coding["display"] == source.options[0].label.get(language)
+    assert translation_of(coding["_display"]) == {other: source.options[0].label.get(other)}
+    validated = FhirQuestionnaire.model_validate(resource)
+    assert from_fhir(json.loads(validated.model_dump_json())) == q
+    assert from_fhir(resource) == q
+
+
+def legacy(resource: dict) -> dict:
+    """Rewrite a resource in werkmap's older form: English in custom extensions, no translations."""
+    out = copy.deepcopy(resource)
+
+    def move(node: dict, key: str, url: str) -> None:
+        element = node.pop("_" + key, None)
+        if element is not None:
+            (en,) = translation_of(element).values()
+            node.setdefault("extension", []).append(
+                {"url": EXTENSION_BASE + url, "valueString": en}
+            )
+
+    move(out, "title", "title-en")
+    move(out, "description", "description-en")
+
+    def walk(items: list) -> None:
+        for it in items:
+            move(it, "text", "text-en")
+            for opt in it.get("answerOption", []):
+                element = opt["valueCoding"].pop("_display", None)
+                if element is not None:
+                    (en,) = translation_of(element).values()
+                    opt.setdefault("extension", []).append(
+                        {"url": EXTENSION_BASE + "label-en", "valueString": en}
+                    )
+            walk(it.get("item", []))
+
+    walk(out["item"])
+    return out
+
+
+def test_the_older_custom_english_extensions_are_still_read():
+    q = default_questionnaire()
+    old = legacy(to_fhir(q))
+    assert "_title" not in old
+    assert from_fhir(old) == q
+
+
+def strip_translations(node):
+    if isinstance(node, dict):
+        return {k: strip_translations(v) for k, v in node.items() if not k.startswith("_")}
+    if isinstance(node, list):
+        return [strip_translations(v) for v in node]
+    return node
+
+
+def test_a_single_language_questionnaire_is_refused_with_a_way_out_then_accepted_on_request():
+    q = default_questionnaire()
+    dutch_only = strip_translations(to_fhir(q))
+    with pytest.raises(InvalidQuestionnaire) as err:
+        from_fhir(dutch_only)
+    assert "missing_translations='copy'" in str(err.value)
+    assert TRANSLATION in str(err.value)
+    accepted = from_fhir(dutch_only, missing_translations="copy")
+    assert accepted.title.en == accepted.title.nl == q.title.nl
+    assert all(it.text.en == it.text.nl for it in accepted.iter_items())
+    # an English-only questionnaire is read as English, the Dutch copied
+    english_only = strip_translations(to_fhir(q, language="en"))
+    accepted_en = from_fhir(english_only, missing_translations="copy")
+    assert accepted_en.title.en == q.title.en
+    assert accepted_en.title.nl == q.title.en
 
 
 def test_parse_questionnaire_reads_fhir_json_too():

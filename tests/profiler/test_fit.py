@@ -68,7 +68,7 @@ def test_names_and_predictions():
     assert result.intercept == result.estimates[0]
     eta = result.intercept + x @ result.params[1:]
     np.testing.assert_allclose(result.linear_predictor(x), eta)
-    np.testing.assert_allclose(result.predict(x), 1 / (1 + np.exp(-eta)))
+    np.testing.assert_allclose(result.predict_proba(x), 1 / (1 + np.exp(-eta)))
     with pytest.raises(ValueError, match="2 columns"):
         result.predict(np.zeros((3, 3)))
 
@@ -253,10 +253,10 @@ def test_score_equations_hold_at_the_estimate(data):
     x, y = data
     result = fit(x, y)
     design = np.column_stack([np.ones(len(y)), x])
-    gradient = design.T @ (y - result.predict(x))
+    gradient = design.T @ (y - result.predict_proba(x))
     assert np.abs(gradient).max() < 1e-8 * len(y)
     # with an intercept, the predicted total equals the observed total
-    assert result.predict(x).sum() == pytest.approx(y.sum(), abs=1e-6)
+    assert result.predict_proba(x).sum() == pytest.approx(y.sum(), abs=1e-6)
     assert result.log_likelihood >= result.null_log_likelihood - 1e-9
 
 

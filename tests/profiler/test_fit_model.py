@@ -143,7 +143,7 @@ def test_custom_encoding_and_in_sample_predictions():
     assert out.model.feature_names == ("age", "education=low", "education=high")
     assert out.result.coefficients["age"] == pytest.approx(-0.4, abs=0.15)
     direct = fit(out.design, y, feature_names=out.model.feature_names)
-    np.testing.assert_allclose(out.predict(), direct.predict(out.design))
+    np.testing.assert_allclose(out.predict_proba(), direct.predict_proba(out.design))
 
 
 def test_fit_model_from_an_outcome_table():

@@ -59,7 +59,7 @@ def fitted():
     )
     report = evaluate(
         y,
-        out.predict(),
+        out.predict_proba(),
         groups=edu,
         group_column="education",
         model_id="card-model",

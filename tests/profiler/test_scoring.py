@@ -28,7 +28,7 @@ def one_person(seed: int = 1) -> dict[str, object]:
 
 
 def test_score_returns_a_full_profile():
-    p = score(one_person(), Q, M)
+    p = score(one_person(), M, Q)
     assert 0.0 < p.probability < 1.0
     assert p.band == M.band(p.probability)
     lo, hi = p.interval
@@ -46,7 +46,7 @@ def test_score_returns_a_full_profile():
 
 def test_the_diagnosis_lists_the_most_negative_constructs():
     for seed in range(20):
-        p = score(one_person(seed), Q, M, top=3)
+        p = score(one_person(seed), M, Q, top=3)
         negative = sorted((v, c) for c, v in p.construct_contributions.items() if v < 0)
         assert p.diagnosis == tuple(c for _, c in negative[:3])
         assert all(p.construct_contributions[c] < 0 for c in p.diagnosis)
@@ -54,7 +54,7 @@ def test_the_diagnosis_lists_the_most_negative_constructs():
 
 def test_the_interval_is_the_delta_method_interval():
     answers = validate_answers(one_person(3), Q)
-    p = score(answers, Q, M)
+    p = score(answers, M, Q)
     x = np.concatenate([[1.0], scoring_core(M, Q).encoder.encode(answers)])
     se = np.sqrt(x @ np.array(M.covariance) @ x)
     expit = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
@@ -64,13 +64,13 @@ def test_the_interval_is_the_delta_method_interval():
 
 def test_a_model_without_covariance_gives_no_interval():
     m = attrs.evolve(M, covariance=None, standard_errors=None)
-    assert score(one_person(), Q, m).interval is None
+    assert score(one_person(), m, Q).interval is None
 
 
 def test_answers_of_another_questionnaire_version_are_refused():
     other = attrs.evolve(Q, version="2099.1")
     with pytest.raises(VersionMismatch, match="calibrated for"):
-        score(one_person(), other, M)
+        score(one_person(), M, other)
     with pytest.raises(VersionMismatch):
         score_batch(synthetic_answers(2), M, other)
 
@@ -78,7 +78,7 @@ def test_answers_of_another_questionnaire_version_are_refused():
 def test_validity_dates_are_checked_when_a_date_is_given():
     check_compatible(Q, M, on=dt.date(2020, 1, 1))
     with pytest.raises(VersionMismatch, match="not valid on"):
-        score(one_person(), Q, M, on=dt.date(2016, 12, 31))
+        score(one_person(), M, Q, on=dt.date(2016, 12, 31))
     ended = attrs.evolve(Q, valid_until=dt.date(2018, 12, 31))
     m = attrs.evolve(M, questionnaire=ended.ref)
     with pytest.raises(VersionMismatch, match="questionnaire"):
@@ -88,15 +88,15 @@ def test_validity_dates_are_checked_when_a_date_is_given():
 def test_invalid_answers_are_refused_with_every_problem():
     answers = {**one_person(), "q01": 7, "q05": "9"}
     with pytest.raises(InvalidAnswers) as err:
-        score(answers, Q, M)
+        score(answers, M, Q)
     assert [p.path for p in err.value.problems] == ["$.q01", "$.q05"]
 
 
 def test_unvalidated_nonsense_is_still_refused_when_validation_is_off():
     with pytest.raises(InvalidAnswers):
-        score({**one_person(), "q05": "9"}, Q, M, validate=False)
+        score({**one_person(), "q05": "9"}, M, Q, validate=False)
     with pytest.raises(InvalidAnswers):
-        score({**one_person(), "q01": "old"}, Q, M, validate=False)
+        score({**one_person(), "q01": "old"}, M, Q, validate=False)
 
 
 @given(st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=12))
@@ -107,7 +107,7 @@ def test_batch_and_single_agree(seed, n):
     from_answers = score_batch(people, M, Q, contributions=True)
     np.testing.assert_allclose(from_answers.probabilities, batch.probabilities, rtol=0, atol=1e-12)
     for i, answers in enumerate(people):
-        p = score(answers, Q, M)
+        p = score(answers, M, Q)
         assert abs(p.probability - batch.probabilities[i]) <= 1e-12
         assert p.band == batch.bands[i]
         items = np.array([p.item_contributions[k] for k in batch.items])
@@ -123,7 +123,7 @@ def test_batch_and_single_agree_on_the_band_edges(shift):
     cohort = synthetic_cohort(5, seed=11)
     batch = score_batch(cohort.design(m.encoding), m)
     for i, answers in enumerate(cohort.answers()):
-        p = score(answers, Q, m)
+        p = score(answers, m, Q)
         assert abs(p.probability - batch.probabilities[i]) <= 1e-12
         assert p.band == batch.bands[i]
 
@@ -205,7 +205,7 @@ def test_synthetic_cohorts_are_reproducible():
 
 
 def test_a_profile_serialises_in_an_envelope():
-    p = score(one_person(), Q, M)
+    p = score(one_person(), M, Q)
     text = serialization.dumps(p)
     back = serialization.loads(text, Profile)
     assert back == p

@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -44,6 +45,9 @@ import numpy.typing as npt
 from werkmap.errors import FitError, InvalidInput, Problem
 from werkmap.profiler.model import CUT_POINTS
 from werkmap.serialization import register_schema
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BinSummary",
@@ -177,6 +181,70 @@ class EvaluationReport:
     def prevalence(self) -> float:
         """The share of people who found work."""
         return self.n_positive / self.n
+
+    def group_rows(self) -> tuple[GroupMetrics, ...]:
+        """Return the overall metrics followed by those of every group."""
+        return (self.overall, *self.groups)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the metrics as a DataFrame, one row for everybody (``"all"``) and one per group (needs pandas).
+
+        Columns: ``n``, ``observed_rate``, ``mean_predicted``, ``positive_rate``, ``false_negative_rate``,
+        ``false_positive_rate``, ``auc``, ``brier``, ``calibration_intercept``, ``calibration_slope``.
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        records = [
+            {
+                "n": g.n,
+                "observed_rate": g.observed_rate,
+                "mean_predicted": g.mean_predicted,
+                "positive_rate": g.positive_rate,
+                "false_negative_rate": g.false_negative_rate,
+                "false_positive_rate": g.false_positive_rate,
+                "auc": g.auc,
+                "brier": g.brier,
+                "calibration_intercept": g.calibration.intercept if g.calibration else None,
+                "calibration_slope": g.calibration.slope if g.calibration else None,
+            }
+            for g in self.group_rows()
+        ]
+        index = pd.Index([g.group for g in self.group_rows()], name=self.group_column or "group")
+        return pd.DataFrame(records, index=index)
+
+    def __repr__(self) -> str:
+        auc = f"{self.auc:.4f}" if self.auc is not None else "-"
+        model = f" model {self.model_id} {self.model_version}".rstrip() if self.model_id else ""
+        groups = f", {len(self.groups)} groups by {self.group_column}" if self.groups else ""
+        return (
+            f"<EvaluationReport{model}: n={self.n}, AUC={auc}, Brier={self.brier:.4f}, "
+            f"threshold={self.threshold:g}{groups}>"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        def num(v: float | None) -> str:
+            return "-" if v is None else f"{v:.4f}"
+
+        rows = self.group_rows()
+        shown = rows[:_REPR_ROWS]
+        body = "".join(
+            f"<tr><td>{html.escape(g.group)}</td><td>{g.n}</td><td>{num(g.auc)}</td>"
+            f"<td>{num(g.brier)}</td><td>{num(g.false_negative_rate)}</td>"
+            f"<td>{num(g.false_positive_rate)}</td></tr>"
+            for g in shown
+        )
+        more = f"<p>{len(shown)} of {len(rows)} rows shown</p>" if len(rows) > len(shown) else ""
+        return (
+            f"<div class='werkmap-table'><table><caption>{html.escape(repr(self))}</caption>"
+            "<thead><tr><th>group</th><th>n</th><th>AUC</th><th>Brier</th><th>FNR</th><th>FPR</th></tr>"
+            f"</thead><tbody>{body}</tbody></table>{more}</div>"
+        )
+
+
+_REPR_ROWS = 10
+"""How many rows a notebook repr shows at most."""
 
 
 register_schema("werkmap.evaluation_report", EvaluationReport, 1)

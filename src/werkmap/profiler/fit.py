@@ -35,6 +35,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -48,6 +49,7 @@ from werkmap.errors import (
     Problem,
     RankDeficient,
 )
+from werkmap.profiler.frames import is_dataframe, records_from_frame
 from werkmap.profiler.model import (
     BANDS,
     CUT_POINTS,
@@ -61,10 +63,14 @@ from werkmap.profiler.model import (
 from werkmap.profiler.questionnaire import AnswerValue, Questionnaire, validate_answers
 from werkmap.serialization import register_schema
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "INTERCEPT",
     "CoefficientRow",
     "FitResult",
+    "FitSummary",
     "FittedModel",
     "OutcomeTable",
     "fit",
@@ -190,6 +196,36 @@ class FitResult:
         return 2.0 * len(self.names) - 2.0 * self.log_likelihood
 
     @property
+    def bic(self) -> float:
+        """Schwarz's Bayesian information criterion, ``k · ln(n) - 2 · log_likelihood``."""
+        return len(self.names) * math.log(self.n_observations) - 2.0 * self.log_likelihood
+
+    @property
+    def llf(self) -> float:
+        """The log-likelihood at the estimate (statsmodels' name for :attr:`log_likelihood`)."""
+        return self.log_likelihood
+
+    @property
+    def llnull(self) -> float:
+        """The log-likelihood of the intercept-only model (statsmodels' name)."""
+        return self.null_log_likelihood
+
+    @property
+    def tvalues(self) -> FloatArray:
+        """The Wald z statistics ``params / bse``, intercept first (statsmodels' name)."""
+        with np.errstate(divide="ignore"):
+            out: FloatArray = self.params / self.bse
+        return out
+
+    @property
+    def pvalues(self) -> FloatArray:
+        """The two-sided Wald p-values ``P(|Z| > |z|)``, intercept first (statsmodels' name)."""
+        from scipy.special import ndtr  # lazy: scipy.special is slow to import
+
+        out: FloatArray = 2.0 * ndtr(-np.abs(self.tvalues))
+        return out
+
+    @property
     def pseudo_r2(self) -> float:
         """McFadden's pseudo R², ``1 - log_likelihood / null_log_likelihood``."""
         if self.null_log_likelihood == 0.0:
@@ -207,22 +243,54 @@ class FitResult:
     def coefficient_table(self) -> tuple[CoefficientRow, ...]:
         """Return one :class:`CoefficientRow` per parameter: estimate, SE, z, p-value and interval."""
         ci = self.conf_int()
-        rows = []
-        for i, name in enumerate(self.names):
-            est, se = self.estimates[i], self.standard_errors[i]
-            z = est / se if se > 0 else math.inf
-            rows.append(
-                CoefficientRow(
-                    name=name,
-                    estimate=est,
-                    standard_error=se,
-                    z=z,
-                    p_value=math.erfc(abs(z) / math.sqrt(2.0)),
-                    ci_low=float(ci[i, 0]),
-                    ci_high=float(ci[i, 1]),
-                )
+        z, p = self.tvalues, self.pvalues
+        return tuple(
+            CoefficientRow(
+                name=name,
+                estimate=self.estimates[i],
+                standard_error=self.standard_errors[i],
+                z=float(z[i]),
+                p_value=float(p[i]),
+                ci_low=float(ci[i, 0]),
+                ci_high=float(ci[i, 1]),
             )
-        return tuple(rows)
+            for i, name in enumerate(self.names)
+        )
+
+    def summary(self) -> FitSummary:
+        """Return the statsmodels-style summary: fit statistics and the coefficient table.
+
+        ``str(result.summary())`` is a text table, and in a notebook it renders as HTML. Every figure equals
+        statsmodels' ``Logit(y, X).fit().summary2()`` (tested to 1e-8).
+
+        Examples:
+            >>> import numpy as np
+            >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [0.5], [2.5]])
+            >>> y = np.array([0, 0, 1, 1, 1, 0])
+            >>> print(fit(x, y, feature_names=["age"]).summary())  # doctest: +ELLIPSIS
+            Logistic regression (maximum likelihood, Newton–Raphson)
+            ...
+            intercept ...
+        """
+        return FitSummary(result=self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the coefficient table as a pandas DataFrame indexed by parameter name (needs pandas).
+
+        The columns are ``Coef.``, ``Std.Err.``, ``z``, ``P>|z|`` and the interval ends (``[0.025`` and
+        ``0.975]`` at the 95 % level), as in statsmodels' ``summary2().tables[1]``.
+        """
+        return self.summary().to_frame()
+
+    def __repr__(self) -> str:
+        return (
+            f"<FitResult {len(self.names)} parameters, n={self.n_observations}, "
+            f"log-likelihood={self.log_likelihood:.4f}, pseudo R²={self.pseudo_r2:.4f}, "
+            f"converged={self.converged}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def linear_predictor(self, x: npt.ArrayLike) -> FloatArray:
         """Return the log-odds ``intercept + x @ coefficients`` for a 2-D array of feature values."""
@@ -234,12 +302,166 @@ class FitResult:
         eta: FloatArray = xa @ self.params[1:] + self.params[0]
         return eta
 
-    def predict(self, x: npt.ArrayLike) -> FloatArray:
-        """Return the fitted probabilities of outcome 1 for a 2-D array of feature values."""
+    def predict_proba(self, x: npt.ArrayLike) -> FloatArray:
+        """Return the fitted probabilities of outcome 1 for a 2-D array of feature values.
+
+        Unlike scikit-learn's ``predict_proba`` this is one column (the probability of outcome 1), shape
+        ``(n,)``.
+        """
         return _expit(self.linear_predictor(x))
+
+    def predict(self, x: npt.ArrayLike, *, threshold: float = 0.5) -> npt.NDArray[np.int8]:
+        """Return the predicted class (1 when the probability is at least ``threshold``, else 0), as scikit-learn.
+
+        Changed in 0.x: ``predict`` returned probabilities before; use :meth:`predict_proba` for those.
+        """
+        out: npt.NDArray[np.int8] = (self.predict_proba(x) >= threshold).astype(np.int8)
+        return out
 
 
 register_schema("werkmap.fit_result", FitResult, 1)
+
+
+def _fmt(value: float | int | str | bool) -> str:
+    if isinstance(value, bool | str):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4f}"
+
+
+@attrs.frozen
+class FitSummary:
+    """The statsmodels-style summary of a :class:`FitResult`: fit statistics and the coefficient table.
+
+    ``str(summary)`` is the text form, ``summary._repr_html_()`` the notebook form and :meth:`to_frame` the
+    coefficient table as a DataFrame. The figures are those of statsmodels' ``Logit(y, X).fit().summary2()``:
+    the same names, the same values (to 1e-8, tested); the text shows them rounded to 4 decimals.
+
+    Attributes:
+        result: the fit summarised.
+    """
+
+    result: FitResult
+
+    @property
+    def df_model(self) -> int:
+        """The model degrees of freedom: the number of features (parameters minus the intercept)."""
+        return len(self.result.names) - 1
+
+    @property
+    def df_resid(self) -> int:
+        """The residual degrees of freedom: observations minus parameters."""
+        return self.result.n_observations - len(self.result.names)
+
+    @property
+    def llr(self) -> float:
+        """The likelihood-ratio statistic against the intercept-only model, ``2 (llf - llnull)``."""
+        return 2.0 * (self.result.log_likelihood - self.result.null_log_likelihood)
+
+    @property
+    def llr_pvalue(self) -> float:
+        """The p-value of :attr:`llr` on :attr:`df_model` degrees of freedom (chi-squared)."""
+        from scipy.stats import chi2  # lazy: scipy.stats is slow to import
+
+        return float(chi2.sf(self.llr, self.df_model))
+
+    @property
+    def interval_labels(self) -> tuple[str, str]:
+        """The column labels of the interval ends, ``("[0.025", "0.975]")`` at the 95 % level."""
+        alpha = 1.0 - self.result.confidence_level
+        return f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
+
+    def statistics(self) -> dict[str, float | int | str | bool]:
+        """Return the fit statistics by their summary2 label (``"Pseudo R-squared"``, ``"AIC"``, ...)."""
+        r = self.result
+        method = "Newton–Raphson" if r.l2 == 0.0 else f"Newton–Raphson, L2 penalty {r.l2:g}"
+        return {
+            "Model": "Logit" if r.l2 == 0.0 else "Logit (L2-penalised)",
+            "Method": method,
+            "No. Observations": r.n_observations,
+            "No. Positive": r.n_positive,
+            "Df Model": self.df_model,
+            "Df Residuals": self.df_resid,
+            "Converged": r.converged,
+            "No. Iterations": r.iterations,
+            "Pseudo R-squared": r.pseudo_r2,
+            "AIC": r.aic,
+            "BIC": r.bic,
+            "Log-Likelihood": r.log_likelihood,
+            "LL-Null": r.null_log_likelihood,
+            "LLR p-value": self.llr_pvalue,
+        }
+
+    def columns(self) -> tuple[str, ...]:
+        """The column labels of the coefficient table (as statsmodels' summary2)."""
+        return ("Coef.", "Std.Err.", "z", "P>|z|", *self.interval_labels)
+
+    def rows(self) -> tuple[tuple[str, tuple[float, ...]], ...]:
+        """The coefficient table: per parameter its name and the figures of :meth:`columns`."""
+        return tuple(
+            (c.name, (c.estimate, c.standard_error, c.z, c.p_value, c.ci_low, c.ci_high))
+            for c in self.result.coefficient_table()
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the coefficient table as a pandas DataFrame indexed by parameter name (needs pandas)."""
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        names = [name for name, _ in self.rows()]
+        return pd.DataFrame(
+            [list(values) for _, values in self.rows()], index=names, columns=list(self.columns())
+        )
+
+    def __str__(self) -> str:
+        title = "Logistic regression (maximum likelihood, Newton–Raphson)"
+        if self.result.l2 > 0.0:
+            title = f"Logistic regression (L2 penalty {self.result.l2:g}, Newton–Raphson)"
+        stats = [(k, _fmt(v)) for k, v in self.statistics().items() if k not in ("Model", "Method")]
+        half = (len(stats) + 1) // 2
+        left, right = stats[:half], stats[half:]
+        lw = max(len(k) + len(v) for k, v in left) + 2
+        rw = max(len(k) + len(v) for k, v in right) + 2
+        stat_lines = []
+        for i in range(half):
+            lk, lv = left[i]
+            cell = f"{lk}:{' ' * (lw - len(lk) - len(lv) - 1)}{lv}"
+            if i < len(right):
+                rk, rv = right[i]
+                cell += f"   {rk}:{' ' * (rw - len(rk) - len(rv) - 1)}{rv}"
+            stat_lines.append(cell)
+        cols = self.columns()
+        body = [(name, [f"{v:.4f}" for v in values]) for name, values in self.rows()]
+        nw = max(len(n) for n, _ in body)
+        widths = [max(len(c), *(len(vals[j]) for _, vals in body)) for j, c in enumerate(cols)]
+        head = " " * nw + "".join(f"  {c:>{w}}" for c, w in zip(cols, widths, strict=True))
+        lines = [
+            f"{n:<{nw}}" + "".join(f"  {v:>{w}}" for v, w in zip(vals, widths, strict=True))
+            for n, vals in body
+        ]
+        rule_len = max(len(head), *(len(x) for x in stat_lines))
+        rule = "=" * rule_len
+        thin = "-" * rule_len
+        return "\n".join([title, rule, *stat_lines, thin, head, thin, *lines, rule])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        stats = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
+            for k, v in self.statistics().items()
+        )
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns())
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+            + "".join(f"<td>{v:.4f}</td>" for v in values)
+            + "</tr>"
+            for name, values in self.rows()
+        )
+        return (
+            "<div class='werkmap-fit-summary'><table><caption>Logistic regression</caption>"
+            f"{stats}</table><table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
 
 
 def _expit(eta: FloatArray) -> FloatArray:
@@ -602,8 +824,8 @@ def fit(
             f"Newton–Raphson did not converge in {max_iter} steps; raise max_iter or fit with an L2 "
             f"penalty (l2 > 0)"
         )
-    # The last step was below tolerance: the information at the previous iterate differs from the one at the
-    # estimate by O(step), far below the precision of a standard error.
+    # The covariance is taken at the estimate itself (one more pass), so standard errors equal statsmodels'.
+    _, info, _ = _newton_pass(design, ya, beta, buffer)
     eta = design @ beta
     cov = np.linalg.inv(info + np.diag(penalty))
     cov = (cov + cov.T) / 2.0
@@ -822,9 +1044,26 @@ class FittedModel:
     design: FloatArray = attrs.field(eq=False, repr=False)
     outcomes: FloatArray = attrs.field(eq=False, repr=False)
 
-    def predict(self) -> FloatArray:
+    def predict_proba(self) -> FloatArray:
         """Return the fitted probabilities of the people fitted on (in-sample predictions)."""
-        return self.result.predict(self.design)
+        return self.result.predict_proba(self.design)
+
+    def predict(self, *, threshold: float = 0.5) -> npt.NDArray[np.int8]:
+        """Return the in-sample predicted classes at ``threshold`` (probabilities: :meth:`predict_proba`)."""
+        return self.result.predict(self.design, threshold=threshold)
+
+    def summary(self) -> FitSummary:
+        """Return the statsmodels-style summary of the fit (see :meth:`FitResult.summary`)."""
+        return self.result.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"<FittedModel {self.model.id} {self.model.version}: {len(self.result.names)} parameters, "
+            f"n={self.result.n_observations}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.result._repr_html_()
 
 
 def _method(l2: float) -> str:
@@ -895,8 +1134,8 @@ def to_scoring_model(
 
 
 def fit_model(
-    answers: Sequence[Mapping[str, object]] | OutcomeTable,
-    outcomes: npt.ArrayLike | None = None,
+    answers: Sequence[Mapping[str, object]] | OutcomeTable | pd.DataFrame,
+    outcomes: npt.ArrayLike | str | None = None,
     *,
     questionnaire: Questionnaire,
     id: str,
@@ -915,9 +1154,11 @@ def fit_model(
     """Fit a scoring model from answers and observed outcomes: validate, encode, :func:`fit`, build.
 
     Args:
-        answers: per person, answers by ``link_id``; or an :class:`OutcomeTable` (then ``outcomes`` is
-            taken from it and must be ``None``).
-        outcomes: per person, 1 = found work within a year, 0 = did not.
+        answers: per person, answers by ``link_id``; an :class:`OutcomeTable` (then ``outcomes`` is
+            taken from it and must be ``None``); or a pandas DataFrame with one column per ``link_id``
+            (empty cells unanswered, integer codes name options).
+        outcomes: per person, 1 = found work within a year, 0 = did not (an array or a Series); with a
+            DataFrame, also the name of its outcome column (that column is then not an answer).
         questionnaire: the questionnaire version the answers belong to; the model is calibrated for it.
         id: the model's identifier.
         version: the model's version label.
@@ -943,6 +1184,19 @@ def fit_model(
         PerfectSeparation: an answer predicts the outcome without error; the features are named.
         InvalidModel: the resulting model fails the model lint.
     """
+    if is_dataframe(answers):
+        frame: Any = answers
+        if isinstance(outcomes, str):
+            if outcomes not in frame.columns:
+                raise InvalidInput(
+                    [Problem(path=f"$.{outcomes}", message="no such column in the DataFrame")]
+                )
+            column = outcomes
+            outcomes = frame[column].to_numpy(dtype=np.float64)
+            frame = frame.drop(columns=[column])
+        answers = records_from_frame(frame)
+    elif isinstance(outcomes, str):
+        raise TypeError("outcomes may name a column only when the answers are a DataFrame")
     if isinstance(answers, OutcomeTable):
         if outcomes is not None:
             raise TypeError("give outcomes either in the OutcomeTable or as an argument, not both")

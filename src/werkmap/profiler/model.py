@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -49,7 +49,11 @@ import numpy.typing as npt
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, InvalidModel, Problem
+from werkmap.profiler.frames import REPR_ROWS, html_table
 from werkmap.profiler.questionnaire import Item, Questionnaire
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BANDS",
@@ -208,6 +212,34 @@ class ScoringModel:
     def band(self, probability: float) -> str:
         """Return the band of ``probability`` (half-open on the left: 0.50 is in ``"25-50"``)."""
         return band_of(probability, self.cut_points, self.bands)
+
+    def __repr__(self) -> str:
+        return (
+            f"<ScoringModel {self.ref} for {self.questionnaire}: {len(self.feature_names)} features, "
+            f"valid from {self.valid_from}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the coefficients as a DataFrame indexed by parameter name, intercept first (needs pandas).
+
+        Columns: ``coefficient`` and, when the model has them, ``standard_error``.
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        data: dict[str, Any] = {"coefficient": [self.intercept, *self.coefficients]}
+        if self.standard_errors is not None:
+            data["standard_error"] = list(self.standard_errors)
+        return pd.DataFrame(data, index=pd.Index(self.parameter_names, name="parameter"))
+
+    def _repr_html_(self) -> str:
+        names = self.parameter_names
+        values = (self.intercept, *self.coefficients)
+        ses = self.standard_errors
+        rows = [
+            (name, f"{values[i]:+.4f}", f"{ses[i]:.4f}" if ses is not None else "-")
+            for i, name in enumerate(names[:REPR_ROWS])
+        ]
+        return html_table(repr(self), ("parameter", "coefficient", "std. error"), rows, len(names))
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Return whether ``day`` lies in the model's validity period."""

@@ -39,9 +39,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
+import numpy as np
 
 from werkmap import serialization
 from werkmap.errors import (
@@ -50,6 +51,9 @@ from werkmap.errors import (
     InvalidQuestionnaire,
     Problem,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_QUESTIONNAIRE_FILE",
@@ -219,6 +223,42 @@ class Questionnaire:
     valid_until: dt.date | None = None
     description: Text = Text(nl="", en="")
     constructs: tuple[ConstructLabel, ...] = ()
+
+    def __repr__(self) -> str:
+        n = len(_answerable(self.items))
+        return (
+            f"<Questionnaire {self.ref} ({self.status}): {n} items, valid from {self.valid_from}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the answerable items as a DataFrame indexed by ``link_id`` (needs pandas).
+
+        Columns: ``type``, ``construct``, ``required``, ``text_nl``, ``text_en`` and ``options`` (the codes).
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        items = _answerable(self.items)
+        return pd.DataFrame(
+            {
+                "type": [it.type for it in items],
+                "construct": [it.construct for it in items],
+                "required": [it.required for it in items],
+                "text_nl": [it.text.nl for it in items],
+                "text_en": [it.text.en for it in items],
+                "options": [" ".join(it.option_codes()) for it in items],
+            },
+            index=pd.Index([it.link_id for it in items], name="link_id"),
+        )
+
+    def _repr_html_(self) -> str:
+        from werkmap.profiler.frames import REPR_ROWS, html_table
+
+        items = _answerable(self.items)
+        rows = [
+            (it.link_id, it.type, it.text.nl, " ".join(it.option_codes()))
+            for it in items[:REPR_ROWS]
+        ]
+        return html_table(repr(self), ("link_id", "type", "text", "options"), rows, len(items))
 
     @property
     def ref(self) -> str:
@@ -676,12 +716,47 @@ def _compile(questionnaire: Questionnaire) -> tuple[dict[str, _Check], frozenset
 _compiled = lru_cache(maxsize=16)(_compile)
 
 
+def _answerable(items: Sequence[Item]) -> list[Item]:
+    out: list[Item] = []
+    for it in items:
+        if it.type in _ANSWERABLE:
+            out.append(it)
+        out.extend(_answerable(it.items))
+    return out
+
+
+def _plain(value: object) -> object:
+    """Return a numpy scalar (as pandas hands out) as the Python value it holds; anything else unchanged."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _integer_code(value: object) -> str | None:
+    """Return the option code an integer names (``3`` and ``3.0`` name ``"3"``), or ``None``.
+
+    An integer names an option unambiguously: its decimal digits are the code (a CSV read by pandas gives
+    integers where the codes are digits). Booleans and fractional numbers name no option.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return None
+
+
 def _check_value(it: Item, value: object, codes: frozenset[str]) -> tuple[object, str]:
     """Return ``(normalised value, "")`` or ``(None, problem message)``."""
     t = it.type
+    value = _plain(value)
     if t == "choice":
         if isinstance(value, str) and value in codes:
             return value, ""
+        code = _integer_code(value)
+        if code is not None and code in codes:
+            return code, ""
         return None, f"expected one of {_codes_text(it.option_codes())}, got {value!r}"
     if t == "boolean":
         if isinstance(value, bool):

@@ -20,7 +20,7 @@ import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -28,8 +28,13 @@ import numpy.typing as npt
 
 from werkmap import serialization
 from werkmap.errors import InvalidAnswers, InvalidInput, Problem, VersionMismatch
+from werkmap.profiler.fhir import answers_from_response, is_questionnaire_response
+from werkmap.profiler.frames import REPR_ROWS, html_table, is_dataframe, records_from_frame
 from werkmap.profiler.model import Encoder, ScoringModel
 from werkmap.profiler.questionnaire import Questionnaire, validate_answers
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Z_95",
@@ -95,6 +100,30 @@ class Profile:
     model: str
     answers: dict[str, str] = attrs.field(factory=dict)
 
+    def __repr__(self) -> str:
+        lo_hi = f" [{self.interval[0]:.3f}, {self.interval[1]:.3f}]" if self.interval else ""
+        diagnosis = ", ".join(self.diagnosis) or "-"
+        return (
+            f"<Profile probability={self.probability:.3f}{lo_hi} band={self.band} "
+            f"diagnosis: {diagnosis}; model {self.model}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the construct contributions as a DataFrame, most negative first (needs pandas)."""
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        ordered = sorted(self.construct_contributions.items(), key=lambda kv: kv[1])
+        return pd.DataFrame(
+            {"contribution": [v for _, v in ordered]},
+            index=pd.Index([k for k, _ in ordered], name="construct"),
+        )
+
+    def _repr_html_(self) -> str:
+        ordered = sorted(self.construct_contributions.items(), key=lambda kv: kv[1])
+        caption = f"Profile: probability {self.probability:.3f}, band {self.band} ({self.model})"
+        rows = [(name, f"{value:+.3f}") for name, value in ordered[:REPR_ROWS]]
+        return html_table(caption, ("construct", "log-odds contribution"), rows, len(ordered))
+
 
 serialization.register_schema("werkmap.profile", Profile, 1)
 
@@ -135,6 +164,38 @@ class BatchScores:
 
     def __len__(self) -> int:
         return int(self.probabilities.shape[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the scores as a pandas DataFrame: ``probability`` and ``band`` per person (needs pandas).
+
+        With contributions, one column per construct (``construct:<name>``) and per item (``item:<link_id>``)
+        follows.
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        data: dict[str, Any] = {"probability": self.probabilities, "band": self.bands}
+        if self.construct_contributions is not None:
+            for j, name in enumerate(self.constructs):
+                data[f"construct:{name}"] = self.construct_contributions[:, j]
+        if self.item_contributions is not None:
+            for j, name in enumerate(self.items):
+                data[f"item:{name}"] = self.item_contributions[:, j]
+        return pd.DataFrame(data)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}: {v}" for k, v in self.band_counts().items())
+        return f"<BatchScores {len(self)} people, model {self.model or '?'}; bands {counts}>"
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            f"BatchScores: {len(self)} people, model {self.model or '?'}",
+            ("#", "probability", "band"),
+            [
+                (str(i), f"{self.probabilities[i]:.4f}", str(self.bands[i]))
+                for i in range(min(len(self), REPR_ROWS))
+            ],
+            len(self),
+        )
 
 
 class ScoringCore:
@@ -471,10 +532,49 @@ def check_compatible(
             raise VersionMismatch(f"questionnaire {questionnaire.ref} is not valid on {on}")
 
 
+def _ordered(first: object, second: object) -> tuple[ScoringModel, Questionnaire | None]:
+    """Return ``(model, questionnaire)`` from the two positional arguments of :func:`score`/:func:`score_batch`.
+
+    The order is ``model, questionnaire``; the older ``questionnaire, model`` of :func:`score` is still
+    accepted, told apart by type (the two classes cannot be confused).
+    """
+    if isinstance(first, Questionnaire) and isinstance(second, ScoringModel):
+        return second, first
+    if not isinstance(first, ScoringModel):
+        raise TypeError(f"expected a ScoringModel, got {type(first).__name__}")
+    if second is not None and not isinstance(second, Questionnaire):
+        raise TypeError(f"expected a Questionnaire, got {type(second).__name__}")
+    return first, second
+
+
+@overload
 def score(
     answers: Mapping[str, object],
-    questionnaire: Questionnaire,
     model: ScoringModel,
+    questionnaire: Questionnaire,
+    *,
+    validate: bool = True,
+    on: dt.date | None = None,
+    top: int = 3,
+) -> Profile: ...
+
+
+@overload
+def score(
+    answers: Mapping[str, object],
+    model: Questionnaire,
+    questionnaire: ScoringModel,
+    *,
+    validate: bool = True,
+    on: dt.date | None = None,
+    top: int = 3,
+) -> Profile: ...
+
+
+def score(
+    answers: Mapping[str, object],
+    model: ScoringModel | Questionnaire,
+    questionnaire: Questionnaire | ScoringModel,
     *,
     validate: bool = True,
     on: dt.date | None = None,
@@ -482,10 +582,16 @@ def score(
 ) -> Profile:
     """Score one person's answers to a :class:`Profile`.
 
+    The arguments are in the order of :func:`score_batch`: what is scored, the model, the questionnaire.
+    (The order ``score(answers, questionnaire, model)`` of earlier releases still works: the two are told
+    apart by type.)
+
     Args:
-        answers: ``link_id -> answer``, as for :func:`~werkmap.profiler.questionnaire.validate_answers`.
-        questionnaire: the questionnaire answered; it must be the version the model is calibrated for.
+        answers: ``link_id -> answer``, as for :func:`~werkmap.profiler.questionnaire.validate_answers`
+            (integer codes such as ``{"q04": 3}`` name the option ``"3"``); or a FHIR QuestionnaireResponse
+            (a dict with ``"resourceType": "QuestionnaireResponse"``).
         model: the scoring model.
+        questionnaire: the questionnaire answered; it must be the version the model is calibrated for.
         validate: check the answers first (turn off only for answers already validated).
         on: when given, the model and questionnaire must both be valid on this date.
         top: how many constructs the diagnosis lists at most.
@@ -494,6 +600,23 @@ def score(
         VersionMismatch: the model is for another questionnaire version (or not valid ``on``).
         InvalidAnswers: the answers do not fit the questionnaire (every problem listed).
     """
+    the_model, q = _ordered(model, questionnaire)
+    if q is None:
+        raise TypeError("scoring answers needs the questionnaire")
+    if is_questionnaire_response(answers):
+        answers = answers_from_response(answers, q)
+    return _score_one(answers, the_model, q, validate=validate, on=on, top=top)
+
+
+def _score_one(
+    answers: Mapping[str, object],
+    model: ScoringModel,
+    questionnaire: Questionnaire,
+    *,
+    validate: bool,
+    on: dt.date | None,
+    top: int,
+) -> Profile:
     check_compatible(questionnaire, model, on=on)
     if validate:
         answers = validate_answers(answers, questionnaire)
@@ -511,18 +634,19 @@ def score(
 
 
 def score_batch(
-    population: FloatArray | Iterable[Mapping[str, object]],
+    population: FloatArray | Iterable[Mapping[str, object]] | pd.DataFrame,
     model: ScoringModel,
     questionnaire: Questionnaire | None = None,
     *,
     contributions: bool = False,
     validate: bool = True,
 ) -> BatchScores:
-    """Score a population: a design matrix ``(n, n_features)`` or many people's answers.
+    """Score a population: a design matrix ``(n, n_features)``, many people's answers or a DataFrame.
 
     Args:
-        population: either a 2-D array whose columns are ``model.feature_names`` (already encoded), or
-            an iterable of answer mappings (then ``questionnaire`` is required).
+        population: a 2-D array whose columns are ``model.feature_names`` (already encoded); an iterable of
+            answer mappings; or a pandas DataFrame with one column per ``link_id`` and one row per person
+            (empty cells are unanswered items; integer codes name options). Answers need ``questionnaire``.
         model: the scoring model.
         questionnaire: the questionnaire answered (checked against the model when given).
         contributions: also return per-item and per-construct log-odds contributions.
@@ -533,9 +657,12 @@ def score_batch(
         InvalidAnswers: answers that do not fit (problems prefixed with the person's index).
         InvalidInput: a design matrix of the wrong shape or with non-finite values.
     """
+    model, questionnaire = _ordered(model, questionnaire)
     if questionnaire is not None:
         check_compatible(questionnaire, model)
     core = scoring_core(model, questionnaire)
+    if is_dataframe(population):
+        population = records_from_frame(population)
     if isinstance(population, np.ndarray):
         return core.many(population, contributions=contributions)
     if questionnaire is None:

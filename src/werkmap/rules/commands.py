@@ -99,7 +99,7 @@ def submit_profile(
     """
     from werkmap.profiler.scoring import score
 
-    profile = score(answers, questionnaire, model, on=on)
+    profile = score(answers, model, questionnaire, on=on)
     record = profile_record(profile, on=on)
     change = one_step(
         folder,
