@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from werkmap.errors import InvalidInput, Problem
+from werkmap.errors import InvalidInput, Problem, StorageError
 from werkmap.storage.codec import FolderCodec
 from werkmap.storage.values import (
     BANDS,
@@ -61,6 +61,37 @@ class SavesThroughMany:
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders at once: all of them or none (each store defines it)."""
         raise NotImplementedError
+
+
+class _Connected(Protocol):
+    _lock: Any
+    _conn: Any
+    _driver_errors: ClassVar[tuple[type[Exception], ...]]
+
+    def _error(self, exc: Any) -> StorageError: ...
+
+
+class LockedQueries:
+    """Mixin for the SQL stores: one query on the store's connection, under its lock.
+
+    The store has ``_lock``, ``_conn`` (with ``execute``), ``_driver_errors`` (the driver's error classes)
+    and ``_error`` (which turns a driver error into :class:`~werkmap.errors.StorageError`).
+    """
+
+    def _one(self: _Connected, query: str, params: Sequence[Any]) -> Any:
+        with self._lock:
+            try:
+                return self._conn.execute(query, params).fetchone()
+            except self._driver_errors as exc:
+                raise self._error(exc) from None
+
+    def _all(self: _Connected, query: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock:
+            try:
+                rows: list[Any] = self._conn.execute(query, params).fetchall()
+                return rows
+            except self._driver_errors as exc:
+                raise self._error(exc) from None
 
 
 def new_events(codec: FolderCodec, events: Sequence[Any], last: int) -> Sequence[Any]:

@@ -39,12 +39,13 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkmap import serialization
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
 from werkmap.storage._common import (
+    LockedQueries,
     SavesThroughMany,
     audit_records_of,
     audit_row,
@@ -213,7 +214,7 @@ def _index_row(row: Sequence[Any]) -> tuple[Any, ...]:
     return (fid, version, _untext(ref), _untext(coach), _untext(status), _untext(band), *rest)
 
 
-class PostgresStore(SavesThroughMany):
+class PostgresStore(SavesThroughMany, LockedQueries):
     """A :class:`~werkmap.storage.protocol.Store` in one schema of a PostgreSQL database (see the module text).
 
     Args:
@@ -229,6 +230,10 @@ class PostgresStore(SavesThroughMany):
             password), or the schema holds tables that are not a werkmap store.
         SchemaVersionError: the store is newer than this werkmap, or older and ``migrate`` is off.
     """
+
+    _driver_errors: ClassVar[tuple[type[Exception], ...]] = (
+        (psycopg.Error,) if psycopg is not None else ()
+    )
 
     def __init__(
         self,
@@ -502,20 +507,6 @@ class PostgresStore(SavesThroughMany):
         return events_after(self.codec, rows, folder_id, after)
 
     # --- queries -------------------------------------------------------------------------------------
-
-    def _one(self, query: str, params: Sequence[Any]) -> Any:
-        with self._lock:
-            try:
-                return self._conn.execute(query, params).fetchone()
-            except psycopg.Error as exc:
-                raise self._error(exc) from None
-
-    def _all(self, query: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock:
-            try:
-                return self._conn.execute(query, params).fetchall()
-            except psycopg.Error as exc:
-                raise self._error(exc) from None
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
         """Return the coach's folders, by next due date (none last), then id (from the coach index)."""

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from werkmap import serialization
 from werkmap.errors import (
@@ -40,6 +40,7 @@ from werkmap.errors import (
     StorageError,
 )
 from werkmap.storage._common import (
+    LockedQueries,
     SavesThroughMany,
     audit_records_of,
     audit_row,
@@ -182,7 +183,7 @@ def _date_text(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-class SQLiteStore(SavesThroughMany):
+class SQLiteStore(SavesThroughMany, LockedQueries):
     """A :class:`~werkmap.storage.protocol.Store` in one SQLite file (see the module text).
 
     Args:
@@ -202,6 +203,8 @@ class SQLiteStore(SavesThroughMany):
         StorageError: the file cannot be opened, is corrupt, or is not a werkmap database.
         SchemaVersionError: the file was written by a newer werkmap (or is older and ``migrate`` is off).
     """
+
+    _driver_errors: ClassVar[tuple[type[Exception], ...]] = (sqlite3.Error,)
 
     def __init__(
         self,
@@ -504,20 +507,6 @@ class SQLiteStore(SavesThroughMany):
         return events_after(self.codec, rows, folder_id, after)
 
     # --- queries -------------------------------------------------------------------------------------
-
-    def _one(self, sql: str, params: Sequence[Any]) -> Any:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchone()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
-
-    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
 
     @staticmethod
     def _dates_of(rows: list[Any], *columns: int) -> dict[str | None, dt.date | None]:
