@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from werkmap.errors import InvalidInput, Problem
+from werkmap.errors import InvalidInput, Problem, StorageError
 from werkmap.storage.codec import FolderCodec
 from werkmap.storage.values import (
     BANDS,
     AuditEntry,
+    AuditRecord,
     FolderIndex,
     IndexColumns,
+    Notification,
     SaveRequest,
     looks_like_bsn,
 )
@@ -39,6 +41,141 @@ def as_requests(
             audit=tuple(audit),
         )
     ]
+
+
+class SavesThroughMany:
+    """Mixin for the built-in stores: :meth:`save` is a batch of one for the store's ``save_many``."""
+
+    def save(
+        self,
+        folder: Any,
+        *,
+        expected_version: int,
+        index: FolderIndex,
+        notifications: Sequence[Notification] = (),
+        audit: Sequence[AuditEntry] = (),
+    ) -> tuple[AuditRecord, ...]:
+        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
+        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
+
+    def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
+        """Save several folders at once: all of them or none (each store defines it)."""
+        raise NotImplementedError
+
+
+class _Connected(Protocol):
+    _lock: Any
+    _conn: Any
+    _driver_errors: ClassVar[tuple[type[Exception], ...]]
+
+    def _error(self, exc: Any) -> StorageError: ...
+
+
+class LockedQueries:
+    """Mixin for the SQL stores: one query on the store's connection, under its lock.
+
+    The store has ``_lock``, ``_conn`` (with ``execute``), ``_driver_errors`` (the driver's error classes)
+    and ``_error`` (which turns a driver error into :class:`~werkmap.errors.StorageError`).
+    """
+
+    def _one(self: _Connected, query: str, params: Sequence[Any]) -> Any:
+        with self._lock:
+            try:
+                return self._conn.execute(query, params).fetchone()
+            except self._driver_errors as exc:
+                raise self._error(exc) from None
+
+    def _all(self: _Connected, query: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock:
+            try:
+                rows: list[Any] = self._conn.execute(query, params).fetchall()
+                return rows
+            except self._driver_errors as exc:
+                raise self._error(exc) from None
+
+
+def new_events(codec: FolderCodec, events: Sequence[Any], last: int) -> Sequence[Any]:
+    """Return the events a store does not hold yet: the trailing ones with a sequence above ``last``."""
+    start = len(events)
+    while start > 0 and codec.sequence(events[start - 1]) > last:
+        start -= 1
+    return events[start:]
+
+
+def event_row(
+    codec: FolderCodec, folder_id: str, events: Sequence[Any], last: int
+) -> tuple[str, int, int, str] | None:
+    """Return the event-log row of one save (folder id, first and last sequence, the new events).
+
+    The new events of one save are one row: a commit of the folder's event log. ``None`` when the save
+    adds no event.
+    """
+    added = new_events(codec, events, last)
+    if not added:
+        return None
+    return (
+        folder_id,
+        codec.sequence(added[0]),
+        codec.sequence(added[-1]),
+        codec.encode_event_values(added),
+    )
+
+
+def events_after(
+    codec: FolderCodec, texts: Sequence[Any], folder_id: str, after: int
+) -> tuple[Any, ...]:
+    """Decode event-log rows (one-column rows of event arrays) and keep the events after ``after``."""
+    source = f"events of {folder_id!r}"
+    events = [e for (text,) in texts for e in codec.decode_events(text, source=source)]
+    return tuple(e for e in events if codec.sequence(e) > after)
+
+
+def seal_next(entry: AuditEntry, last: tuple[int, str] | None) -> AuditRecord:
+    """Seal an entry after the last record of its chain (its sequence and hash; ``None``: the first)."""
+    return AuditRecord.seal(
+        entry,
+        sequence=last[0] + 1 if last else 1,
+        previous_hash=last[1] if last else "",
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def audit_row(record: AuditRecord, text: Callable[[Any], Any] = _same) -> tuple[Any, ...]:
+    """Return the nine audit columns of a record; ``text`` writes the free-text columns."""
+    return (
+        record.folder_id,
+        record.sequence,
+        text(record.actor),
+        text(record.action),
+        text(record.what),
+        record.at.isoformat(),
+        text(record.why),
+        record.previous_hash,
+        record.hash,
+    )
+
+
+def audit_records_of(
+    rows: Sequence[Sequence[Any]], untext: Callable[[Any], Any] = _same
+) -> tuple[AuditRecord, ...]:
+    """Read the rows :func:`audit_row` wrote; ``untext`` reads the free-text columns."""
+    return tuple(
+        AuditRecord(
+            folder_id=fid,
+            sequence=seq,
+            actor=untext(actor),
+            action=untext(action),
+            what=untext(what),
+            at=dt.datetime.fromisoformat(at),
+            why=untext(why),
+            previous_hash=prev,
+            hash=digest,
+        )
+        for fid, seq, actor, action, what, at, why, prev, digest in rows
+    )
 
 
 def check_requests(requests: Sequence[SaveRequest], codec: FolderCodec) -> None:

@@ -16,7 +16,13 @@ from typing import Any
 import attrs
 
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
-from werkmap.storage._common import as_requests, check_audit, check_requests
+from werkmap.storage._common import (
+    SavesThroughMany,
+    check_audit,
+    check_requests,
+    new_events,
+    seal_next,
+)
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
@@ -28,7 +34,6 @@ from werkmap.storage.values import (
     FolderIndex,
     IndexColumns,
     IndexRow,
-    Notification,
     OutboxItem,
     SaveRequest,
 )
@@ -49,7 +54,7 @@ class _Row:
     document: str
 
 
-class MemoryStore:
+class MemoryStore(SavesThroughMany):
     """A :class:`~werkmap.storage.protocol.Store` in memory, safe to share between threads.
 
     Args:
@@ -114,18 +119,6 @@ class MemoryStore:
         array = "[" + ",".join(text for _, text in events) + "]"
         return self.codec.load_parts(row.document, [array], source=f"folder {folder_id!r}")
 
-    def save(
-        self,
-        folder: Any,
-        *,
-        expected_version: int,
-        index: FolderIndex,
-        notifications: Sequence[Notification] = (),
-        audit: Sequence[AuditEntry] = (),
-    ) -> tuple[AuditRecord, ...]:
-        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
-        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
-
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders at once: all of them or none."""
         codec = self.codec
@@ -135,7 +128,7 @@ class MemoryStore:
         prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
         with self._lock:
             self._writable()
-            new_events: list[list[tuple[int, str]]] = []
+            added: list[list[tuple[int, str]]] = []
             for req, _, events in prepared:
                 row = self._folders.get(req.folder.folder_id)
                 actual = row.version if row is not None else 0
@@ -145,14 +138,14 @@ class MemoryStore:
                     )
                 log = self._events.get(req.folder.folder_id, [])
                 last = log[-1][0] if log else 0
-                start = len(events)
-                while start > 0 and codec.sequence(events[start - 1]) > last:
-                    start -= 1
-                new_events.append(
-                    [(codec.sequence(e), codec.dump_event(e)) for e in events[start:]]
+                added.append(
+                    [
+                        (codec.sequence(e), codec.dump_event(e))
+                        for e in new_events(codec, events, last)
+                    ]
                 )
             sealed: list[AuditRecord] = []
-            for (req, document, _), added in zip(prepared, new_events, strict=True):
+            for (req, document, _), new in zip(prepared, added, strict=True):
                 folder_id = req.folder.folder_id
                 self._folders[folder_id] = _Row(
                     version=req.folder.version,
@@ -160,7 +153,7 @@ class MemoryStore:
                     index=req.index,
                     document=document,
                 )
-                self._events.setdefault(folder_id, []).extend(added)
+                self._events.setdefault(folder_id, []).extend(new)
                 for note in req.notifications:
                     if note.idempotency_key not in self._outbox:
                         self._outbox[note.idempotency_key] = OutboxItem(notification=note)
@@ -261,12 +254,7 @@ class MemoryStore:
 
     def _seal(self, entry: AuditEntry) -> AuditRecord:
         chain = self._audit.setdefault(entry.folder_id, [])
-        last = chain[-1] if chain else None
-        record = AuditRecord.seal(
-            entry,
-            sequence=last.sequence + 1 if last else 1,
-            previous_hash=last.hash if last else "",
-        )
+        record = seal_next(entry, (chain[-1].sequence, chain[-1].hash) if chain else None)
         chain.append(record)
         return record
 

@@ -39,17 +39,23 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkmap import serialization
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
 from werkmap.storage._common import (
-    as_requests,
+    LockedQueries,
+    SavesThroughMany,
+    audit_records_of,
+    audit_row,
     check_audit,
     check_requests,
+    event_row,
+    events_after,
     flag,
     index_columns_of,
+    seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl
@@ -59,7 +65,6 @@ from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
     DueFolder,
-    FolderIndex,
     IndexColumns,
     IndexRow,
     Notification,
@@ -209,7 +214,7 @@ def _index_row(row: Sequence[Any]) -> tuple[Any, ...]:
     return (fid, version, _untext(ref), _untext(coach), _untext(status), _untext(band), *rest)
 
 
-class PostgresStore:
+class PostgresStore(SavesThroughMany, LockedQueries):
     """A :class:`~werkmap.storage.protocol.Store` in one schema of a PostgreSQL database (see the module text).
 
     Args:
@@ -225,6 +230,10 @@ class PostgresStore:
             password), or the schema holds tables that are not a werkmap store.
         SchemaVersionError: the store is newer than this werkmap, or older and ``migrate`` is off.
     """
+
+    _driver_errors: ClassVar[tuple[type[Exception], ...]] = (
+        (psycopg.Error,) if psycopg is not None else ()
+    )
 
     def __init__(
         self,
@@ -413,18 +422,6 @@ class PostgresStore:
             raise NotFound(f"no folder {folder_id!r} in the store")
         return self.codec.load_parts(row[0], row[1], source=f"folder {folder_id!r}")
 
-    def save(
-        self,
-        folder: Any,
-        *,
-        expected_version: int,
-        index: FolderIndex,
-        notifications: Sequence[Notification] = (),
-        audit: Sequence[AuditEntry] = (),
-    ) -> tuple[AuditRecord, ...]:
-        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
-        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
-
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders in one transaction: all of them or none."""
         codec = self.codec
@@ -480,20 +477,9 @@ class PostgresStore:
             outbox_rows: list[tuple[str, str, str]] = []
             for req, _, events in prepared:
                 fid: str = req.folder.folder_id
-                last = last_of.get(fid, 0)
-                # The new events of one save are one row: a commit of the folder's event log.
-                start = len(events)
-                while start > 0 and codec.sequence(events[start - 1]) > last:
-                    start -= 1
-                if start < len(events):
-                    event_rows.append(
-                        (
-                            fid,
-                            codec.sequence(events[start]),
-                            codec.sequence(events[-1]),
-                            codec.encode_event_values(events[start:]),
-                        )
-                    )
+                event = event_row(codec, fid, events, last_of.get(fid, 0))
+                if event is not None:
+                    event_rows.append(event)
                 outbox_rows.extend(
                     (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
                 )
@@ -518,26 +504,9 @@ class PostgresStore:
             "ORDER BY last_sequence",
             (folder_id, after),
         )
-        codec = self.codec
-        source = f"events of {folder_id!r}"
-        events = [e for (text,) in rows for e in codec.decode_events(text, source=source)]
-        return tuple(e for e in events if codec.sequence(e) > after)
+        return events_after(self.codec, rows, folder_id, after)
 
     # --- queries -------------------------------------------------------------------------------------
-
-    def _one(self, query: str, params: Sequence[Any]) -> Any:
-        with self._lock:
-            try:
-                return self._conn.execute(query, params).fetchone()
-            except psycopg.Error as exc:
-                raise self._error(exc) from None
-
-    def _all(self, query: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock:
-            try:
-                return self._conn.execute(query, params).fetchall()
-            except psycopg.Error as exc:
-                raise self._error(exc) from None
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
         """Return the coach's folders, by next due date (none last), then id (from the coach index)."""
@@ -650,25 +619,11 @@ class PostgresStore:
             "SELECT sequence, hash FROM audit WHERE folder_id = %s ORDER BY sequence DESC LIMIT 1",
             (entry.folder_id,),
         ).fetchone()
-        record = AuditRecord.seal(
-            entry,
-            sequence=last[0] + 1 if last else 1,
-            previous_hash=last[1] if last else "",
-        )
+        record = seal_next(entry, last)
         cursor.execute(
             "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
             "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                record.folder_id,
-                record.sequence,
-                _text(record.actor),
-                _text(record.action),
-                _text(record.what),
-                record.at.isoformat(),
-                _text(record.why),
-                record.previous_hash,
-                record.hash,
-            ),
+            audit_row(record, _text),
         )
         return record
 
@@ -679,20 +634,7 @@ class PostgresStore:
             "FROM audit WHERE folder_id = %s ORDER BY sequence",
             (folder_id,),
         )
-        return tuple(
-            AuditRecord(
-                folder_id=fid,
-                sequence=seq,
-                actor=_untext(actor),
-                action=_untext(action),
-                what=_untext(what),
-                at=dt.datetime.fromisoformat(at),
-                why=_untext(why),
-                previous_hash=prev,
-                hash=digest,
-            )
-            for fid, seq, actor, action, what, at, why, prev, digest in rows
-        )
+        return audit_records_of(rows, _untext)
 
 
 def _split_url(url: str) -> tuple[str, dict[str, str]]:

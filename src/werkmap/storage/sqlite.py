@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from werkmap import serialization
 from werkmap.errors import (
@@ -40,13 +40,19 @@ from werkmap.errors import (
     StorageError,
 )
 from werkmap.storage._common import (
-    as_requests,
+    LockedQueries,
+    SavesThroughMany,
+    audit_records_of,
+    audit_row,
     check_audit,
     check_requests,
+    event_row,
+    events_after,
     flag,
     index_columns_of,
     moment_of,
     moment_text,
+    seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl
@@ -56,7 +62,6 @@ from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
     DueFolder,
-    FolderIndex,
     IndexColumns,
     IndexRow,
     Notification,
@@ -178,7 +183,7 @@ def _date_text(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-class SQLiteStore:
+class SQLiteStore(SavesThroughMany, LockedQueries):
     """A :class:`~werkmap.storage.protocol.Store` in one SQLite file (see the module text).
 
     Args:
@@ -198,6 +203,8 @@ class SQLiteStore:
         StorageError: the file cannot be opened, is corrupt, or is not a werkmap database.
         SchemaVersionError: the file was written by a newer werkmap (or is older and ``migrate`` is off).
     """
+
+    _driver_errors: ClassVar[tuple[type[Exception], ...]] = (sqlite3.Error,)
 
     def __init__(
         self,
@@ -419,18 +426,6 @@ class SQLiteStore:
             raise NotFound(f"no folder {folder_id!r} in the store")
         return self.codec.load_parts(row[0], events, source=f"folder {folder_id!r}")
 
-    def save(
-        self,
-        folder: Any,
-        *,
-        expected_version: int,
-        index: FolderIndex,
-        notifications: Sequence[Notification] = (),
-        audit: Sequence[AuditEntry] = (),
-    ) -> tuple[AuditRecord, ...]:
-        """Save one folder; see :meth:`werkmap.storage.protocol.Store.save`."""
-        return self.save_many(as_requests(folder, expected_version, index, notifications, audit))
-
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders in one transaction: all of them or none."""
         codec = self.codec
@@ -471,19 +466,9 @@ class SQLiteStore:
                         "SELECT coalesce(max(last_sequence), 0) FROM events WHERE folder_id = ?",
                         (fid,),
                     ).fetchone()[0]
-                # The new events of one save are one row: a commit of the folder's event log.
-                start = len(events)
-                while start > 0 and codec.sequence(events[start - 1]) > last:
-                    start -= 1
-                if start < len(events):
-                    event_rows.append(
-                        (
-                            fid,
-                            codec.sequence(events[start]),
-                            codec.sequence(events[-1]),
-                            codec.encode_event_values(events[start:]),
-                        )
-                    )
+                row = event_row(codec, fid, events, last)
+                if row is not None:
+                    event_rows.append(row)
                 if req.notifications:
                     outbox_rows.extend(
                         (n.idempotency_key, fid, serialization.dumps(n)) for n in req.notifications
@@ -519,26 +504,9 @@ class SQLiteStore:
             "ORDER BY last_sequence",
             (folder_id, after),
         )
-        codec = self.codec
-        source = f"events of {folder_id!r}"
-        events = [e for (text,) in rows for e in codec.decode_events(text, source=source)]
-        return tuple(e for e in events if codec.sequence(e) > after)
+        return events_after(self.codec, rows, folder_id, after)
 
     # --- queries -------------------------------------------------------------------------------------
-
-    def _one(self, sql: str, params: Sequence[Any]) -> Any:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchone()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
-
-    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
 
     @staticmethod
     def _dates_of(rows: list[Any], *columns: int) -> dict[str | None, dt.date | None]:
@@ -661,25 +629,11 @@ class SQLiteStore:
             "SELECT sequence, hash FROM audit WHERE folder_id = ? ORDER BY sequence DESC LIMIT 1",
             (entry.folder_id,),
         ).fetchone()
-        record = AuditRecord.seal(
-            entry,
-            sequence=last[0] + 1 if last else 1,
-            previous_hash=last[1] if last else "",
-        )
+        record = seal_next(entry, last)
         conn.execute(
             "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
             "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.folder_id,
-                record.sequence,
-                record.actor,
-                record.action,
-                record.what,
-                record.at.isoformat(),
-                record.why,
-                record.previous_hash,
-                record.hash,
-            ),
+            audit_row(record),
         )
         return record
 
@@ -690,20 +644,7 @@ class SQLiteStore:
             "FROM audit WHERE folder_id = ? ORDER BY sequence",
             (folder_id,),
         )
-        return tuple(
-            AuditRecord(
-                folder_id=fid,
-                sequence=seq,
-                actor=actor,
-                action=action,
-                what=what,
-                at=dt.datetime.fromisoformat(at),
-                why=why,
-                previous_hash=prev,
-                hash=digest,
-            )
-            for fid, seq, actor, action, what, at, why, prev, digest in rows
-        )
+        return audit_records_of(rows)
 
 
 def path_of_url(url: str) -> str:
