@@ -51,6 +51,7 @@ from werkmap.plan.deadline import Deadline
 from werkmap.plan.duty import EXEMPTION_SINCE, ApplicationDuty, DutyStatus, duty_status
 from werkmap.plan.enforcement import EnforcementCase, Ground, MeasureKind, MeasurePolicy
 from werkmap.plan.workplan import ExtraService, WorkPlan
+from werkmap.profiler.model import BANDS
 from werkmap.serialization import register_schema
 from werkmap.workdays import HolidayCalendar
 
@@ -118,8 +119,7 @@ FOLDER_SCHEMA = "werkmap.folder"
 FOLDER_SCHEMA_VERSION = 1
 """The current schema version of a :class:`WorkFolder`."""
 
-BANDS = ("0-25", "25-50", "50-75", "75-100")
-"""The profile bands (half-open on the left: 0.50 is in ``"25-50"``)."""
+# The profile bands have one home: the scoring model's default band cut points (werkmap.profiler.model).
 
 _PSEUDONYM_PREFIX = "bsn-hmac-sha256:"
 
@@ -1546,10 +1546,21 @@ def close_case(
 def activity_colours(
     folder: WorkFolder, today: dt.date, horizon: int = DEFAULT_HORIZON
 ) -> dict[str, Colour]:
-    """Return the colour of every activity on ``today``, by activity id."""
-    return {
-        a.activity_id: _act.colour(a.state, a.deadline, today, horizon) for a in folder.activities
-    }
+    """Return the colour of every activity on ``today``, by activity id ; a referred activity whose enforcement case is closed is grey."""
+    closed = _closed_case_activities(folder)
+    return {a.activity_id: _colour(a, closed, today, horizon) for a in folder.activities}
+
+
+def _closed_case_activities(folder: WorkFolder) -> frozenset[str]:
+    return frozenset(
+        c.source_id for c in folder.cases if c.ground is Ground.ACTIVITY and c.is_final
+    )
+
+
+def _colour(a: Activity, closed: frozenset[str], today: dt.date, horizon: int) -> Colour:
+    if a.state is _act.ActivityState.REFERRED and a.activity_id in closed:
+        return Colour.GREY  # its case is closed: the referral is over
+    return _act.colour(a.state, a.deadline, today, horizon)
 
 
 def most_urgent_colour(
@@ -1557,8 +1568,9 @@ def most_urgent_colour(
 ) -> Colour | None:
     """Return the most urgent colour among the activities (red > orange > green > grey), or ``None``."""
     best: Colour | None = None
+    closed = _closed_case_activities(folder)
     for a in folder.activities:
-        c = _act.colour(a.state, a.deadline, today, horizon)
+        c = _colour(a, closed, today, horizon)
         if best is None or COLOUR_RANK[c] > COLOUR_RANK[best]:
             best = c
     return best

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from werkmap.plan.folder import is_valid_bsn
 from werkmap.serialization import register_schema
 
 __all__ = [
@@ -53,11 +54,7 @@ def looks_like_bsn(text: str) -> bool:
         >>> looks_like_bsn("111222333"), looks_like_bsn("pseudo-7f3a")
         (True, False)
     """
-    if not _NINE_DIGITS.fullmatch(text):
-        return False
-    digits = [int(c) for c in text]
-    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    return total % 11 == 0
+    return bool(_NINE_DIGITS.fullmatch(text)) and is_valid_bsn(text)
 
 
 @attrs.frozen(kw_only=True)
