@@ -570,8 +570,8 @@ def _duty(state: FolderState, on: dt.date, v: PolicyValues) -> str:
         pension_on=state.pension_on,
         within_months=v.no_duty_before_pension_months,
     )
-    if check is None:
-        return "none"
+    if check is None:  # the first period has not ended: nothing fell short yet
+        return "ok"
     if check.exempt:
         return "exempt"
     return "shortfall" if check.shortfall > 0 else "ok"
@@ -629,7 +629,7 @@ def build_dashboard(
     deadline and conversation; the application duty, judged on the last completed period counted from
     registration with the policy's duty (``application_duty_count`` per ``application_duty_period_days``)
     and pension exemption (``no_duty_before_pension_months``) valid on ``on`` (the same function as the
-    daily rule: ``"none"`` before the first period ends); and the
+    daily rule: ``"ok"`` before the first period ends); and the
     flags of :data:`FLAGS`. A closed folder (work found, benefit ended) has duty ``"none"``.
 
     Args:

@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from werkmap.rules import (
-    ActivityRow,
-    Invitation,
     NO_DATE,
+    ActivityRow,
     FolderColumns,
     FolderState,
+    Invitation,
     due_actions,
     load_policy,
     next_due_on,
@@ -395,8 +395,10 @@ def test_an_invitation_past_its_date_is_flagged_and_does_not_block_the_monitor_r
     assert "invite_monitor" in kinds
     assert "flag_outcome_missing" in kinds
     flag = next(a for a in due_actions(state, on, POLICY) if a.kind == "flag_outcome_missing")
-    assert flag.rule_id == "R-DUE-OUTCOME" and flag.subject == "c-1"
-    assert "Uitkomst ontbreekt" in flag.reason_nl and "Outcome missing" in flag.reason_en
+    assert flag.rule_id == "R-DUE-OUTCOME"
+    assert flag.subject == "c-1"
+    assert "Uitkomst ontbreekt" in flag.reason_nl
+    assert "Outcome missing" in flag.reason_en
     assert sweep(FolderColumns.from_states([state]), on, POLICY).actions() == due_actions(
         state, on, POLICY
     )

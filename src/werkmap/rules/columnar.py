@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Literal
 
 import attrs
 import numpy as np
@@ -276,7 +277,9 @@ def _date(number: np.integer | int) -> dt.date:
 class _Roller:
     """Vectorised ``HolidayCalendar.next_working_day`` (or ``previous_working_day``) on day numbers."""
 
-    def __init__(self, calendar: HolidayCalendar, roll: str = "forward") -> None:
+    def __init__(
+        self, calendar: HolidayCalendar, roll: Literal["forward", "backward"] = "forward"
+    ) -> None:
         self.calendar = calendar
         self.roll = roll
         self.lo = (

@@ -137,7 +137,7 @@ class FolderState:
             InvalidInput: an unknown route, activity state or invitation kind; a probability outside
                 [0, 1]; a route without its date; a reminded activity without ``reminded_on``.
         """
-        problems = []
+        problems: list[Problem] = []
         try:
             check_probability(self.probability)
         except InvalidInput as error:
