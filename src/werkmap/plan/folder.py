@@ -1624,26 +1624,23 @@ def application_duty_status(
 ) -> DutyStatus | None:
     """Return the application-duty status of the folder up to ``on``.
 
-    By default the duty and the start are those of the current work plan (the duty of its current version,
-    counted from the day its first version was agreed). Returns ``None`` when there is no agreed plan with
-    an application duty and no ``start`` and ``duty`` are given.
+    Periods run from the day of registration by default (the rule of :mod:`werkmap.plan.duty`: the duty
+    holds from the first day of the benefit, with or without a plan); ``start`` overrides it. The duty is
+    ``duty``, else that of the current agreed plan version, else the default (4 per 28 days).
     """
-    plan = folder.current_plan
-    if start is None or duty is None:
+    if duty is None:
+        plan = folder.current_plan
         agreed = [v for v in plan.versions if v.agreed_on is not None] if plan is not None else []
-        if not agreed:
-            return None
-        if duty is None:
-            duty = agreed[-1].application_duty
-        if start is None:
-            start = agreed[0].agreed_on
-        if duty is None or start is None:
-            return None
+        duty = agreed[-1].application_duty if agreed else None
+    if start is None:
+        start = folder.registered_on
+    if on < start:
+        return None
     return duty_status(
         folder.activities,
         start=start,
         on=on,
-        duty=duty,
+        duty=duty if duty is not None else ApplicationDuty(),
         pension_on=folder.pension_on,
         within_months=within_months,
         since=since,

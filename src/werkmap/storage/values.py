@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from werkmap.plan.folder import is_valid_bsn
+from werkmap.profiler.model import BANDS
 from werkmap.serialization import register_schema
 
 __all__ = [
@@ -39,8 +40,7 @@ __all__ = [
     "looks_like_bsn",
 ]
 
-BANDS = ("0-25", "25-50", "50-75", "75-100")
-"""The four chance-of-work bands, as stored in the ``band`` index column."""
+# The chance-of-work bands stored in the ``band`` index column: the scoring model's (one home).
 
 _NINE_DIGITS = re.compile(r"\d{9}")
 
