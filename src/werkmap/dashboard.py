@@ -38,21 +38,20 @@ import attrs
 
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.activity import ActivityState, Colour
-from werkmap.plan.conversation import ConversationKind, ConversationState
-from werkmap.plan.duty import ApplicationDuty
+from werkmap.plan.duty import last_period_check
 from werkmap.plan.enforcement import Ground
 from werkmap.plan.folder import (
     BANDS,
     WorkFolder,
-    application_duty_status,
     most_urgent_colour,
     next_conversation,
     next_deadline,
     overdue_count,
 )
+from werkmap.rules.due import due_actions, outcome_missing
 from werkmap.rules.policy import Policy, PolicyValues, default_policy
+from werkmap.rules.state import FolderState, folder_state
 from werkmap.texts import percent
-from werkmap.workdays import add_months
 
 __all__ = [
     "DUTY_VALUES",
@@ -67,6 +66,7 @@ __all__ = [
 FLAGS: tuple[str, ...] = (
     "no_profile",
     "monitor_due",
+    "outcome_missing",
     "referred",
     "duty_shortfall",
     "work_found",
@@ -75,12 +75,15 @@ FLAGS: tuple[str, ...] = (
 """The flags a row can carry, in the order they are shown.
 
 * ``no_profile``: the Work Profiler was not filled in (no profile in the folder).
-* ``monitor_due``: a monitor conversation is due: no conversation was held and the dashboard date is at or past
-  registration + ``monitor_after_months`` (not for a closed folder), or a monitor conversation is proposed or
-  invited and not yet held.
+* ``monitor_due``: the monitor rule (``invite_monitor`` of :func:`werkmap.rules.due_actions`) finds a monitor
+  conversation due on the dashboard date (not for a closed folder), or a monitor conversation is proposed or
+  invited, not yet held and not past its planned date.
+* ``outcome_missing``: an invitation's planned date passed without it being marked held or no-show
+  (the rule ``flag_outcome_missing``): the coach records the outcome.
 * ``referred``: something is with enforcement (*handhaving*): an enforcement case that is not closed, or a
   referred activity for which no case was opened yet.
-* ``duty_shortfall``: the last completed application-duty period fell short.
+* ``duty_shortfall``: the last completed application-duty period fell short (periods counted from
+  registration, judged by :func:`werkmap.plan.duty.last_period_check`, as the daily rule does).
 * ``work_found``: the jobseeker found work (on or before the dashboard date).
 * ``benefit_ended``: the benefit ended (recorded, or its known end date passed) on or before the date.
 """
@@ -196,6 +199,7 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "early_contact": "early contact",
         "no_profile": "no profile",
         "monitor_due": "monitor due",
+        "outcome_missing": "outcome missing",
         "referred": "referred",
         "duty_shortfall": "duty shortfall",
         "work_found": "work found",
@@ -218,6 +222,7 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "early_contact": "vroeg contact",
         "no_profile": "geen profiel",
         "monitor_due": "monitorgesprek",
+        "outcome_missing": "uitkomst ontbreekt",
         "referred": "handhaving",
         "duty_shortfall": "sollicitatietekort",
         "work_found": "werk gevonden",
@@ -535,18 +540,19 @@ def _closed_flags(folder: WorkFolder, on: dt.date) -> list[str]:
     return flags
 
 
-def _monitor_due(folder: WorkFolder, on: dt.date, v: PolicyValues, closed: bool) -> bool:
-    pending = any(
-        c.kind is ConversationKind.MONITOR
-        and c.state in (ConversationState.PROPOSED, ConversationState.INVITED)
-        for c in folder.conversations
-    )
+def _monitor_due(state: FolderState, on: dt.date, policy: Policy, closed: bool) -> bool:
+    """The monitor rule's own answer (:func:`werkmap.rules.due_actions`), or a pending monitor invitation."""
+    pending = any(inv.kind == "monitor" and not outcome_missing(inv, on) for inv in state.pending)
     if pending:
         return True
     if closed:
         return False
-    held = any(c.state is ConversationState.HELD for c in folder.conversations)
-    return not held and on >= add_months(folder.registered_on, v.monitor_after_months)
+    unhandled = attrs.evolve(state, handled=frozenset())
+    return any(a.kind == "invite_monitor" for a in due_actions(unhandled, on, policy))
+
+
+def _outcome_missing(state: FolderState, on: dt.date, closed: bool) -> bool:
+    return not closed and any(outcome_missing(inv, on) for inv in state.pending)
 
 
 def _referred(folder: WorkFolder) -> bool:
@@ -559,43 +565,37 @@ def _referred(folder: WorkFolder) -> bool:
     )
 
 
-def _duty(folder: WorkFolder, on: dt.date, v: PolicyValues) -> str:
-    plan = folder.current_plan
-    agreed = [x for x in plan.versions if x.agreed_on is not None] if plan is not None else []
-    if not agreed or agreed[-1].application_duty is None:
-        return "none"
-    start = agreed[0].agreed_on
-    if start is None or start > on:
-        return "none"
-    status = application_duty_status(
-        folder,
-        on,
-        duty=ApplicationDuty(
-            required=v.application_duty_count, period_days=v.application_duty_period_days
-        ),
+def _duty(state: FolderState, on: dt.date, v: PolicyValues) -> str:
+    """The application duty as the rule judges it (:func:`werkmap.plan.duty.last_period_check`)."""
+    check = last_period_check(
+        state.applications_on,
+        registered_on=state.registered_on,
+        on=on,
+        required=v.application_duty_count,
+        period_days=v.application_duty_period_days,
+        pension_on=state.pension_on,
         within_months=v.no_duty_before_pension_months,
     )
-    if status is None:
-        return "none"
-    completed = [p for p in status.periods if p.complete]
-    if completed and completed[-1].shortfall > 0:
-        return "shortfall"
-    if status.exempt:
+    if check is None:  # the first period has not ended: nothing fell short yet
+        return "ok"
+    if check.exempt:
         return "exempt"
-    return "ok"
+    return "shortfall" if check.shortfall > 0 else "ok"
 
 
-def _row(folder: WorkFolder, on: dt.date, v: PolicyValues) -> DashboardRow:
+def _row(folder: WorkFolder, on: dt.date, policy: Policy, v: PolicyValues) -> DashboardRow:
+    state = folder_state(folder)
     profile = folder.latest_profile
     route = folder.latest_route
     deadline = next_deadline(folder, on)
     conversation = next_conversation(folder, on)
     closed_flags = _closed_flags(folder, on)
     closed = bool(closed_flags)
-    duty = "none" if closed else _duty(folder, on, v)
+    duty = "none" if closed else _duty(state, on, v)
     raised = {
         "no_profile": profile is None,
-        "monitor_due": _monitor_due(folder, on, v, closed),
+        "monitor_due": _monitor_due(state, on, policy, closed),
+        "outcome_missing": _outcome_missing(state, on, closed),
         "referred": _referred(folder),
         "duty_shortfall": duty == "shortfall",
         "work_found": "work_found" in closed_flags,
@@ -632,9 +632,10 @@ def build_dashboard(
 
     Per folder: the band and chance of the latest profile; the latest route; the most urgent activity colour
     (red > orange > green > grey) with the colour horizon valid on ``on``; the overdue count; the next
-    deadline and conversation; the application duty of the current agreed plan, counted with the policy's
-    duty (``application_duty_count`` per ``application_duty_period_days``) and pension exemption
-    (``no_duty_before_pension_months``) valid on ``on``, judged on the last completed period; and the
+    deadline and conversation; the application duty, judged on the last completed period counted from
+    registration with the policy's duty (``application_duty_count`` per ``application_duty_period_days``)
+    and pension exemption (``no_duty_before_pension_months``) valid on ``on`` (the same function as the
+    daily rule: ``"ok"`` before the first period ends); and the
     flags of :data:`FLAGS`. A closed folder (work found, benefit ended) has duty ``"none"``.
 
     Args:
@@ -650,7 +651,8 @@ def build_dashboard(
         InvalidInput: two folders have the same id (every duplicate listed).
         InvalidPolicy: the policy has no values valid on ``on``.
     """
-    values = (policy if policy is not None else default_policy()).at(on)
+    policy = policy if policy is not None else default_policy()
+    values = policy.at(on)
     items = list(folders)
     seen: set[str] = set()
     problems = []
@@ -665,5 +667,5 @@ def build_dashboard(
         seen.add(folder.folder_id)
     if problems:
         raise InvalidInput(problems, source="dashboard")
-    rows = _sort_rows((_row(f, on, values) for f in items), "urgency", descending=False)
+    rows = _sort_rows((_row(f, on, policy, values) for f in items), "urgency", descending=False)
     return Dashboard(coach_id=coach_id, on=on, rows=rows)

@@ -25,8 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from werkmap.errors import InvalidInput, Problem
-from werkmap.plan.folder import BANDS, WorkFolder
+from werkmap.plan.folder import WorkFolder
 from werkmap.profiler.evaluate import EvaluationReport
+from werkmap.profiler.model import BANDS, band_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["plot_bands", "plot_calibration", "plot_monthly"]
 
 _INSTALL = 'werkmap.plots needs matplotlib; install it with: pip install "werkmap[plot]"'
-_CUTS = (0.25, 0.5, 0.75)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -48,8 +48,8 @@ def _axes(ax: Axes | None) -> Axes:
 
 
 def _band_of(p: float) -> str:
-    # Half-open (a, b]: 0.50 is in "25-50"; 0 is in "0-25".
-    return BANDS[int(np.searchsorted(_CUTS, p, side="left"))]
+    # The model's band rule, half-open (a, b]: 0.50 is in "25-50"; 0 is in "0-25".
+    return band_of(p)
 
 
 def _probability(x: object) -> float | None:

@@ -1,9 +1,11 @@
 """Calendar arithmetic for deadlines: months, working days and Dutch public holidays.
 
-Holidays are data: a :class:`HolidayCalendar` is a frozen set of dates. The default,
-:func:`dutch_calendar`, is computed from the rules of the Dutch public holidays (*feestdagen*) that
-count for working-day deadlines: New Year's Day, Easter Monday (*tweede paasdag*), King's Day
-(*Koningsdag*, 27 April, or 26 April when the 27th is a Sunday), Liberation Day (*Bevrijdingsdag*,
+Holidays are data: a :class:`HolidayCalendar` is a frozen set of dates, optionally with a rule that
+gives the holidays of any year on demand (computed once per year, cached), so a calendar never expires.
+The default, :func:`dutch_calendar`, computes the Dutch public holidays (*feestdagen*) that count for
+working-day deadlines, for every year: New Year's Day, Easter Monday (*tweede paasdag*), King's Day
+(*Koningsdag*, 27 April, or 26 April when the 27th is a Sunday; before 2014 Queen's Day, 30 April,
+or 29 April when the 30th is a Sunday), Liberation Day (*Bevrijdingsdag*,
 5 May), Ascension Day (*Hemelvaartsdag*), Whit Monday (*tweede pinksterdag*), Christmas Day and Boxing
 Day. A host whose agreements count other days (Good Friday, say) builds its own calendar with
 :meth:`HolidayCalendar.with_dates`.
@@ -15,7 +17,7 @@ the last day of February (28th or 29th).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import attrs
@@ -49,21 +51,23 @@ def dutch_public_holidays(year: int) -> dict[dt.date, str]:
     """Return the Dutch public holidays of ``year`` that move a working-day deadline, by date.
 
     The values are names in English with the Dutch name in brackets; two holidays on one date share
-    an entry whose name joins both.
+    an entry whose name joins both. Any year is known: from 2014 King's Day, before it Queen's Day.
 
     >>> dutch_public_holidays(2025)[dt.date(2025, 4, 26)]
     "King's Day (Koningsdag)"
+    >>> dutch_public_holidays(2100)[dt.date(2100, 4, 27)]
+    "King's Day (Koningsdag)"
     """
-    if year < 2014:
-        raise ValueError(f"King's Day rules are implemented from 2014 on, not for {year}")
     easter_sunday = easter(year)
-    kings_day = dt.date(year, 4, 27)
-    if kings_day.weekday() == 6:  # a Sunday: celebrated on the Saturday before
-        kings_day = dt.date(year, 4, 26)
+    if year >= 2014:
+        royal = (dt.date(year, 4, 27), dt.date(year, 4, 26), "King's Day (Koningsdag)")
+    else:
+        royal = (dt.date(year, 4, 30), dt.date(year, 4, 29), "Queen's Day (Koninginnedag)")
+    royal_day = royal[0] if royal[0].weekday() != 6 else royal[1]  # a Sunday: the Saturday before
     named = [
         (dt.date(year, 1, 1), "New Year's Day (Nieuwjaarsdag)"),
         (easter_sunday + dt.timedelta(days=1), "Easter Monday (tweede paasdag)"),
-        (kings_day, "King's Day (Koningsdag)"),
+        (royal_day, royal[2]),
         (dt.date(year, 5, 5), "Liberation Day (Bevrijdingsdag)"),
         (easter_sunday + dt.timedelta(days=39), "Ascension Day (Hemelvaartsdag)"),
         (easter_sunday + dt.timedelta(days=50), "Whit Monday (tweede pinksterdag)"),
@@ -76,39 +80,64 @@ def dutch_public_holidays(year: int) -> dict[dt.date, str]:
     return holidays
 
 
+@cache
+def _dutch_year(year: int) -> frozenset[dt.date]:
+    return frozenset(dutch_public_holidays(year))
+
+
 @attrs.frozen(kw_only=True)
 class HolidayCalendar:
-    """A set of non-working days besides Saturday and Sunday, for a range of years.
+    """A set of non-working days besides Saturday and Sunday.
 
     Attributes:
-        holidays: the non-working dates (weekdays or not).
-        first_year: the first year the calendar covers.
-        last_year: the last year the calendar covers. Asking about a date outside the range raises
-            :class:`ValueError` rather than silently treating a holiday as a working day.
+        holidays: non-working dates given as data (weekdays or not).
+        first_year: the first year the calendar covers, or ``None`` for no limit.
+        last_year: the last year the calendar covers, or ``None`` for no limit. Asking about a date
+            outside a limited range raises :class:`ValueError` rather than silently treating a holiday
+            as a working day.
         name: a label for the calendar, shown in explanations.
+        rule: a function giving the holidays of a year, asked once per year on demand (cached), or
+            ``None``. A calendar with a rule and no year limits knows every year: it never expires.
     """
 
-    holidays: frozenset[dt.date]
-    first_year: int
-    last_year: int
+    holidays: frozenset[dt.date] = frozenset()
+    first_year: int | None = None
+    last_year: int | None = None
     name: str = "custom"
+    rule: Callable[[int], frozenset[dt.date]] | None = None
 
     def _check(self, day: dt.date) -> None:
-        if not self.first_year <= day.year <= self.last_year:
+        if (self.first_year is not None and day.year < self.first_year) or (
+            self.last_year is not None and day.year > self.last_year
+        ):
             raise ValueError(
                 f"{day.isoformat()} is outside the holiday calendar {self.name!r} "
                 f"({self.first_year}-{self.last_year})"
             )
 
+    def holidays_in(self, year: int) -> frozenset[dt.date]:
+        """Return the holidays of ``year``: the given dates in it and those of the rule."""
+        return _year_holidays(self, year)
+
     def is_working_day(self, day: dt.date) -> bool:
         """Return whether ``day`` is a weekday that is not a holiday."""
         self._check(day)
-        return day.weekday() < 5 and day not in self.holidays
+        return day.weekday() < 5 and day not in _year_holidays(self, day.year)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """Return ``day`` itself when it is a working day, else the first working day after it."""
         while not self.is_working_day(day):
             day += _DAY
+        return day
+
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """Return ``day`` itself when it is a working day, else the last working day before it.
+
+        This is where an obligation "within N days" ends when its last day is not a working day: on the
+        last working day inside the window, not after it.
+        """
+        while not self.is_working_day(day):
+            day -= _DAY
         return day
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
@@ -124,11 +153,24 @@ class HolidayCalendar:
         """Return the number of working days in the half-open interval ``[start, end)``."""
         self._check(start)
         self._check(end)
-        return int(np.busday_count(start, end, holidays=self.as_array()))
+        lo, hi = sorted((start, end))
+        holidays = self.as_array(lo.year, hi.year)
+        return int(np.busday_count(start, end, holidays=holidays))
 
-    def as_array(self) -> np.ndarray:
-        """Return the holidays as a sorted ``datetime64[D]`` array, for :func:`numpy.busday_offset`."""
-        return _sorted_array(self.holidays)
+    def as_array(self, first_year: int | None = None, last_year: int | None = None) -> np.ndarray:
+        """Return the holidays of ``first_year`` to ``last_year`` as a sorted ``datetime64[D]`` array.
+
+        For :func:`numpy.busday_offset`. Without years: the calendar's own range, or for a calendar
+        without limits the given dates and the rule's holidays of the years those dates span (or of
+        the current century's first decades when none are given: pass years to be sure).
+        """
+        lo = first_year if first_year is not None else self.first_year
+        hi = last_year if last_year is not None else self.last_year
+        if lo is None or hi is None:
+            years = [d.year for d in self.holidays] or [2015, 2035]
+            lo = min(years) if lo is None else lo
+            hi = max(years) if hi is None else hi
+        return _array(self, lo, hi)
 
     def with_dates(self, dates: Iterable[dt.date], *, name: str | None = None) -> HolidayCalendar:
         """Return a calendar that also counts ``dates`` as holidays."""
@@ -138,16 +180,24 @@ class HolidayCalendar:
 
 
 @cache
-def _sorted_array(holidays: frozenset[dt.date]) -> np.ndarray:
-    return np.array(sorted(holidays), dtype="datetime64[D]")
+def _year_holidays(calendar: HolidayCalendar, year: int) -> frozenset[dt.date]:
+    given = frozenset(d for d in calendar.holidays if d.year == year)
+    return given | calendar.rule(year) if calendar.rule is not None else given
 
 
 @cache
-def dutch_calendar(first_year: int = 2015, last_year: int = 2035) -> HolidayCalendar:
-    """Return the Dutch public-holiday calendar for ``first_year`` to ``last_year`` (default 2015-2035)."""
+def _array(calendar: HolidayCalendar, first_year: int, last_year: int) -> np.ndarray:
     days: set[dt.date] = set()
     for year in range(first_year, last_year + 1):
-        days.update(dutch_public_holidays(year))
-    return HolidayCalendar(
-        holidays=frozenset(days), first_year=first_year, last_year=last_year, name="NL"
-    )
+        days.update(_year_holidays(calendar, year))
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
+@cache
+def dutch_calendar(first_year: int | None = None, last_year: int | None = None) -> HolidayCalendar:
+    """Return the Dutch public-holiday calendar (:func:`dutch_public_holidays`).
+
+    By default it knows every year (the holidays of a year are computed when first asked, then
+    cached); ``first_year`` and ``last_year`` limit it to a range, outside which it raises.
+    """
+    return HolidayCalendar(first_year=first_year, last_year=last_year, name="NL", rule=_dutch_year)

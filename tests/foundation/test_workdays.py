@@ -62,11 +62,30 @@ def test_add_working_days_skips_weekends_and_holidays():
         NL.add_working_days(D(2024, 1, 1), -1)
 
 
-def test_outside_the_calendar_is_an_error_not_a_guess():
+def test_the_default_calendar_knows_every_year_and_never_expires():
+    # before: the default calendar ended in 2035 and raised "outside the holiday calendar"
+    assert not NL.is_working_day(D(2040, 1, 2) - dt.timedelta(days=1))  # New Year's Day 2040
+    assert NL.is_working_day(D(2040, 1, 2))
+    assert NL.next_working_day(D(2101, 12, 25)) == D(2101, 12, 27)
+    assert NL.previous_working_day(D(2036, 4, 14)) == D(2036, 4, 11)  # Easter Monday 2036
+    assert dutch_public_holidays(2010)[D(2010, 4, 30)] == "Queen's Day (Koninginnedag)"
+    assert D(2008, 4, 29) not in dutch_public_holidays(2008)  # 30 April 2008 was a Wednesday
+
+
+def test_a_limited_calendar_is_an_error_not_a_guess_outside_its_range():
+    limited = dutch_calendar(2015, 2035)
     with pytest.raises(ValueError, match="outside the holiday calendar"):
-        NL.is_working_day(D(2040, 1, 2))
-    with pytest.raises(ValueError, match="from 2014"):
-        dutch_public_holidays(2010)
+        limited.is_working_day(D(2040, 1, 2))
+
+
+@given(st.dates(min_value=D(1990, 1, 1), max_value=D(2200, 12, 31)))
+def test_previous_working_day_is_the_last_working_day_on_or_before(day):
+    back = NL.previous_working_day(day)
+    assert back <= day
+    assert NL.is_working_day(back)
+    assert all(
+        not NL.is_working_day(back + dt.timedelta(days=i)) for i in range(1, (day - back).days + 1)
+    )
 
 
 def test_custom_dates_make_a_new_calendar():

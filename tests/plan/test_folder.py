@@ -311,20 +311,20 @@ def test_queries():
     assert wf.next_conversation(f, day(10)) is None
 
 
-def test_application_duty_status_follows_the_current_plan():
+def test_application_duty_status_runs_from_registration_with_the_plan_s_duty():
     f, _ = wf.create_folder("f-1", on=D0, jobseeker_ref="r")
-    assert wf.application_duty_status(f, day(40)) is None
+    status = wf.application_duty_status(f, day(40))
+    assert status is not None, "the duty holds from registration, without a plan too"
+    assert status.periods[0].start == D0
+    assert status.periods[0].required == 4
     f, _ = wf.draft_plan(f, "p", on=D0, actor="c", application_duty=ApplicationDuty(required=2))
-    assert wf.application_duty_status(f, day(40)) is None, "a draft is not agreed"
     f, _ = wf.agree_plan(f, "p", on=day(1), actor="c")
     f, _ = wf.add_activity(f, "a", "application", due=day(10), on=day(1), actor="c")
     f, _ = wf.complete_activity(f, "a", on=day(5), actor="jobseeker")
     status = wf.application_duty_status(f, day(40))
     assert status is not None
-    assert status.periods[0].start == day(1)
+    assert status.periods[0].start == D0, "an agreed plan does not move the periods"
     assert (status.periods[0].counted, status.periods[0].shortfall) == (1, 1)
-    f, _ = wf.revise_plan(f, "p", on=day(29), actor="c", reason="exempt", application_duty=None)
-    assert wf.application_duty_status(f, day(40)) is None
 
 
 def test_measure_history_repeat_and_third_breach():

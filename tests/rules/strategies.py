@@ -10,7 +10,7 @@ from werkmap.rules import ActivityRow, FolderState, Invitation
 from werkmap.rules.state import ACTIVITY_STATES, INVITATION_KINDS, ROUTES
 
 DAY = dt.timedelta(days=1)
-sweep_dates = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2033, 12, 31))
+sweep_dates = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2060, 12, 31))
 
 
 def rarely(strategy: st.SearchStrategy[dt.date]) -> st.SearchStrategy[dt.date | None]:
@@ -50,6 +50,7 @@ def folder_states(draw: st.DrawFn, on: dt.date, index: int) -> FolderState:
                 state=state,
                 deadline=draw(near(on, 40, 10)),
                 reminded_on=draw(near(on, 40, 0)) if state == "reminded" else None,
+                suspended=state == "open" and draw(st.integers(0, 3)) == 0,
             )
         )
     return FolderState(

@@ -36,6 +36,8 @@ CORNERS = {
     "parameter change mid-life",
     "coach override then a new profile",
     "within one year of pension age",
+    "outcome missing",
+    "suspended deadline",
 }
 
 

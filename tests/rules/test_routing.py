@@ -113,3 +113,13 @@ def test_a_decision_record_round_trips_through_its_envelope():
     assert '"schema": "werkmap.rules.decision"' in text
     assert "31%" in decision.reason_en
     assert "31%" in decision.reason_nl
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan"), float("inf"), float("-inf")])
+def test_a_probability_outside_0_1_or_not_finite_is_invalid_input(value):
+    # before: -0.1 and 1.5 were routed, NaN raised ValueError and inf OverflowError
+    from werkmap.errors import InvalidInput
+    from werkmap.rules import RoutingInputs, decide_route, load_policy
+
+    with pytest.raises(InvalidInput, match="probability"):
+        decide_route(RoutingInputs(probability=value), dt.date(2024, 3, 1), load_policy())

@@ -17,7 +17,7 @@ from werkmap.plan import Colour
 from werkmap.plan import folder as wf
 from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
-from werkmap.rules import default_policy_dir, load_policy
+from werkmap.rules import default_policy, default_policy_dir, due_actions, folder_state, load_policy
 
 D0 = dt.date(2025, 3, 3)  # a Monday, no public holidays in the weeks used below
 COACH = "c-7"
@@ -243,6 +243,7 @@ def test_duty_ok_shortfall_and_the_flag():
     assert "duty_shortfall" in short.flags
     running = one(with_duty_plan(new("f"), done=3), day(26))
     assert running.duty == "ok", "the first period has not ended yet"
+    assert one(new("g"), day(26)).duty == "ok"
 
 
 def test_duty_is_judged_on_the_last_completed_period():
@@ -251,19 +252,43 @@ def test_duty_is_judged_on_the_last_completed_period():
     for i in range(4):
         f, _ = wf.add_activity(f, f"next-{i}", "application", due=day(50), on=day(28), actor=COACH)
         f, _ = wf.complete_activity(f, f"next-{i}", on=day(30 + i), actor="jobseeker")
-    assert one(f, day(54)).duty == "shortfall", "the second period is still running"
-    row = one(f, day(55))
-    assert row.duty == "ok", "the second period (its last day) was met"
+    assert one(f, day(55)).duty == "shortfall", "the second period is still running on its last day"
+    row = one(f, day(56))
+    assert row.duty == "ok", "the second period was met"
     assert "duty_shortfall" not in row.flags
 
 
-def test_duty_none_without_an_agreed_plan_with_a_duty():
-    assert one(new("f"), day(28)).duty == "none"
-    f, _ = wf.draft_plan(new("f"), "p", on=D0, actor=COACH, application_duty=ApplicationDuty())
-    assert one(f, day(28)).duty == "none", "a draft is not agreed"
-    f, _ = wf.draft_plan(new("g"), "p", on=D0, actor=COACH, application_duty=None)
-    f, _ = wf.agree_plan(f, "p", on=D0, actor=COACH)
-    assert one(f, day(28)).duty == "none"
+def test_the_duty_runs_from_registration_with_or_without_a_plan_as_the_sweep_counts_it():
+    # before: on day 29 of a folder without a plan the sweep flagged a shortfall and the dashboard said "none"
+    f = new("f")
+    row = one(f, day(29))
+    assert row.duty == "shortfall"
+    assert "duty_shortfall" in row.flags
+    state = folder_state(f)
+    assert "flag_application_duty" in [
+        a.kind for a in due_actions(state, day(29), default_policy())
+    ]
+    f, _ = wf.draft_plan(f, "p", on=day(10), actor=COACH, application_duty=ApplicationDuty())
+    f, _ = wf.agree_plan(f, "p", on=day(10), actor=COACH)
+    assert one(f, day(29)).duty == "shortfall", "the plan's date does not move the periods"
+
+
+def test_the_dashboard_flags_what_the_monitor_rule_proposes():
+    f = new("f")
+    policy = default_policy()
+    for n in (150, 182, 183, 200, 240):
+        on = day(n)
+        proposed = any(a.kind == "invite_monitor" for a in due_actions(folder_state(f), on, policy))
+        assert ("monitor_due" in one(f, on).flags) == proposed, on
+
+
+def test_an_invitation_past_its_date_without_outcome_is_flagged_and_monitor_still_due():
+    f = new("f")
+    f, _ = wf.propose_conversation(f, "c-1", "monitor", on=day(150), actor=COACH)
+    f, _ = wf.invite_conversation(f, "c-1", on=day(150), at=day(160), actor=COACH)
+    row = one(f, day(200))
+    assert "outcome_missing" in row.flags
+    assert "monitor_due" in row.flags
 
 
 def test_duty_exempt_near_the_pension_date():
@@ -334,6 +359,7 @@ def test_a_folder_with_every_flag_lists_them_in_vocabulary_order():
     assert set(FLAGS) == {
         "no_profile",
         "monitor_due",
+        "outcome_missing",
         "referred",
         "duty_shortfall",
         "work_found",
@@ -567,7 +593,7 @@ def test_records_are_json_ready():
         "next_deadline": day(30).isoformat(),
         "next_conversation": day(6).isoformat(),
         "next_conversation_kind": "coaching",
-        "duty": "none",
+        "duty": "ok",
         "flags": [],
     }
     assert records[-1]["colour"] is None
@@ -642,3 +668,19 @@ def test_the_chance_is_written_as_each_language_writes_a_percentage():
     assert "42 %" in board.to_text("nl")
     assert "42%" not in board.to_text("nl")
     assert "42 %" in board.to_html("nl")
+
+
+def test_a_closed_case_leaves_its_activity_s_colour():
+    # before: a referred activity kept its folder red for ever after its case was closed
+    f = referred(new("f"))
+    f, _ = wf.open_case(
+        f, "k-1", ground="activity", on=day(15), actor=COACH, reason="no response", source_id="a"
+    )
+    assert one(f, day(20)).colour is Colour.RED
+    assert wf.activity_colours(f, day(20))["a"] is Colour.RED
+    f, _ = wf.close_case(f, "k-1", on=day(21), actor=COACH, reason="withdrawn after hearing")
+    assert wf.activity_colours(f, day(22))["a"] is Colour.GREY
+    assert wf.most_urgent_colour(f, day(22)) is Colour.GREY
+    row = one(f, day(22))
+    assert row.colour is Colour.GREY
+    assert "referred" not in row.flags

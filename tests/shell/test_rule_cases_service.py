@@ -56,6 +56,8 @@ def _activity(folder: WorkFolder, row: object, registered_on: dt.date) -> WorkFo
     start = min(registered_on, deadline)
     folder, _ = wf.add_activity(folder, aid, "other_task", due=deadline, on=start, actor=WHO)
     late = folder.activity(aid).deadline.due + dt.timedelta(days=1)
+    if row.suspended:  # type: ignore[attr-defined]
+        folder, _ = wf.suspend_activity_deadline(folder, aid, on=start, actor=WHO, reason="ziek")
     if state in ("overdue", "reminded", "excused", "referred", "done_late"):
         folder, _ = wf.mark_activity_overdue(folder, aid, on=late, actor="system")
     if state in ("reminded", "referred", "done_late"):

@@ -1,8 +1,16 @@
 """The application duty: how many application activities per period, shortfalls, and the exemption.
 
 A jobseeker must register at least ``required`` application activities per ``period_days`` days (policy
-parameter, 4 per 28 days by default), on time. :func:`duty_status` counts them per period and reports the
-shortfalls. Nobody within one year of the state-pension (AOW) date has the duty (a rule in force since 1 May
+parameter, 4 per 28 days by default), on time. This module is the one home of that rule:
+
+* what counts: :func:`counted_applications` (application activities done on time, on the day they were done);
+* from when periods run: from the day of **registration** (the first day of unemployment), because the duty
+  holds from the start of the benefit whether or not a work plan was agreed yet; period *k* is
+  ``[registered_on + (k-1)·period, registered_on + k·period)``;
+* the check of the last completed period: :func:`last_period_check`, which the daily rules
+  (``flag_application_duty``) and the coach's dashboard both call.
+
+:func:`duty_status` lists every period (a history view built from the same counting and exemption). Nobody within one year of the state-pension (AOW) date has the duty (a rule in force since 1 May
 2018; the date and the window are policy values passed in).
 
 Examples:
@@ -28,9 +36,13 @@ __all__ = [
     "ApplicationDuty",
     "DutyPeriod",
     "DutyStatus",
+    "PeriodCheck",
+    "counted_applications",
     "duty_status",
     "is_exempt",
+    "last_period_check",
     "pension_date",
+    "period_end_after",
 ]
 
 EXEMPTION_SINCE = dt.date(2018, 5, 1)
@@ -150,7 +162,7 @@ def duty_status(
 
     Args:
         activities: the folder's activities; only application activities count.
-        start: the first day of the first period (usually the day the plan was agreed).
+        start: the first day of the first period (the day of registration, see the module docstring).
         on: the day the status is computed; periods that have not ended by then are not judged. A period
             is exempt (nothing required) when the exemption applies on its last day.
         duty: the duty (default 4 per 28 days).
@@ -167,15 +179,15 @@ def duty_status(
         )
     rule = duty if duty is not None else ApplicationDuty()
     step = dt.timedelta(days=rule.period_days)
-    done: list[dt.date] = []
-    late: list[dt.date] = []
-    for a in activities:
-        if a.kind is not ActivityKind.APPLICATION or a.closed_on is None:
-            continue
-        if a.state is ActivityState.DONE:
-            done.append(a.closed_on)
-        elif a.state is ActivityState.DONE_LATE:
-            late.append(a.closed_on)
+    items = list(activities)
+    done = counted_applications(items)
+    late = [
+        a.closed_on
+        for a in items
+        if a.kind is ActivityKind.APPLICATION
+        and a.state is ActivityState.DONE_LATE
+        and a.closed_on is not None
+    ]
     periods = []
     p_start = start
     while p_start <= on:
@@ -200,3 +212,98 @@ def duty_status(
         periods=tuple(periods),
         exempt=is_exempt(on, pension_on=pension_on, within_months=within_months, since=since),
     )
+
+
+@attrs.frozen(kw_only=True)
+class PeriodCheck:
+    """The application duty judged on the last completed period (see :func:`last_period_check`).
+
+    Attributes:
+        number: the period's number, 1 for the first period after registration.
+        start: its first day.
+        end: the day after its last day.
+        required: application activities required (0 when exempt).
+        counted: application activities done on time within the period.
+        exempt: whether the pension exemption applies on the period's last day.
+    """
+
+    number: int
+    start: dt.date
+    end: dt.date
+    required: int
+    counted: int
+    exempt: bool
+
+    @property
+    def shortfall(self) -> int:
+        """How many application activities were missing (0 when exempt or met)."""
+        return max(0, self.required - self.counted)
+
+
+def counted_applications(activities: Iterable[Activity]) -> tuple[dt.date, ...]:
+    """Return the days the application activities that count for the duty were done, sorted.
+
+    Only application activities done on time count (``done``; ``done_late`` does not), on their
+    closing day.
+    """
+    return tuple(
+        sorted(
+            a.closed_on
+            for a in activities
+            if a.kind is ActivityKind.APPLICATION
+            and a.state is ActivityState.DONE
+            and a.closed_on is not None
+        )
+    )
+
+
+def last_period_check(
+    applications_on: Iterable[dt.date],
+    *,
+    registered_on: dt.date,
+    on: dt.date,
+    required: int,
+    period_days: int,
+    pension_on: dt.date | None = None,
+    within_months: int = 12,
+) -> PeriodCheck | None:
+    """Judge the application duty on the last period completed by ``on``; ``None`` before the first ends.
+
+    Periods run from ``registered_on``. The period is exempt when the pension exemption applies on its
+    last day (``within_months`` before ``pension_on``; the policy dates the exemption: 0 months before
+    1 May 2018).
+
+    Args:
+        applications_on: the days application activities were done on time (:func:`counted_applications`).
+        registered_on: the first day of the first period.
+        on: the day of the check.
+        required: application activities per period.
+        period_days: the length of a period.
+        pension_on: the state-pension date, or ``None`` if unknown.
+        within_months: the exemption window before the pension date.
+    """
+    k = (on - registered_on).days // period_days
+    if k < 1:
+        return None
+    end = registered_on + dt.timedelta(days=k * period_days)
+    start = end - dt.timedelta(days=period_days)
+    exempt = is_exempt(
+        end - dt.timedelta(days=1),
+        pension_on=pension_on,
+        within_months=within_months,
+        since=dt.date.min,
+    )
+    return PeriodCheck(
+        number=k,
+        start=start,
+        end=end,
+        required=0 if exempt else required,
+        counted=sum(1 for day in applications_on if start <= day < end),
+        exempt=exempt,
+    )
+
+
+def period_end_after(registered_on: dt.date, on: dt.date, period_days: int) -> dt.date:
+    """Return the first period end after ``on`` (the next day :func:`last_period_check` judges anew)."""
+    k = max((on - registered_on).days // period_days, 0)
+    return registered_on + dt.timedelta(days=(k + 1) * period_days)

@@ -50,6 +50,7 @@ from werkmap.plan.deadline import Deadline
 from werkmap.plan.duty import EXEMPTION_SINCE, ApplicationDuty, DutyStatus, duty_status
 from werkmap.plan.enforcement import EnforcementCase, Ground, MeasureKind, MeasurePolicy
 from werkmap.plan.workplan import ExtraService, WorkPlan
+from werkmap.profiler.model import BANDS
 from werkmap.serialization import register_schema
 from werkmap.workdays import HolidayCalendar
 
@@ -128,8 +129,7 @@ Version 2 (werkmap 0.x, issue 9): profiles keep answers and contributions and na
 lifts a version 1 document.
 """
 
-BANDS = ("0-25", "25-50", "50-75", "75-100")
-"""The profile bands (half-open on the left: 0.50 is in ``"25-50"``)."""
+# The profile bands have one home: the scoring model's default band cut points (werkmap.profiler.model).
 
 _PSEUDONYM_PREFIX = "bsn-hmac-sha256:"
 
@@ -1664,10 +1664,21 @@ def close_case(
 def activity_colours(
     folder: WorkFolder, today: dt.date, horizon: int = DEFAULT_HORIZON
 ) -> dict[str, Colour]:
-    """Return the colour of every activity on ``today``, by activity id."""
-    return {
-        a.activity_id: _act.colour(a.state, a.deadline, today, horizon) for a in folder.activities
-    }
+    """Return the colour of every activity on ``today``, by activity id ; a referred activity whose enforcement case is closed is grey."""
+    closed = _closed_case_activities(folder)
+    return {a.activity_id: _colour(a, closed, today, horizon) for a in folder.activities}
+
+
+def _closed_case_activities(folder: WorkFolder) -> frozenset[str]:
+    return frozenset(
+        c.source_id for c in folder.cases if c.ground is Ground.ACTIVITY and c.is_final
+    )
+
+
+def _colour(a: Activity, closed: frozenset[str], today: dt.date, horizon: int) -> Colour:
+    if a.state is _act.ActivityState.REFERRED and a.activity_id in closed:
+        return Colour.GREY  # its case is closed: the referral is over
+    return _act.colour(a.state, a.deadline, today, horizon)
 
 
 def most_urgent_colour(
@@ -1675,8 +1686,9 @@ def most_urgent_colour(
 ) -> Colour | None:
     """Return the most urgent colour among the activities (red > orange > green > grey), or ``None``."""
     best: Colour | None = None
+    closed = _closed_case_activities(folder)
     for a in folder.activities:
-        c = _act.colour(a.state, a.deadline, today, horizon)
+        c = _colour(a, closed, today, horizon)
         if best is None or COLOUR_RANK[c] > COLOUR_RANK[best]:
             best = c
     return best
@@ -1730,26 +1742,23 @@ def application_duty_status(
 ) -> DutyStatus | None:
     """Return the application-duty status of the folder up to ``on``.
 
-    By default the duty and the start are those of the current work plan (the duty of its current version,
-    counted from the day its first version was agreed). Returns ``None`` when there is no agreed plan with
-    an application duty and no ``start`` and ``duty`` are given.
+    Periods run from the day of registration by default (the rule of :mod:`werkmap.plan.duty`: the duty
+    holds from the first day of the benefit, with or without a plan); ``start`` overrides it. The duty is
+    ``duty``, else that of the current agreed plan version, else the default (4 per 28 days).
     """
-    plan = folder.current_plan
-    if start is None or duty is None:
+    if duty is None:
+        plan = folder.current_plan
         agreed = [v for v in plan.versions if v.agreed_on is not None] if plan is not None else []
-        if not agreed:
-            return None
-        if duty is None:
-            duty = agreed[-1].application_duty
-        if start is None:
-            start = agreed[0].agreed_on
-        if duty is None or start is None:
-            return None
+        duty = agreed[-1].application_duty if agreed else None
+    if start is None:
+        start = folder.registered_on
+    if on < start:
+        return None
     return duty_status(
         folder.activities,
         start=start,
         on=on,
-        duty=duty,
+        duty=duty if duty is not None else ApplicationDuty(),
         pension_on=folder.pension_on,
         within_months=within_months,
         since=since,

@@ -97,5 +97,6 @@ APPLY: Mapping[str, Applier] = {
     "send_reminder": _send_reminder,
     "propose_enforcement": record_action,
     "flag_application_duty": record_action,
+    "flag_outcome_missing": record_action,
 }
 """Action kind -> the pure change that applies it (every kind in :data:`~werkmap.rules.due.KINDS`)."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Literal
 
 import attrs
 import numpy as np
 
+from werkmap.errors import InvalidInput, Problem
 from werkmap.rules.due import (
     KINDS,
     RULE_IDS,
@@ -24,7 +26,7 @@ from werkmap.rules.due import (
     frozen_parameters,
 )
 from werkmap.rules.policy import Policy, PolicyValues
-from werkmap.rules.routing import OUTCOMES
+from werkmap.rules.routing import OUTCOMES, check_probability
 from werkmap.rules.state import (
     ACTIVITY_STATES,
     INVITATION_KINDS,
@@ -77,6 +79,10 @@ def _f64(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def _bools(values: Sequence[bool] | np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=bool)
+
+
 def _days(values: Sequence[int] | np.ndarray) -> np.ndarray:
     """Day numbers from ``int`` day numbers or ``datetime64`` dates (``NaT`` becomes :data:`NO_DATE`)."""
     array = np.asarray(values)
@@ -93,7 +99,7 @@ class FolderColumns:
     :data:`NO_DATE` for none (``datetime64`` arrays are accepted and converted, ``NaT`` meaning none); ``probability`` is ``NaN`` without a profile; ``route`` is 0 for none, else
     1 + the index in :data:`werkmap.rules.routing.OUTCOMES`. The tables ``inv_*`` (pending invitations),
     ``act_*`` (activities; ``act_state`` indexes :data:`~werkmap.rules.state.ACTIVITY_STATES`) and
-    ``app_*`` (application dates) are flat, with the folder index in ``*_folder``, sorted by it.
+    ``app_*`` (application dates) are flat (``act_suspended``, default all false: the deadline is suspended), with the folder index in ``*_folder``, sorted by it.
     ``handled`` holds action ids already applied or recorded, for all folders together.
     """
 
@@ -117,6 +123,12 @@ class FolderColumns:
     act_state: np.ndarray = attrs.field(converter=_i8)
     act_deadline: np.ndarray = attrs.field(converter=_days)
     act_reminded_on: np.ndarray = attrs.field(converter=_days)
+    act_suspended: np.ndarray = attrs.field(
+        converter=_bools,
+        default=attrs.Factory(
+            lambda self: np.zeros(len(self.act_folder), dtype=bool), takes_self=True
+        ),
+    )
     app_folder: np.ndarray = attrs.field(converter=_i64)
     app_day: np.ndarray = attrs.field(converter=_days)
     handled: frozenset[str] = frozenset()
@@ -138,7 +150,7 @@ class FolderColumns:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows, expected {n}")
         for prefix, cols in (
             ("inv", ("id", "kind", "invited_on", "planned_on")),
-            ("act", ("id", "state", "deadline", "reminded_on")),
+            ("act", ("id", "state", "deadline", "reminded_on", "suspended")),
             ("app", ("day",)),
         ):
             folder = getattr(self, f"{prefix}_folder")
@@ -153,19 +165,32 @@ class FolderColumns:
 
     @classmethod
     def from_states(cls, states: Sequence[FolderState]) -> FolderColumns:
-        """Build the columns of ``states`` (in their order)."""
+        """Build the columns of ``states`` (in their order).
+
+        Raises:
+            InvalidInput: a state's probability is not ``None`` or finite in [0, 1] (NaN stands for
+                "no profile" only inside the columns).
+        """
         inv: list[tuple[int, str, int, int, int]] = []
-        act: list[tuple[int, str, int, int, int]] = []
+        act: list[tuple[int, str, int, int, int, bool]] = []
         app: list[tuple[int, int]] = []
         handled: set[str] = set()
         for i, s in enumerate(states):
+            check_probability(s.probability, f"folder state {s.folder_id}")
             for v in s.pending:
                 inv.append(
                     (i, v.id, _INV[v.kind], day_number(v.invited_on), day_number(v.planned_on))
                 )
             for a in s.activities:
                 act.append(
-                    (i, a.id, _ACT[a.state], day_number(a.deadline), day_number(a.reminded_on))
+                    (
+                        i,
+                        a.id,
+                        _ACT[a.state],
+                        day_number(a.deadline),
+                        day_number(a.reminded_on),
+                        a.suspended,
+                    )
                 )
             app.extend((i, day_number(day)) for day in sorted(s.applications_on))
             handled |= s.handled
@@ -192,6 +217,7 @@ class FolderColumns:
             act_state=np.array([r[2] for r in act], dtype=np.int8),
             act_deadline=_i64([r[3] for r in act]),
             act_reminded_on=_i64([r[4] for r in act]),
+            act_suspended=np.array([r[5] for r in act], dtype=bool),
             app_folder=_i64([r[0] for r in app]),
             app_day=_i64([r[1] for r in app]),
             handled=frozenset(handled),
@@ -232,6 +258,7 @@ class FolderColumns:
                     state=ACTIVITY_STATES[int(self.act_state[r])],
                     deadline=_date(self.act_deadline[r]),
                     reminded_on=from_day_number(int(self.act_reminded_on[r])),
+                    suspended=bool(self.act_suspended[r]),
                 )
                 for r in rows(self.act_folder)
             ),
@@ -248,24 +275,43 @@ def _date(number: np.integer | int) -> dt.date:
 
 
 class _Roller:
-    """Vectorised ``HolidayCalendar.next_working_day`` on day numbers."""
+    """Vectorised ``HolidayCalendar.next_working_day`` (or ``previous_working_day``) on day numbers."""
 
-    def __init__(self, calendar: HolidayCalendar) -> None:
-        self.holidays = calendar.as_array()
-        self.lo = day_number(dt.date(calendar.first_year, 1, 1))
-        self.hi = day_number(dt.date(calendar.last_year, 12, 31))
+    def __init__(
+        self, calendar: HolidayCalendar, roll: Literal["forward", "backward"] = "forward"
+    ) -> None:
+        self.calendar = calendar
+        self.roll = roll
+        self.lo = (
+            day_number(dt.date(calendar.first_year, 1, 1))
+            if calendar.first_year is not None
+            else None
+        )
+        self.hi = (
+            day_number(dt.date(calendar.last_year, 12, 31))
+            if calendar.last_year is not None
+            else None
+        )
         self.name = calendar.name
+
+    def _outside(self, days: np.ndarray) -> bool:
+        return (self.lo is not None and int(days.min()) < self.lo) or (
+            self.hi is not None and int(days.max()) > self.hi
+        )
 
     def __call__(self, days: np.ndarray) -> np.ndarray:
         if len(days) == 0:
             return days
-        if days.min() < self.lo or days.max() > self.hi:
+        if self._outside(days):
             raise ValueError(f"a date is outside the holiday calendar {self.name!r}")
+        first = _date(int(days.min())).year - 1
+        last = _date(int(days.max())).year + 1
+        holidays = self.calendar.as_array(first, last)
         rolled = np.busday_offset(
-            days.astype("datetime64[D]"), 0, roll="forward", holidays=self.holidays
+            days.astype("datetime64[D]"), 0, roll=self.roll, holidays=holidays
         )
         result: np.ndarray = rolled.astype(np.int64)
-        if len(result) and result.max() > self.hi:
+        if self._outside(result):
             raise ValueError(f"a date is outside the holiday calendar {self.name!r}")
         return result
 
@@ -294,7 +340,22 @@ def sweep(
     due_actions(columns.state(i), on, policy, calendar)]``, computed with array operations over the
     whole population. Actions whose ids are in ``columns.handled`` are left out.
     """
-    roll = _Roller(calendar or dutch_calendar())
+    cal = calendar or dutch_calendar()
+    roll = _Roller(cal)
+    back = _Roller(cal, "backward")
+    p = columns.probability
+    bad = np.nonzero(~np.isnan(p) & ~((p >= 0.0) & (p <= 1.0)))[0]
+    if len(bad):
+        raise InvalidInput(
+            [
+                Problem(
+                    path=f"$.probability[{int(i)}]",
+                    message=f"expected a finite value in [0, 1], got {float(p[i])!r}",
+                )
+                for i in bad
+            ],
+            source="folder columns",
+        )
     v = policy.at(on)
     d = day_number(on)
     c = columns
@@ -310,8 +371,10 @@ def sweep(
     )
     closed = (closed_on != NO_DATE) & (closed_on <= d)
     live = ~closed
+    planned = c.inv_planned_on
+    missing = (planned != NO_DATE) & (planned < d)  # outcome missing: no longer pending
     pending = np.zeros(n, dtype=bool)
-    pending[c.inv_folder] = True
+    pending[c.inv_folder[~missing]] = True
     free = live & ~pending
     no_profile = np.isnan(c.probability)
 
@@ -330,7 +393,14 @@ def sweep(
     # cancel_invitation
     r = np.nonzero(closed[c.inv_folder])[0]
     f = c.inv_folder[r]
-    part("cancel_invitation", f, r, closed_on[f], c.inv_planned_on[r], "inv")
+    cancel_due = planned[r].copy()
+    has_plan = cancel_due != NO_DATE
+    cancel_due[has_plan] = back(cancel_due[has_plan])
+    part("cancel_invitation", f, r, closed_on[f], cancel_due, "inv")
+
+    # flag_outcome_missing
+    r = np.nonzero(live[c.inv_folder] & missing)[0]
+    part("flag_outcome_missing", c.inv_folder[r], r, planned[r] + 1, nodue(len(r)), "inv")
 
     # invite_profiler, flag_no_profile
     idx = np.nonzero(live & no_profile & (c.profiler_invited_on == NO_DATE))[0]
@@ -352,7 +422,7 @@ def sweep(
         if earliest < day_number(policy.starts_on):
             policy.at(_date(earliest))  # raises InvalidPolicy (no values then), as due_actions does
         window = policy.value_array("invitation_window_days", routed[idx]).astype(np.int64)
-        due = roll(routed[idx] + window)
+        due = back(routed[idx] + window)
         part("invite_orientation", idx, idx * 0, routed[idx], due, "")
 
     orientation_due = np.zeros(n, dtype=bool)
@@ -364,7 +434,7 @@ def sweep(
     sel = d >= monitor_fired
     if sel.any():
         m_idx = idx[sel]
-        due = roll(add_months_array(reg[m_idx], v.monitor_latest_month) - 1)
+        due = back(add_months_array(reg[m_idx], v.monitor_latest_month) - 1)
         part("invite_monitor", m_idx, m_idx * 0, monitor_fired[sel], due, "")
 
     # invite_early_contact
@@ -373,7 +443,7 @@ def sweep(
     early = add_months_array(reg[e_idx], v.early_contact_months)
     sel = (early <= d) & (d < monitor_fired[dig])
     if sel.any():
-        due = roll(early[sel] + v.invitation_window_days)
+        due = back(early[sel] + v.invitation_window_days)
         part("invite_early_contact", e_idx[sel], e_idx[sel] * 0, early[sel], due, "")
 
     # invite_coaching
@@ -382,7 +452,7 @@ def sweep(
     fired = last[idx] + v.coaching_interval_days
     sel = d >= fired
     if sel.any():
-        due = roll(fired[sel] + v.invitation_window_days)
+        due = back(fired[sel] + v.invitation_window_days)
         part("invite_coaching", idx[sel], idx[sel] * 0, fired[sel], due, "")
 
     # activities
@@ -390,7 +460,7 @@ def sweep(
     alive = live[af]
     deadline = c.act_deadline
     state = c.act_state
-    r = np.nonzero(alive & (state == _ACT["open"]) & (deadline < d))[0]
+    r = np.nonzero(alive & (state == _ACT["open"]) & ~c.act_suspended & (deadline < d))[0]
     effective = roll(deadline[r])
     sel = d > effective
     part("mark_overdue", af[r[sel]], r[sel], effective[sel] + 1, nodue(int(sel.sum())), "act")
@@ -418,7 +488,7 @@ def sweep(
         af[r[sel]],
         r[sel],
         fired,
-        fired + v.escalation_decide_within_days,
+        back(fired + v.escalation_decide_within_days),
         "act",
     )
 
@@ -432,7 +502,8 @@ def sweep(
         pens = idx[c.pension_on[idx] != NO_DATE]
         if len(pens):
             limit = add_months_array(c.pension_on[pens], -v.no_duty_before_pension_months)
-            end_all[pens] = np.where(end_all[pens] < limit, end_all[pens], _FAR_PAST)
+            # exempt when the exemption applies on the period's last day (plan.duty.last_period_check)
+            end_all[pens] = np.where(end_all[pens] - 1 < limit, end_all[pens], _FAR_PAST)
         duty = end_all != _FAR_PAST
         apf = c.app_folder
         before_end = c.app_day - end_all[apf]  # in [-period, 0) for an application in the period

@@ -75,7 +75,10 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
         "A folder routed to an orientation conversation, with no conversation held since the routing "
         "decision and no invitation pending, gets an invitation. The conversation is due within the "
         "invitation window **valid on the date of the routing decision** (an earlier decision keeps its "
-        "parameters), moved to the next working day.",
+        'parameters). An obligation of the agency "within 4 weeks" ends on the last working day '
+        "**inside** the window: when its last day is a weekend or holiday, the day before it that is a "
+        "working day. An invitation whose planned date passed without an outcome no longer counts as "
+        "pending (see R-DUE-OUTCOME).",
         _SERVICE_MODEL + ", step 2",
     ),
     "invite_monitor": (
@@ -85,7 +88,8 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
         "due, is invited to a monitor "
         "conversation once the first months of unemployment are over (month arithmetic clips to the end "
         "of a shorter month: 31 January + 6 months is 31 July, 29 February + 6 months is 29 August). The "
-        "conversation is due on the last day of the latest month, moved to the next working day.",
+        "conversation is due on the last day of the latest month, or the last working day before it. "
+        "An invitation whose planned date passed without an outcome does not block this rule.",
         _SERVICE_MODEL + ", step 6",
     ),
     "invite_early_contact": (
@@ -93,7 +97,7 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
         "Vroeg persoonlijk contact bij alleen digitale dienstverlening",
         "A jobseeker routed to digital service, still without work and without any conversation, with no "
         "invitation pending, is invited to face-to-face contact some months after registration, until "
-        "the monitor rule takes over.",
+        "the monitor rule takes over. It is due within the invitation window (its last working day).",
         _SERVICE_MODEL + ", lessons learnt (step 9)",
     ),
     "invite_coaching": (
@@ -101,13 +105,14 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
         "Uitnodigen voor een coachingsgesprek",
         "A jobseeker in personal service (routed to coaching, or to orientation with the orientation "
         "conversation held) with no invitation pending gets a coaching conversation some days after the "
-        "last held conversation.",
+        "last held conversation, due within the invitation window (its last working day).",
         _SERVICE_MODEL + ", step 7",
     ),
     "mark_overdue": (
         "Mark an activity overdue",
         "Activiteit te laat markeren",
-        "An open activity whose deadline has passed is marked overdue. A deadline on a Saturday, Sunday "
+        "An open activity whose deadline has passed is marked overdue, unless its deadline is suspended "
+        "(a suspended deadline does not run). A deadline on a Saturday, Sunday "
         "or Dutch public holiday moves to the next working day first (King's Day on 26 April 2025 moves "
         "to 28 April), so the activity is overdue from the day after the effective deadline.",
         _SERVICE_MODEL + ", step 8",
@@ -124,16 +129,27 @@ _DUE: Mapping[str, tuple[str, str, str, str]] = {
         "Handhaving voorstellen na de reactietermijn",
         "A reminded activity without a response after the response window (its end moved to a working "
         "day) is proposed for enforcement. werkmap **proposes**: a coach decides within the escalation "
-        "period, after hearing the jobseeker. A measure is never imposed automatically.",
+        "period (its last working day), after hearing the jobseeker. A measure is never imposed "
+        "automatically.",
         "Algemene wet bestuursrecht (horen); AVG/GDPR art. 22; " + _SERVICE_MODEL + ", step 8",
     ),
     "flag_application_duty": (
         "Application duty not met",
         "Sollicitatieplicht niet nagekomen",
-        "Periods of the application duty are counted from registration. When the last full period had "
+        "Periods of the application duty are counted from registration (the duty holds from the first "
+        "day of the benefit, with or without an agreed plan; the dashboard judges the same period with "
+        "the same function). Only application activities done on time count. When the last full period had "
         "fewer application activities than the duty, a coach reviews the folder. Nobody within the "
         "exemption period before state-pension age has the duty (from 1 May 2018: one year).",
         "Werkloosheidswet art. 24; Besluit sollicitatieplicht werknemers WW",
+    ),
+    "flag_outcome_missing": (
+        "Outcome of a conversation missing",
+        "Uitkomst van een gesprek ontbreekt",
+        "An invitation whose planned date has passed without being recorded as held or as a no-show is "
+        "flagged to the coach, who records the outcome. From the day after its planned date it no longer "
+        "counts as pending, so it does not block the conversation rules (the monitor rule among them).",
+        _SERVICE_MODEL + ", steps 6-7",
     ),
 }
 

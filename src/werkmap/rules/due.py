@@ -19,7 +19,18 @@ The rules, in the order their actions are listed:
 * ``mark_overdue``: an open activity whose deadline (moved to a working day) has passed.
 * ``send_reminder``: an overdue activity after the reminder grace.
 * ``propose_enforcement``: a reminded activity after the response window, without a response.
-* ``flag_application_duty``: fewer application activities than the duty in the last full period.
+* ``flag_application_duty``: fewer application activities than the duty in the last full period
+  (:func:`werkmap.plan.duty.last_period_check`, periods counted from registration).
+* ``flag_outcome_missing``: an invitation whose planned date passed without being marked held or
+  no-show: the coach records the outcome. Such an invitation no longer counts as pending, so it does
+  not block the conversation rules (the monitor rule among them).
+
+A suspended deadline does not run: an open activity with a suspended deadline is never marked overdue.
+
+Every due date is a working day. An obligation of the agency "within N days" (the invitations, the
+coach's decision on enforcement) ends on the last working day inside the window
+(:meth:`~werkmap.workdays.HolidayCalendar.previous_working_day`); a window given to the jobseeker (the
+response to a reminder) ends on the next working day when its last day is not one.
 
 Once work is found or the benefit ended, only ``cancel_invitation`` applies. Parameters are those valid on
 the run date, except that the orientation deadline uses the window valid on the routing decision's date
@@ -28,7 +39,6 @@ the run date, except that the orientation deadline uses the window valid on the 
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import functools
 import hashlib
@@ -37,11 +47,13 @@ from collections.abc import Mapping
 
 import attrs
 
+from werkmap.plan.duty import last_period_check, period_end_after
 from werkmap.rules.policy import Policy, PolicyValues
 from werkmap.rules.records import policy_version
-from werkmap.rules.state import FolderState
+from werkmap.rules.routing import check_probability
+from werkmap.rules.state import FolderState, Invitation
 from werkmap.serialization import register_schema
-from werkmap.workdays import HolidayCalendar, dutch_calendar
+from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar
 
 __all__ = [
     "KINDS",
@@ -51,6 +63,7 @@ __all__ = [
     "due_actions",
     "first_due_on",
     "next_due_on",
+    "outcome_missing",
 ]
 
 KINDS = (
@@ -65,6 +78,7 @@ KINDS = (
     "send_reminder",
     "propose_enforcement",
     "flag_application_duty",
+    "flag_outcome_missing",
 )
 """The action kinds, in the order actions are listed."""
 
@@ -80,6 +94,7 @@ RULE_IDS: Mapping[str, str] = {
     "send_reminder": "R-DUE-REMINDER",
     "propose_enforcement": "R-DUE-ENFORCEMENT",
     "flag_application_duty": "R-DUE-DUTY",
+    "flag_outcome_missing": "R-DUE-OUTCOME",
 }
 """The rule id of each action kind."""
 
@@ -101,6 +116,7 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = {
         "application_duty_period_days",
         "no_duty_before_pension_months",
     ),
+    "flag_outcome_missing": (),
 }
 """The parameters each rule reads (recorded in its actions)."""
 
@@ -151,6 +167,10 @@ _TEXTS: Mapping[str, tuple[str, str]] = {
     "flag_application_duty": (
         "Minder dan {application_duty_count} sollicitatieactiviteiten in {subject} (tot {fired_on}): adviseur beoordeelt.",
         "Fewer than {application_duty_count} application activities in {subject} (until {fired_on}): a coach reviews.",
+    ),
+    "flag_outcome_missing": (
+        "Uitkomst ontbreekt: het gesprek {subject} was gepland vóór {fired_on}, maar is niet als gehouden of niet verschenen vastgelegd.",
+        "Outcome missing: conversation {subject} was planned before {fired_on} but is not recorded as held or as a no-show.",
     ),
 }
 
@@ -295,6 +315,7 @@ def due_actions(
         >>> [a.kind for a in due_actions(s, dt.date(2024, 4, 30), load_policy())]
         ['invite_early_contact', 'flag_application_duty']
     """
+    check_probability(state.probability, f"folder state {state.folder_id}")
     cal = calendar or dutch_calendar()
     v = policy.at(on)
     found: list[tuple[int, int, str, str, dt.date, dt.date | None]] = []
@@ -305,11 +326,18 @@ def due_actions(
     closed_on = _min_date(state.work_found_on, state.benefit_ends_on)
     if closed_on is not None and closed_on <= on:
         for row, inv in enumerate(state.pending):
-            add("cancel_invitation", row, inv.id, closed_on, inv.planned_on)
+            due = cal.previous_working_day(inv.planned_on) if inv.planned_on is not None else None
+            add("cancel_invitation", row, inv.id, closed_on, due)
         return _finish(found, state, v, policy)
 
     reg = state.registered_on
-    pending = bool(state.pending)
+    pending = False
+    for row, inv in enumerate(state.pending):
+        if outcome_missing(inv, on):
+            assert inv.planned_on is not None
+            add("flag_outcome_missing", row, inv.id, inv.planned_on + _DAY, None)
+        else:
+            pending = True
     last = state.last_conversation_on
     if state.probability is None:
         if state.profiler_invited_on is None:
@@ -330,20 +358,22 @@ def due_actions(
             and on >= routed_on
         ):
             window = policy.at(routed_on).invitation_window_days
-            due_by = cal.next_working_day(routed_on + dt.timedelta(days=window))
+            due_by = cal.previous_working_day(routed_on + dt.timedelta(days=window))
             add("invite_orientation", 0, "", routed_on, due_by)
             orientation_due = True
         else:
             orientation_due = False
-        monitor_fired = _add_months(reg, v.monitor_after_months)
+        monitor_fired = add_months(reg, v.monitor_after_months)
         # the orientation conversation, when due, is the conversation the monitor rule asks for
         if last is None and not orientation_due and on >= monitor_fired:
-            due_by = cal.next_working_day(_add_months(reg, v.monitor_latest_month) - _DAY)
+            due_by = cal.previous_working_day(add_months(reg, v.monitor_latest_month) - _DAY)
             add("invite_monitor", 0, "", monitor_fired, due_by)
         if route == "digital" and last is None:
-            fired = _add_months(reg, v.early_contact_months)
+            fired = add_months(reg, v.early_contact_months)
             if fired <= on < monitor_fired:
-                due_by = cal.next_working_day(fired + dt.timedelta(days=v.invitation_window_days))
+                due_by = cal.previous_working_day(
+                    fired + dt.timedelta(days=v.invitation_window_days)
+                )
                 add("invite_early_contact", 0, "", fired, due_by)
         if last is not None and (
             route == "coaching"
@@ -351,11 +381,15 @@ def due_actions(
         ):
             fired = last + dt.timedelta(days=v.coaching_interval_days)
             if on >= fired:
-                due_by = cal.next_working_day(fired + dt.timedelta(days=v.invitation_window_days))
+                due_by = cal.previous_working_day(
+                    fired + dt.timedelta(days=v.invitation_window_days)
+                )
                 add("invite_coaching", 0, "", fired, due_by)
 
     for row, act in enumerate(state.activities):
         if act.state == "open":
+            if act.suspended:  # a suspended deadline does not run
+                continue
             effective = cal.next_working_day(act.deadline)
             if on > effective:
                 add("mark_overdue", row, act.id, effective + _DAY, None)
@@ -372,37 +406,31 @@ def due_actions(
             )
             if on > response_end:
                 fired = response_end + _DAY
-                due_by = fired + dt.timedelta(days=v.escalation_decide_within_days)
+                due_by = cal.previous_working_day(
+                    fired + dt.timedelta(days=v.escalation_decide_within_days)
+                )
                 add("propose_enforcement", row, act.id, fired, due_by)
 
-    period = v.application_duty_period_days
-    k = (on - reg).days // period
-    if k >= 1:
-        end = reg + dt.timedelta(days=k * period)
-        if _has_duty(state.pension_on, end, v):
-            start = end - dt.timedelta(days=period)
-            count = sum(1 for day in state.applications_on if start <= day < end)
-            if count < v.application_duty_count:
-                add("flag_application_duty", 0, f"period-{k}", end, None)
+    check = last_period_check(
+        state.applications_on,
+        registered_on=reg,
+        on=on,
+        required=v.application_duty_count,
+        period_days=v.application_duty_period_days,
+        pension_on=state.pension_on,
+        within_months=v.no_duty_before_pension_months,
+    )
+    if check is not None and check.shortfall > 0:
+        add("flag_application_duty", 0, f"period-{check.number}", check.end, None)
     return _finish(found, state, v, policy)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """:func:`werkmap.workdays.add_months` without relativedelta's overhead (same results, tested)."""
-    year, month0 = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month = month0 + 1
-    last = _MONTH_DAYS[month] if month != 2 else (29 if _calendar.isleap(year) else 28)
-    return dt.date(year, month, min(day.day, last))
+def outcome_missing(invitation: Invitation, on: dt.date) -> bool:
+    """Return whether ``invitation``'s planned date passed before ``on`` without an outcome recorded.
 
-
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _has_duty(pension_on: dt.date | None, day: dt.date, v: PolicyValues) -> bool:
-    if pension_on is None:
-        return True
-    return day < _add_months(pension_on, -v.no_duty_before_pension_months)
+    Such an invitation is flagged to the coach (``flag_outcome_missing``) and no longer counts as pending.
+    """
+    return invitation.planned_on is not None and invitation.planned_on < on
 
 
 def _min_date(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -463,18 +491,22 @@ def next_due_on(
             candidates.append(reg + dt.timedelta(days=v.profiler_invitation_days))
         if state.route is None:
             candidates.append(reg + dt.timedelta(days=v.no_profile_to_coach_days))
-    if not state.pending:
-        monitor_fired = _add_months(reg, v.monitor_after_months)
+    waiting = [inv for inv in state.pending if not outcome_missing(inv, on)]
+    for inv in waiting:  # flagged the day after its planned date, and no longer pending then
+        if inv.planned_on is not None:
+            candidates.append(inv.planned_on + _DAY)
+    if not waiting or all(inv.planned_on is not None for inv in waiting):
+        monitor_fired = add_months(reg, v.monitor_after_months)
         if last is None:
             candidates.append(monitor_fired)
             if state.route == "digital":
-                candidates.append(_add_months(reg, v.early_contact_months))
+                candidates.append(add_months(reg, v.early_contact_months))
         elif state.route in ("coaching", "orientation"):
             candidates.append(last + dt.timedelta(days=v.coaching_interval_days))
         if state.route == "orientation" and state.routed_on is not None:
             candidates.append(state.routed_on)
     for act in state.activities:
-        if act.state == "open":
+        if act.state == "open" and not act.suspended:
             candidates.append(cal.next_working_day(act.deadline) + _DAY)
         elif act.state == "overdue":
             candidates.append(
@@ -485,9 +517,7 @@ def next_due_on(
                 cal.next_working_day(act.reminded_on + dt.timedelta(days=v.response_window_days))
                 + _DAY
             )
-    period = v.application_duty_period_days
-    k = max((on - reg).days // period, 0)
-    candidates.append(reg + dt.timedelta(days=(k + 1) * period))
+    candidates.append(period_end_after(reg, on, v.application_duty_period_days))
     later = [day for day in candidates if day > on]
     if closed_on is not None:  # from closed_on on, only cancelling pending invitations is left
         later = [day for day in later if day < closed_on]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -36,11 +37,39 @@ __all__ = [
     "DecisionTable",
     "RoutingInputs",
     "TableRule",
+    "check_probability",
     "decide_route",
     "default_routing_table",
     "load_routing_table",
     "table_from_data",
 ]
+
+
+def check_probability(probability: object, source: str = "routing inputs") -> None:
+    """Raise :class:`~werkmap.errors.InvalidInput` unless ``probability`` is ``None`` or finite in [0, 1].
+
+    The one check every rule applies to a chance of work: :func:`decide_route`, the due rules
+    (:func:`werkmap.rules.due_actions`) and the sweep (:func:`werkmap.rules.sweep`). NaN and infinity
+    are refused like -0.1 and 1.5.
+    """
+    if probability is None:
+        return
+    if (
+        isinstance(probability, bool)
+        or not isinstance(probability, (int, float))
+        or not math.isfinite(probability)
+        or not 0.0 <= probability <= 1.0
+    ):
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.probability",
+                    message=f"expected a finite value in [0, 1], got {probability!r}",
+                )
+            ],
+            source=source,
+        )
+
 
 OUTCOMES = ("orientation", "coaching", "digital", "coach_analysis")
 """The routing outcomes."""
@@ -324,12 +353,16 @@ def decide_route(
 
     A probability equal to the threshold counts as *low* ("maximaal 50 %"): it gets a conversation.
 
+    Raises:
+        InvalidInput: the probability is outside [0, 1] or not finite (:func:`check_probability`).
+
     Examples:
         >>> from werkmap.rules import load_policy
         >>> d = decide_route(RoutingInputs(probability=0.5, band="25-50"), dt.date(2024, 3, 1), load_policy())
         >>> d.rule_id, d.outcome
         ('R-ROUTE-06', 'orientation')
     """
+    check_probability(inputs.probability)
     table = table or default_routing_table()
     values = policy.at(on)
     if inputs.probability is None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from werkmap.errors import InvalidInput, Problem
-from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision
+from werkmap.plan.duty import counted_applications
+from werkmap.rules.routing import OUTCOMES, CoachOverride, Decision, check_probability
 
 if TYPE_CHECKING:
     from werkmap.plan.activity import Activity
@@ -57,12 +58,14 @@ class ActivityRow:
         state: one of :data:`ACTIVITY_STATES`.
         deadline: the agreed deadline; one on a weekend or holiday moves to the next working day.
         reminded_on: when the reminder was sent (for state ``reminded``), else ``None``.
+        suspended: whether the deadline is suspended (it does not run: never marked overdue).
     """
 
     id: str
     state: str
     deadline: dt.date
     reminded_on: dt.date | None = None
+    suspended: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -133,9 +136,11 @@ class FolderState:
             InvalidInput: an unknown route, activity state or invitation kind; a probability outside
                 [0, 1]; a route without its date; a reminded activity without ``reminded_on``.
         """
-        problems = []
-        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
-            problems.append(Problem(path="$.probability", message="expected a value in [0, 1]"))
+        problems: list[Problem] = []
+        try:
+            check_probability(self.probability)
+        except InvalidInput as error:
+            problems.extend(error.problems)
         if self.route is not None and self.route not in ROUTES:
             problems.append(Problem(path="$.route", message=f"expected one of {list(ROUTES)}"))
         if (self.route is None) != (self.routed_on is None):
@@ -166,7 +171,6 @@ def _row(a: Activity) -> ActivityRow:
 
 
 _PENDING = frozenset({"proposed", "invited"})
-_DONE = frozenset({"done", "done_late"})
 
 
 def folder_state(
@@ -192,9 +196,10 @@ def folder_state(
     * proposed and invited conversations as pending invitations (planned date: ``scheduled_for``);
     * ``work_found_on``; the benefit end (``benefit_ended_on`` or else ``benefit_ends_on``);
       ``pension_on``;
+    * suspended deadlines (such an activity is never marked overdue);
     * every activity with its state, effective deadline (``deadline.due``) and ``reminded_on``;
-    * application activities done (``done``/``done_late``): their ``changed_on`` dates count for the
-      application duty.
+    * application activities done on time: their closing dates count for the application duty
+      (:func:`werkmap.plan.duty.counted_applications`).
 
     Args:
         folder: the folder.
@@ -248,13 +253,10 @@ def folder_state(
         work_found_on=folder.work_found_on,
         benefit_ends_on=min(ends) if ends else None,
         pension_on=folder.pension_on,
-        activities=tuple(_row(a) for a in folder.activities),
-        applications_on=tuple(
-            sorted(
-                a.changed_on or a.created_on
-                for a in folder.activities
-                if a.kind == "application" and a.state in _DONE
-            )
+        activities=tuple(
+            attrs.evolve(_row(a), suspended=True) if a.deadline.suspended else _row(a)
+            for a in folder.activities
         ),
+        applications_on=counted_applications(folder.activities),
         handled=handled,
     ).check()

@@ -100,6 +100,10 @@ _COACH_ACTIONS: Mapping[str, tuple[str, str]] = {
         "Geen reactie op herinnering ({subject}): beslis over handhaving.",
         "No response to a reminder ({subject}): decide on enforcement.",
     ),
+    "flag_outcome_missing": (
+        "Uitkomst van gesprek ontbreekt ({subject}): leg vast of het gesprek is gehouden.",
+        "Outcome of a conversation missing ({subject}): record whether it was held.",
+    ),
 }
 
 

@@ -21,6 +21,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from werkmap.plan.folder import is_valid_bsn
+from werkmap.profiler.model import BANDS
 from werkmap.serialization import register_schema
 
 __all__ = [
@@ -38,8 +40,7 @@ __all__ = [
     "looks_like_bsn",
 ]
 
-BANDS = ("0-25", "25-50", "50-75", "75-100")
-"""The four chance-of-work bands, as stored in the ``band`` index column."""
+# The chance-of-work bands stored in the ``band`` index column: the scoring model's (one home).
 
 _NINE_DIGITS = re.compile(r"\d{9}")
 
@@ -53,11 +54,7 @@ def looks_like_bsn(text: str) -> bool:
         >>> looks_like_bsn("111222333"), looks_like_bsn("pseudo-7f3a")
         (True, False)
     """
-    if not _NINE_DIGITS.fullmatch(text):
-        return False
-    digits = [int(c) for c in text]
-    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-    return total % 11 == 0
+    return bool(_NINE_DIGITS.fullmatch(text)) and is_valid_bsn(text)
 
 
 @attrs.frozen(kw_only=True)
