@@ -45,7 +45,7 @@ def number(
     return text
 
 
-def percent(share: float, language: str = "en", *, digits: int = 1) -> str:
+def percent(share: float, language: str = "en", *, digits: int | None = 1) -> str:
     """Return the share ``share`` (0.084) as a percentage (``8,4 %`` in Dutch, ``8.4 %`` in English).
 
     Raises:

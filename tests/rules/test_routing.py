@@ -111,8 +111,8 @@ def test_a_decision_record_round_trips_through_its_envelope():
     text = serialization.dumps(decision)
     assert serialization.loads(text, Decision) == decision
     assert '"schema": "werkmap.rules.decision"' in text
-    assert "31%" in decision.reason_en
-    assert "31%" in decision.reason_nl
+    assert "31 %" in decision.reason_en
+    assert "31 %" in decision.reason_nl
 
 
 @pytest.mark.parametrize("value", [-0.1, 1.5, float("nan"), float("inf"), float("-inf")])

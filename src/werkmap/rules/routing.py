@@ -28,6 +28,7 @@ import attrs
 from werkmap.errors import InvalidInput, InvalidPolicy, Problem
 from werkmap.rules.policy import PARAMETER_UNITS, Policy
 from werkmap.serialization import register_schema
+from werkmap.texts import percent
 
 __all__ = [
     "OUTCOMES",
@@ -339,8 +340,12 @@ def default_routing_table() -> DecisionTable:
     return load_routing_table(Path(str(resources.files("werkmap.rules") / "data" / "routing.toml")))
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.0f}%" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+def _fill(language: str, probability: float | None, threshold: float) -> dict[str, str]:
+    """The chance and the threshold as ``language`` writes a percentage (``31 %``, ``8,4 %``)."""
+    return {
+        "probability": "-" if probability is None else percent(probability, language, digits=None),
+        "threshold": percent(threshold, language, digits=None),
+    }
 
 
 def decide_route(
@@ -393,8 +398,6 @@ def decide_route(
     }
     fill = {
         **dict(parameters.items()),
-        "probability": _pct(inputs.probability) if inputs.probability is not None else "-",
-        "threshold": _pct(values.routing_threshold),
         "override_reason": inputs.override.reason if inputs.override else "",
     }
     return Decision(
@@ -404,6 +407,10 @@ def decide_route(
         inputs=recorded,
         parameters=parameters,
         outcome=rule.outcome,
-        reason_nl=rule.reason_nl.format(**fill),
-        reason_en=rule.reason_en.format(**fill),
+        reason_nl=rule.reason_nl.format(
+            **fill, **_fill("nl", inputs.probability, values.routing_threshold)
+        ),
+        reason_en=rule.reason_en.format(
+            **fill, **_fill("en", inputs.probability, values.routing_threshold)
+        ),
     )
