@@ -75,13 +75,13 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.conversation import ConversationKind
-from werkmap.plan.folder import ProfileRecord, WorkFolder
+from werkmap.plan.folder import BANDS, ProfileRecord, WorkFolder
 from werkmap.texts import number, percent
+from werkmap.workdays import add_months
 
 __all__ = [
     "BAND_GROUPS",
@@ -279,9 +279,9 @@ def band_group(band: str | None) -> str:
     """
     if band is None:
         return "none"
-    if band in ("0-25", "25-50"):
+    if band in BANDS[:2]:  # the band groups of the annual report: at most 50 %, above it
         return "0-50"
-    if band in ("50-75", "75-100"):
+    if band in BANDS[2:]:
         return "50-100"
     raise _problem("$.band", f"expected one of the four bands or None, got {band!r}", "report")
 
@@ -398,7 +398,7 @@ serialization.register_schema(REPORT_SCHEMA, PeriodReport, 1)
 
 
 def _three_months(day: dt.date) -> dt.date:
-    return day + relativedelta(months=3)
+    return add_months(day, 3)
 
 
 def period_report(folders: Iterable[WorkFolder], *, start: dt.date, end: dt.date) -> PeriodReport:
@@ -748,7 +748,7 @@ def monthly_counts(
     m = start.replace(day=1)
     while m <= end:
         months.append(m)
-        m = m + relativedelta(months=1)
+        m = add_months(m, 1)
     counts = {k: dict.fromkeys(months, 0) for k in wanted}
     for f in folders:
         kind_of = {c.conversation_id: str(c.kind) for c in f.conversations}

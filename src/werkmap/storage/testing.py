@@ -45,6 +45,7 @@ from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Backoff, Dispatcher
 from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.values import (
+    BANDS,
     AuditEntry,
     DueFolder,
     FolderIndex,
@@ -105,7 +106,7 @@ def index_for(folder: Any, *, coach_id: str | None = "coach-1", day: int = 0) ->
     return FolderIndex(
         coach_id=coach_id,
         status="active",
-        band=("0-25", "25-50", "50-75", "75-100")[day % 4],
+        band=BANDS[day % 4],
         next_due_on=START + dt.timedelta(days=day) if day >= 0 else None,
         next_conversation_on=START + dt.timedelta(days=day + 7) if day >= 0 else None,
         open_activities=day % 5,
