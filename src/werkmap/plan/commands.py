@@ -163,6 +163,26 @@ def invite_conversation(
     return _made(change, cid)
 
 
+def _case_steps(
+    case_id: str,
+    ground: Ground,
+    *,
+    on: dt.date,
+    actor: str,
+    reason: str,
+    policy: MeasurePolicy,
+    calendar: HolidayCalendar,
+    source_id: str = "",
+) -> list[Step]:
+    """Open a case and inform the jobseeker (invited to respond within the policy's window)."""
+    return [
+        lambda g: wf.open_case(
+            g, case_id, ground=ground, on=on, actor=actor, reason=reason, source_id=source_id
+        ),
+        lambda g: wf.inform_case(g, case_id, on=on, actor=actor, policy=policy, calendar=calendar),
+    ]
+
+
 def no_show(
     folder: WorkFolder,
     conversation_id: str,
@@ -180,20 +200,16 @@ def no_show(
     steps: list[Step] = [lambda g: wf.record_no_show(g, conversation_id, on=on, actor=actor)]
     case_id = wf.next_id(folder, "case") if open_case else None
     if case_id is not None:
-        steps += [
-            lambda g: wf.open_case(
-                g,
-                case_id,
-                ground=Ground.NO_SHOW,
-                on=on,
-                actor=actor,
-                reason="niet verschenen / no-show",
-                source_id=conversation_id,
-            ),
-            lambda g: wf.inform_case(
-                g, case_id, on=on, actor=actor, policy=policy, calendar=calendar
-            ),
-        ]
+        steps += _case_steps(
+            case_id,
+            Ground.NO_SHOW,
+            on=on,
+            actor=actor,
+            reason="niet verschenen / no-show",
+            policy=policy,
+            calendar=calendar,
+            source_id=conversation_id,
+        )
     return _made(one_step(folder, *steps), case_id)
 
 
@@ -340,16 +356,16 @@ def refer(
     change = one_step(
         folder,
         lambda g: wf.refer_activity(g, activity_id, on=on, actor=actor, reason=reason),
-        lambda g: wf.open_case(
-            g,
+        *_case_steps(
             case_id,
-            ground=Ground.ACTIVITY,
+            Ground.ACTIVITY,
             on=on,
             actor=actor,
             reason=reason,
+            policy=policy,
+            calendar=calendar,
             source_id=activity_id,
         ),
-        lambda g: wf.inform_case(g, case_id, on=on, actor=actor, policy=policy, calendar=calendar),
     )
     return _made(change, case_id)
 
@@ -367,10 +383,15 @@ def open_duty_case(
     case_id = wf.next_id(folder, "case")
     change = one_step(
         folder,
-        lambda g: wf.open_case(
-            g, case_id, ground=Ground.APPLICATION_DUTY, on=on, actor=actor, reason=reason
+        *_case_steps(
+            case_id,
+            Ground.APPLICATION_DUTY,
+            on=on,
+            actor=actor,
+            reason=reason,
+            policy=policy,
+            calendar=calendar,
         ),
-        lambda g: wf.inform_case(g, case_id, on=on, actor=actor, policy=policy, calendar=calendar),
     )
     return _made(change, case_id)
 
