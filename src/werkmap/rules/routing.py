@@ -342,9 +342,16 @@ def default_routing_table() -> DecisionTable:
 
 def _fill(language: str, probability: float | None, threshold: float) -> dict[str, str]:
     """The chance and the threshold as ``language`` writes a percentage (``31 %``, ``8,4 %``)."""
+
+    def pct(
+        share: float,
+    ) -> str:  # whole percentages without decimals (50 %), others with one (31,5 %)
+        whole = abs(share * 100 - round(share * 100)) < 1e-9
+        return percent(share, language, digits=0 if whole else 1)
+
     return {
-        "probability": "-" if probability is None else percent(probability, language, digits=None),
-        "threshold": percent(threshold, language, digits=None),
+        "probability": "-" if probability is None else pct(probability),
+        "threshold": pct(threshold),
     }
 
 
