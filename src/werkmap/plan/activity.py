@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import attrs
 
+from werkmap.errors import InvalidInput, Problem
 from werkmap.plan import deadline as _dl
 from werkmap.plan.deadline import Deadline
 from werkmap.plan.machine import Machine, T
@@ -206,6 +207,9 @@ class Activity:
         return self.changed_on if self.state in ACTIVITY.final else None
 
 
+_KIND_NAMES = tuple(str(k) for k in ActivityKind)
+
+
 def new_activity(
     activity_id: str,
     kind: ActivityKind | str,
@@ -223,6 +227,16 @@ def new_activity(
         >>> a.state, a.deadline.due
         (<ActivityState.OPEN: 'open'>, datetime.date(2025, 12, 29))
     """
+    if type(kind) is not ActivityKind and kind not in _KIND_NAMES:
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.kind",
+                    message=f"expected one of {', '.join(_KIND_NAMES)}, got {str(kind)[:40]!r}",
+                )
+            ],
+            source="activity",
+        )
     return Activity(
         activity_id=activity_id,
         kind=kind if type(kind) is ActivityKind else ActivityKind(kind),

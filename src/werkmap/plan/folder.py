@@ -40,6 +40,7 @@ import attrs
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, NotFound, Problem
+from werkmap.limits import MAX_ACTIVITIES, MAX_APPLICATIONS, check_count
 from werkmap.plan import activity as _act
 from werkmap.plan import conversation as _conv
 from werkmap.plan import enforcement as _enf
@@ -805,6 +806,9 @@ def add_activity(
 ) -> Change:
     """Add an open activity whose deadline is ``due`` (rolled to a working day)."""
     _require_new(folder.activities, "activity_id", activity_id)
+    too_many = check_count("$.activities", len(folder.activities) + 1, MAX_ACTIVITIES, "activities")
+    if too_many:
+        raise InvalidInput(too_many, source="work folder")
     a = _act.new_activity(
         activity_id,
         kind,
@@ -840,7 +844,10 @@ def register_applications(
     Raises:
         InvalidInput: no applications, an empty or existing id, or the same id twice (all listed).
     """
-    problems = []
+    problems = check_count("$.applications", len(applications), MAX_APPLICATIONS, "applications")
+    problems += check_count(
+        "$.activities", len(folder.activities) + len(applications), MAX_ACTIVITIES, "activities"
+    )
     if not applications:
         problems.append(Problem(path="$.applications", message="register at least one"))
     known = {a.activity_id for a in folder.activities}

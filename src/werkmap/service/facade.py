@@ -61,6 +61,7 @@ from werkmap.rules.policy import Policy, default_policy
 from werkmap.rules.routing import CoachOverride, Decision
 from werkmap.rules.state import folder_state
 from werkmap.service.access import Actor, authorize
+from werkmap.service.inputs import FIELDS, guarded
 from werkmap.service.unit import UnitOfWork
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Dispatcher, DispatchReport
@@ -914,3 +915,12 @@ class Werkmap(UnitOfWork):
         return Dispatcher(self.store, self.plugins, clock=self.clock, sleep=lambda _s: None).drain(
             max_rounds=max_rounds
         )
+
+
+def _guard_commands() -> None:
+    """Check every command's arguments at the door (:mod:`werkmap.service.inputs`), before it runs."""
+    for command in FIELDS:
+        setattr(Werkmap, command, guarded(command, getattr(Werkmap, command)))
+
+
+_guard_commands()
