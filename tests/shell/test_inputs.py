@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from werkmap.errors import InvalidInput, WerkmapError
 from werkmap.limits import LONG_TEXT, MAX_APPLICATIONS
 from werkmap.service import Werkmap
-from werkmap.service.inputs import FIELDS
+from werkmap.service.inputs import FIELDS, bsn_positions
 
 from .service_world import COACH, SYSTEM, build_world, snapshot
 
@@ -146,3 +146,33 @@ def test_random_input_to_every_command_is_a_werkmap_error_and_changes_nothing(
         method(*positional, **arguments)
     except WerkmapError:
         assert snapshot(wm.store) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda wm: wm.register(SYSTEM, "f-9", jobseeker_ref="123 456 782"), "$.jobseeker_ref"),
+        (lambda wm: wm.register(SYSTEM, "NL123456782", jobseeker_ref="js-9"), "$.folder_id"),
+        (
+            lambda wm: wm.register(SYSTEM, "f-9", jobseeker_ref="js-9", coach_id="123456782"),
+            "$.coach_id",
+        ),
+        (lambda wm: wm.excuse(COACH, "f-1", "act-2", reason="ziek, bsn 123.45.6782"), "$.reason"),
+    ],
+)
+def test_a_bsn_in_clear_is_refused_as_an_id_and_in_free_text(call: Any, path: str) -> None:
+    wm = build_world()
+    before = snapshot(wm.store)
+    with pytest.raises(InvalidInput) as caught:
+        call(wm)
+    assert [p.code for p in caught.value.problems] == ["WM-I011"]
+    assert [p.path for p in caught.value.problems] == [path]
+    assert "123" not in str(caught.value)  # the number itself is not repeated
+    assert snapshot(wm.store) == before
+
+
+def test_a_bsn_given_as_bsn_is_kept_as_a_pseudonym() -> None:
+    wm = Werkmap("memory://", pseudonym_key=b"0123456789abcdef0")
+    folder = wm.register(SYSTEM, "f-9", bsn="123456782")
+    assert "123456782" not in folder.jobseeker_ref
+    assert bsn_positions("telefoon 0612345678, postcode 1234 AB") == []

@@ -28,6 +28,7 @@ import enum
 import functools
 import inspect
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -37,9 +38,10 @@ from werkmap.plan.activity import ActivityKind
 from werkmap.plan.commands import PlannedActivity
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.enforcement import MeasureKind
+from werkmap.plan.folder import is_valid_bsn
 from werkmap.plan.workplan import ExtraService
 
-__all__ = ["FIELDS", "Check", "check_arguments", "guarded"]
+__all__ = ["FIELDS", "Check", "bsn_positions", "check_arguments", "guarded"]
 
 Check = Callable[[str, object], list[Problem]]
 """A check of one argument: ``(path, value) -> problems``."""
@@ -52,9 +54,52 @@ def _optional(check: Check) -> Check:
     return run
 
 
+_BSN_LIKE = re.compile(
+    r"(?<![0-9A-Za-z])(?:NL ?)?([0-9](?:[ .\-]?[0-9]){8})(?![0-9])", re.IGNORECASE
+)
+
+
+def bsn_positions(text: str) -> list[int]:
+    """Return where ``text`` holds a number that passes the BSN's eleven-test, in any common format.
+
+    Nine digits, optionally grouped by spaces, dots or dashes and prefixed with ``NL``, not part of a
+    longer number: ``123456782``, ``123 456 782``, ``123.45.6782``, ``NL123456782``.
+
+    Examples:
+        >>> bsn_positions("BSN 123 456 782, telefoon 0612345678")
+        [4]
+        >>> bsn_positions("f-000123")
+        []
+    """
+    found = []
+    for match in _BSN_LIKE.finditer(text):
+        digits = re.sub(r"[^0-9]", "", match.group(1))
+        if is_valid_bsn(digits):
+            found.append(match.start())
+    return found
+
+
+def _bsn_free(path: str, value: object) -> list[Problem]:
+    if not isinstance(value, str):
+        return []
+    positions = bsn_positions(value)
+    if not positions:
+        return []
+    return [
+        Problem(
+            path=path,
+            message=(
+                f"holds a number that looks like a BSN at position {positions[0]}; werkmap keeps no "
+                "BSN in clear: give it as `bsn=` (kept as a pseudonym) or leave it out"
+            ),
+            code="WM-I011",
+        )
+    ]
+
+
 def _text(limit: limits.TextLimit) -> Check:
     def run(path: str, value: object) -> list[Problem]:
-        return limits.check_text(path, value, limit)
+        return limits.check_text(path, value, limit) or _bsn_free(path, value)
 
     return run
 
@@ -150,6 +195,15 @@ def _items(kind: type, fields: Mapping[str, Check], *, optional: bool = False) -
     return run
 
 
+def _plain(limit: limits.TextLimit) -> Check:
+    """A text check without the BSN check (for the one argument that is a BSN)."""
+
+    def run(path: str, value: object) -> list[Problem]:
+        return limits.check_text(path, value, limit)
+
+    return run
+
+
 _ID = _text(limits.ID)
 _OPTIONAL_ID = _optional(_ID)
 _SHORT = _text(limits.SHORT_TEXT)
@@ -175,7 +229,7 @@ FIELDS: dict[str, dict[str, Check]] = {
     "register": {
         **_FOLDER,
         "jobseeker_ref": _OPTIONAL_ID,
-        "bsn": _optional(_text(limits.ID)),
+        "bsn": _optional(_plain(limits.ID)),
         "coach_id": _OPTIONAL_ID,
         "registered_on": _OPTIONAL_DATE,
         "benefit_ends_on": _OPTIONAL_DATE,
