@@ -9,7 +9,7 @@ import pytest
 
 from werkmap import serialization
 from werkmap.clock import FixedClock
-from werkmap.errors import NotAuthorized, StorageError
+from werkmap.errors import NotFound, StorageError
 from werkmap.plan import folder as wf
 from werkmap.service import Actor, Werkmap, notifications_for
 from werkmap.storage import hookimpl, load_plugins
@@ -132,7 +132,7 @@ def test_a_cancellation_on_work_found_reads_well_in_dutch_and_english() -> None:
 def test_answers_of_someone_who_may_not_submit_them_are_refused_before_they_are_read() -> None:
     wm = Werkmap("memory://", clock=FixedClock(DAY))
     wm.register(COACH, "f-1", jobseeker_ref="js-1")
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotFound):
         wm.submit_profile(Actor.jobseeker("js-2"), "f-1", {"not": "valid"})
-    with pytest.raises(NotAuthorized):
+    with pytest.raises(NotFound):
         wm.register_applications(Actor.jobseeker("js-2"), "f-1", [])

@@ -570,9 +570,13 @@ def create_folder(
     return folder, (event,)
 
 
-def assign_coach(folder: WorkFolder, coach_id: str | None, *, on: dt.date, actor: str) -> Change:
-    """Put the folder in the caseload of ``coach_id`` (``None``: in no caseload)."""
+def assign_coach(
+    folder: WorkFolder, coach_id: str | None, *, on: dt.date, actor: str, reason: str = ""
+) -> Change:
+    """Put the folder in the caseload of ``coach_id`` (``None``: in no caseload), saying why."""
     data = {"from": folder.coach_id or "", "to": coach_id or ""}
+    if reason:
+        data["reason"] = reason
     return _commit(folder, on=on, actor=actor, events=[("coach_assigned", data)], coach_id=coach_id)
 
 

@@ -6,17 +6,18 @@ from collections.abc import Mapping
 
 import attrs
 
-from werkmap.errors import InvalidInput, NotAuthorized, Problem
+from werkmap.errors import InvalidInput, NotAuthorized, NotFound, Problem
 from werkmap.plan.folder import WorkFolder
+from werkmap.service.teams import Organisation
 
-__all__ = ["PERMISSIONS", "ROLES", "Actor", "authorize"]
+__all__ = ["PERMISSIONS", "ROLES", "Actor", "authorize", "not_found"]
 
 ROLES = ("jobseeker", "coach", "team_lead", "system")
 """The roles an :class:`Actor` can have."""
 
 PERMISSIONS: Mapping[str, frozenset[str]] = {
     "register": frozenset({"coach", "system"}),
-    "assign_coach": frozenset({"system"}),
+    "assign_coach": frozenset({"team_lead", "system"}),
     "invite_profiler": frozenset({"coach", "system"}),
     "submit_profile": frozenset({"jobseeker", "coach"}),
     "route": frozenset({"coach"}),
@@ -48,7 +49,8 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "report": frozenset({"team_lead", "system"}),
 }
 """Which roles may run each command. A jobseeker is further limited to their own folder, a coach to the
-folders in their caseload (and to their own dashboard)."""
+folders in their caseload (and to their own dashboard), a team lead to the folders of their teams' coaches
+when the service has an :class:`~werkmap.service.teams.Organisation`."""
 
 
 @attrs.frozen(kw_only=True)
@@ -100,20 +102,40 @@ class Actor:
         return f"{self.role}:{self.id}"
 
 
-def authorize(actor: Actor, command: str, folder: WorkFolder | None) -> None:
+def not_found(folder_id: str) -> NotFound:
+    """The error for a folder that is not there, worded as every store words it."""
+    return NotFound(f"no folder {folder_id!r} in the store")
+
+
+def authorize(
+    actor: Actor,
+    command: str,
+    folder: WorkFolder | None,
+    *,
+    organisation: Organisation | None = None,
+) -> None:
     """Check that ``actor`` may run ``command`` (on ``folder``, when it acts on one).
 
     A jobseeker acts only on their own folder (the actor's id is the folder's ``jobseeker_ref``), a coach
-    only on folders in their caseload.
+    only on folders in their caseload, a team lead (given an ``organisation``) only on folders of the
+    coaches in the teams they lead.
 
     Raises:
         NotAuthorized: the role may not run the command, or the folder is not the actor's.
+        NotFound: a jobseeker asks for another person's folder: the same error, word for word, as for a
+            folder that does not exist, so a jobseeker cannot learn whether another folder exists.
     """
     if actor.role not in PERMISSIONS[command]:
         raise NotAuthorized(f"{actor} may not {command.replace('_', ' ')}")
     if folder is None:
         return
     if actor.role == "jobseeker" and folder.jobseeker_ref != actor.id:
-        raise NotAuthorized(f"{actor} may act only on their own folder, not {folder.folder_id!r}")
+        raise not_found(folder.folder_id)
     if actor.role == "coach" and folder.coach_id != actor.id:
         raise NotAuthorized(f"{actor} may act only on folders in their caseload")
+    if (
+        actor.role == "team_lead"
+        and organisation is not None
+        and folder.coach_id not in organisation.coaches_led_by(actor.id)
+    ):
+        raise NotAuthorized(f"{actor} may read only the folders of their own teams")

@@ -62,6 +62,7 @@ from werkmap.rules.routing import CoachOverride, Decision
 from werkmap.rules.state import folder_state
 from werkmap.service.access import Actor, authorize
 from werkmap.service.inputs import FIELDS, guarded
+from werkmap.service.teams import Organisation
 from werkmap.service.unit import UnitOfWork
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Dispatcher, DispatchReport
@@ -133,6 +134,9 @@ class Werkmap(UnitOfWork):
             need not load a folder this shell wrote or read. A save still checks the version, and a command
             that meets a newer version in the store is run again on the fresh folder, so another writer's
             change is never lost or overwritten; a read (:meth:`folder`) always loads from the store.
+        organisation: the offices and teams (:class:`~werkmap.service.teams.Organisation`): a team lead
+            then reads and reassigns only the folders of their teams' coaches. Default ``None``: one team,
+            a team lead reads every folder.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -149,6 +153,7 @@ class Werkmap(UnitOfWork):
         pseudonym_key: bytes | None = None,
         calendar: HolidayCalendar | None = None,
         cache: int = 100_000,
+        organisation: Organisation | None = None,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -162,6 +167,7 @@ class Werkmap(UnitOfWork):
         self._questionnaire = questionnaire
         self._model = model
         self._pseudonym_key = pseudonym_key
+        self.organisation = organisation
 
     def __enter__(self) -> Werkmap:
         return self
@@ -268,14 +274,34 @@ class Werkmap(UnitOfWork):
         """Run a command whose pure change makes nothing but the new folder."""
         return self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
 
-    def assign_coach(self, actor: Actor, folder_id: str, coach_id: str | None) -> WorkFolder:
-        """Move a folder into ``coach_id``'s caseload (``None``: into none)."""
+    def assign_coach(
+        self, actor: Actor, folder_id: str, coach_id: str | None, *, reason: str = ""
+    ) -> WorkFolder:
+        """Move a folder into ``coach_id``'s caseload (``None``: into none); the event records who and why.
+
+        The system may move any folder. A team lead moves a folder between the coaches of their own teams
+        (given an :class:`~werkmap.service.teams.Organisation`) and must say why.
+
+        Raises:
+            NotAuthorized: a coach or jobseeker asks, or a team lead moves a folder out of their teams.
+            InvalidInput: a team lead gives no reason.
+        """
+        if actor.role == "team_lead":
+            if not reason.strip():
+                raise InvalidInput(
+                    [Problem(path="$.reason", message="a team lead says why a folder moves")],
+                    source="assign_coach",
+                )
+            org = self.organisation
+            if org is not None and coach_id not in org.coaches_led_by(actor.id):
+                raise NotAuthorized(f"{actor} may move folders only to coaches of their own teams")
         on, who = self.today, str(actor)
         return self._run(
             actor,
             "assign_coach",
             folder_id,
-            lambda f: wf.assign_coach(f, coach_id, on=on, actor=who),
+            lambda f: wf.assign_coach(f, coach_id, on=on, actor=who, reason=reason),
+            why=reason,
         )
 
     # -------------------------------------------------------------------------------- profiler
@@ -847,10 +873,7 @@ class Werkmap(UnitOfWork):
             folder = self._pending[folder_id].folder
         else:
             folder = self._fresh(folder_id)
-        if actor.role == "team_lead":
-            authorize(actor, "read_folder", None)
-        else:
-            authorize(actor, "read_folder", folder)
+        authorize(actor, "read_folder", folder, organisation=self.organisation)
         self._audit_read(actor, folder, "folder", why)
         return folder
 
@@ -863,6 +886,13 @@ class Werkmap(UnitOfWork):
         authorize(actor, "dashboard", None)
         if actor.role == "coach" and actor.id != coach_id:
             raise NotAuthorized(f"{actor} may see only their own caseload")
+        org = self.organisation
+        if (
+            actor.role == "team_lead"
+            and org is not None
+            and coach_id not in org.coaches_led_by(actor.id)
+        ):
+            raise NotAuthorized(f"{actor} may see only the caseloads of their own teams")
         pending = self._pending or {}
         out = []
         for row in self.store.caseload(coach_id):
@@ -896,6 +926,13 @@ class Werkmap(UnitOfWork):
         known = {fid for fid, _ in pairs}
         pairs += sorted((fid, f.version) for fid, f in pending.items() if fid not in known)
         pairs.sort()
+        org = self.organisation
+        if actor.role == "team_lead" and org is not None:
+            # need-to-know: only the folders of the lead's teams, as the store's index columns say
+            led = org.coaches_led_by(actor.id)
+            coach_of = dict(zip(columns.folder_id.tolist(), columns.coach_id.tolist(), strict=True))
+            coach_of.update((fid, f.coach_id) for fid, f in pending.items())
+            pairs = [(fid, v) for fid, v in pairs if coach_of.get(fid) in led]
 
         def folders() -> Iterator[WorkFolder]:
             for fid, version in pairs:

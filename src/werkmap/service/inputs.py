@@ -235,7 +235,7 @@ FIELDS: dict[str, dict[str, Check]] = {
         "benefit_ends_on": _OPTIONAL_DATE,
         "pension_on": _OPTIONAL_DATE,
     },
-    "assign_coach": {**_FOLDER, "coach_id": _OPTIONAL_ID},
+    "assign_coach": {**_FOLDER, "coach_id": _OPTIONAL_ID, "reason": _LONG},
     "invite_profiler": _FOLDER,
     "submit_profile": {**_FOLDER, "answers": _answers},
     "route": {**_FOLDER, "override": _optional(_SHORT), "reason": _LONG},

@@ -22,6 +22,7 @@ from werkmap.plan.commands import Made
 from werkmap.plan.folder import FolderEvent, WorkFolder
 from werkmap.service.access import Actor, authorize
 from werkmap.service.messages import notifications_for
+from werkmap.service.teams import Organisation
 from werkmap.storage.manager import Plugins
 from werkmap.storage.protocol import Store
 from werkmap.storage.values import AuditEntry, AuditRecord, FolderIndex, Notification, SaveRequest
@@ -70,6 +71,7 @@ class UnitOfWork:
         self._cache: OrderedDict[str, WorkFolder] = OrderedDict()
         self._pending: dict[str, _Pending] | None = None
         self._sealed: list[AuditRecord] = []
+        self.organisation: Organisation | None = None
 
     @property
     def today(self) -> dt.date:
@@ -261,7 +263,7 @@ class UnitOfWork:
         folder, from_cache = self._get(folder_id)
         for attempt in (1, 2):
             try:
-                authorize(actor, command, folder)
+                authorize(actor, command, folder, organisation=self.organisation)
                 made = change(folder)
                 if not made.events and not from_cache:
                     return folder, made.value
