@@ -151,3 +151,17 @@ def test_every_candidate_is_eligible_and_in_order(answers: dict[str, object], da
         text = agenda.text(language)
         for c in agenda.candidates:
             assert c.service.name.get(language) in text
+
+
+def test_recourse_of_a_record_needs_its_own_model_and_its_answers() -> None:
+    import pytest
+
+    from werkmap.errors import InvalidAnswers, VersionMismatch
+
+    rec = record(low_health_person())
+    with pytest.raises(VersionMismatch, match="scored with model"):
+        record_recourse(attrs.evolve(rec, model_version="other"), M, Q)
+    with pytest.raises(InvalidAnswers, match="keeps no answers"):
+        record_recourse(attrs.evolve(rec, answers={}), M, Q)
+    r = record_recourse(rec, M, Q)
+    assert r.probability == pytest.approx(rec.probability, abs=1e-12)

@@ -252,9 +252,15 @@ def record_recourse(
     Raises:
         InvalidAnswers: the record holds no answers (records older than schema version 2), or answers
             that do not fit ``questionnaire``.
-        VersionMismatch: ``model`` is not the one for ``questionnaire``.
+        VersionMismatch: ``model`` is not the model the profile was scored with, or not the one for
+            ``questionnaire``.
     """
-    from werkmap.errors import InvalidAnswers, Problem
+    from werkmap.errors import InvalidAnswers, Problem, VersionMismatch
+
+    if profile_record.model_ref != model.ref:
+        raise VersionMismatch(
+            f"the profile was scored with model {profile_record.model_ref}, not {model.ref}"
+        )
 
     if not profile_record.answers:
         raise InvalidAnswers(
