@@ -221,7 +221,7 @@ class Recourse:
                 "geen hogere klasse."
             )
         assert self.cut_point is not None
-        cut = percent(self.cut_point, language)
+        cut = percent(self.cut_point, language, digits=None)
         promise = (
             "This is guidance for the conversation, not a promise: it says what the model would "
             "predict with other answers, not that working on these factors will lead to work. Age, "
