@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from werkmap._version import __version__
+from werkmap.cli_catalogue import register as add_catalogue_commands
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profiler_commands(commands)
     _add_fitting_commands(commands)
     add_service_commands(commands)
+    add_catalogue_commands(commands)
     return parser
 
 

@@ -18,7 +18,9 @@ What the synthetic people do (each a parameter of :class:`SimulationConfig`):
   (``no_show``); a share asks for a conversation themselves (``request``); coaches override a high score
   now and then (``override``), always with a reason.
 * **Work plan.** At the first conversation the coach agrees a plan with two activities (a CV on werk.nl,
-  an e-learning module) and often an extra service with its reason (more often for a low score or none).
+  an e-learning module) and often an extra service (more often for a low score or none), chosen from the
+  orientation conversation's agenda (:func:`werkmap.interventions.orientation_agenda`): one of its first
+  candidates from the packaged intervention catalogue, with the agenda's reason and catalogue reference.
 * **Activities.** An activity is done in time with probability ``compliance``; otherwise, after the
   reminder, late with probability ``late_response``, else it is referred to enforcement and decided by
   the coach (a measure with probability ``measure``).
@@ -42,8 +44,8 @@ import numpy as np
 
 from werkmap.clock import FixedClock
 from werkmap.errors import InvalidInput, Problem, WerkmapError
+from werkmap.interventions import default_catalogue, orientation_agenda
 from werkmap.plan.folder import WorkFolder
-from werkmap.plan.workplan import ExtraService
 from werkmap.service import Actor, PlannedActivity, Werkmap
 from werkmap.workdays import add_months, dutch_calendar
 
@@ -164,11 +166,8 @@ class SimulationResult:
         }
 
 
-_EXTRA_SERVICES = (
-    ("workshop netwerken", "weinig netwerk in de sector / little network in the sector"),
-    ("sollicitatietraining", "lage verwachting van werkhervatting / low re-employment expectation"),
-    ("coaching gezondheid", "ervaren gezondheid belemmert / perceived health hinders"),
-)
+_PICK_FROM = 3
+"""A coach agreeing a first plan picks one of the orientation agenda's first this many candidates."""
 
 
 class _Run:
@@ -191,6 +190,7 @@ class _Run:
         self.planned: set[str] = set()
         self.answers: dict[str, dict[str, object]] = {}
         self.system = Actor.system()
+        self.catalogue = default_catalogue()
 
     def at(self, day: dt.date, what: str, folder_id: str, subject: str = "") -> None:
         self.counter += 1
@@ -355,8 +355,12 @@ class _Run:
         low = profile is None or profile.probability <= 0.5
         services = []
         if rng.random() < (0.6 if low else 0.3):  # 2017: 36,500 low, 26,600 high, 12,700 no profile
-            name, reason = _EXTRA_SERVICES[int(rng.integers(len(_EXTRA_SERVICES)))]
-            services.append(ExtraService(name=name, reason=reason))
+            # the coach picks one of the agenda's first three candidates (one draw, as before)
+            pick = int(rng.integers(_PICK_FROM))
+            agenda = orientation_agenda(profile, self.catalogue, on=today)
+            chosen = agenda.candidates[:_PICK_FROM]
+            if chosen:
+                services.append(chosen[pick % len(chosen)].extra_service())
         activities = [
             PlannedActivity(kind="cv", due=today + dt.timedelta(days=14), title="CV op werk.nl"),
             PlannedActivity(

@@ -21,6 +21,7 @@ from typing import Any, cast
 
 import attrs
 
+from werkmap import serialization
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.machine import Machine, T
@@ -94,13 +95,35 @@ WORK_PLAN = Machine(
 class ExtraService:
     """An extra service in a work plan (a training, a workshop, job coaching) and why it was chosen.
 
+    A service chosen from the intervention catalogue (:mod:`werkmap.interventions`) carries its
+    ``service_id`` and the catalogue's ``catalogue_version``; a service typed in by the coach has neither
+    and is marked as free text (:attr:`free_text`). Records written before the catalogue existed load as
+    free text.
+
     Attributes:
         name: the service.
         reason: why it was chosen for this jobseeker (which step of the choice, which hindrance).
+        service_id: the catalogue id of the service, or ``""`` for free text.
+        catalogue_version: the version of the catalogue it was chosen from, or ``""`` for free text.
     """
 
     name: str
     reason: str
+    service_id: str = ""
+    catalogue_version: str = ""
+
+    @property
+    def free_text(self) -> bool:
+        """Whether the service was typed in rather than chosen from the catalogue."""
+        return not self.service_id
+
+    @property
+    def catalogue_ref(self) -> str:
+        """The catalogue reference ``service_id|catalogue_version``, or ``""`` for free text."""
+        return f"{self.service_id}|{self.catalogue_version}" if self.service_id else ""
+
+
+serialization.omit_defaults(ExtraService)  # a free-text service is written as before the catalogue
 
 
 @attrs.frozen(kw_only=True)
@@ -182,6 +205,13 @@ def _check_services(services: Iterable[ExtraService]) -> tuple[ExtraService, ...
             problems.append(
                 Problem(
                     path=f"$.services[{i}].reason", message="every extra service needs a reason"
+                )
+            )
+        if bool(s.service_id.strip()) != bool(s.catalogue_version.strip()):
+            problems.append(
+                Problem(
+                    path=f"$.services[{i}]",
+                    message="a catalogue service needs both its service_id and the catalogue_version",
                 )
             )
     if problems:

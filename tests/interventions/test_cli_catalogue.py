@@ -1,0 +1,83 @@
+"""``werkmap catalogue lint`` and ``werkmap catalogue show``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from werkmap.cli import main
+from werkmap.interventions import default_catalogue
+
+from .test_catalogue import BROKEN
+
+PACKAGED = (
+    Path(__file__).parents[2] / "src" / "werkmap" / "interventions" / "data" / "catalogue.toml"
+)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lint_a_good_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "catalogue", "lint", str(PACKAGED), "--language", "en")
+    assert (code, err) == (0, "")
+    assert f"ok, catalogue {default_catalogue().ref}" in out
+    code, out, _ = cli(capsys, "catalogue", "lint", str(PACKAGED), "--format", "json")
+    data = json.loads(out)
+    assert (data["kind"], data["ok"], data["problems"]) == ("catalogue lint", True, [])
+    assert "werkmap" in data
+
+
+@pytest.mark.parametrize("code_", sorted(BROKEN))
+def test_lint_a_broken_file_exits_2_with_the_code(
+    code_: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(BROKEN[code_], encoding="utf-8")
+    code, out, err = cli(capsys, "catalogue", "lint", str(path))
+    assert code == 2
+    assert out == ""
+    assert f"[{code_}]" in err
+    assert "Traceback" not in err
+    code, out, _ = cli(capsys, "catalogue", "lint", str(path), "--format", "json")
+    assert code == 2
+    assert [p["code"] for p in json.loads(out)["problems"]] == [code_]
+
+
+def test_lint_a_missing_file_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capsys, "catalogue", "lint", str(tmp_path / "none.toml"))
+    assert code == 2
+    assert "WM-C008" in err
+
+
+def test_show_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    c = default_catalogue()
+    code, out, _ = cli(capsys, "catalogue", "show", "--language", "en")
+    assert code == 0
+    for s in c.services:
+        assert f"{s.id}: {s.name.en}" in out
+    code, out, _ = cli(capsys, "catalogue", "show", "--on", "2020-06-01", "--format", "json")
+    data = json.loads(out)
+    assert data["kind"] == "catalogue show"
+    on = dt.date(2020, 6, 1)
+    assert [s["id"] for s in data["services"]] == [s.id for s in c.services if s.is_valid_on(on)]
+    code, out, _ = cli(capsys, "catalogue", "show", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == len(c.services)
+    assert rows[0]["id"] == c.services[0].id
+    code, out, _ = cli(capsys, "catalogue", "show")
+    assert "plaatsen per maand" in out
