@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,10 @@ class TestMemory(StoreConformance):
         assert isinstance(store, MemoryStore)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, werkmap_store: Store) -> Callable[[], Store]:
+        return lambda: werkmap_store  # memory:// lives in this process: nothing else to open
 
     @pytest.fixture
     def werkmap_previous_version(self) -> PreviousVersion:
@@ -54,6 +58,10 @@ class TestSQLite(StoreConformance):
         assert isinstance(store, SQLiteStore)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, tmp_path: Path, werkmap_store: Store) -> Callable[[], Store]:
+        return lambda: load_plugins().open_store(f"sqlite:///{tmp_path}/werkmap.db")
 
     @pytest.fixture
     def werkmap_previous_version(self, tmp_path: Path) -> PreviousVersion:
@@ -108,11 +116,19 @@ def write_v1_postgres_schema(url: str, schema: str, folders: list[object], coach
 
 class TestPostgres(StoreConformance):
     @pytest.fixture
-    def werkmap_store(self, postgres_schemas: PostgresSchemas) -> Iterator[Store]:
-        store = load_plugins().open_store(postgres_schemas.url())
+    def werkmap_url(self, postgres_schemas: PostgresSchemas) -> str:
+        return postgres_schemas.url()
+
+    @pytest.fixture
+    def werkmap_store(self, werkmap_url: str) -> Iterator[Store]:
+        store = load_plugins().open_store(werkmap_url)
         assert isinstance(store, PostgresStore)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, werkmap_url: str, werkmap_store: Store) -> Callable[[], Store]:
+        return lambda: load_plugins().open_store(werkmap_url)
 
     @pytest.fixture
     def werkmap_previous_version(self, postgres_schemas: PostgresSchemas) -> PreviousVersion:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,10 @@ class TestMemoryStandin(StoreConformance):
         store = MemoryStore(codec=CODEC)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, werkmap_store: MemoryStore) -> Callable[[], MemoryStore]:
+        return lambda: werkmap_store  # an in-process store: nothing else to open
 
     @pytest.fixture
     def werkmap_previous_version(self) -> PreviousVersion:
@@ -98,6 +102,12 @@ class TestSQLiteStandin(StoreConformance):
         store = SQLiteStore(tmp_path / "w.db", codec=CODEC)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(
+        self, tmp_path: Path, werkmap_store: SQLiteStore
+    ) -> Callable[[], SQLiteStore]:
+        return lambda: SQLiteStore(tmp_path / "w.db", codec=CODEC)
 
     @pytest.fixture
     def werkmap_previous_version(self, tmp_path: Path) -> PreviousVersion:

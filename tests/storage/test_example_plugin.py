@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -55,6 +55,10 @@ class TestExamplePlugin(StoreConformance):
         store.close()
 
     @pytest.fixture
+    def werkmap_reopen(self, werkmap_store: Any) -> Callable[[], Any]:
+        return lambda: werkmap_store  # an in-process store: nothing else to open
+
+    @pytest.fixture
     def werkmap_previous_version(self) -> PreviousVersion:
         store = _example().DictStore(codec=CODEC)
         samples = StandinSamples()
@@ -77,6 +81,10 @@ class TestExamplePluginWithWorkFolders(StoreConformance):
         store = _example().DictStore()
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, werkmap_store: Any) -> Callable[[], Any]:
+        return lambda: werkmap_store  # an in-process store: nothing else to open
 
     @pytest.fixture
     def werkmap_previous_version(self) -> PreviousVersion:

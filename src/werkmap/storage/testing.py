@@ -20,8 +20,13 @@ The module is also a pytest plugin (``pytest -p werkmap.storage.testing`` or ``p
 root ``conftest.py``) that offers the fixtures ``werkmap_clock``, ``werkmap_samples`` and
 ``werkmap_channel`` to your own tests.
 
-The suite checks: the round trip of every value type a folder holds, Unicode, large folders, version
-conflicts (a stale save changes nothing), event order, the outbox (at least once, stable keys, retries,
+Give a third fixture, ``werkmap_reopen``: a callable that opens the store ``werkmap_store`` yielded anew (the
+same file or database; for an in-process store, the store itself).
+
+The suite checks: the round trip of every value type a folder holds, Unicode, large folders, what is there
+after reopening, version conflicts (a stale save changes nothing; a version above the stored one is refused;
+concurrent writers on one folder have exactly one winner), audit times round-tripped exactly in
+Europe/Amsterdam, ``limit`` honoured, event order, the outbox (at least once, stable keys, retries,
 nothing lost), the caseload and due-date queries, the columnar export, the audit chain, invalid input
 (and no BSN in clear), and the migration from the previous schema version.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -589,6 +595,128 @@ class StoreConformance:
         assert (check.broken_at, check.sequence) == (1, 2)
         assert not verify_audit([trail[0], trail[2]]).ok
 
+    # --- durability and concurrency: what a plugin written from the docs alone gets wrong --------------
+
+    @pytest.fixture
+    def werkmap_reopen(self) -> Callable[[], Store]:
+        """Override: a callable that opens, anew, the store ``werkmap_store`` yielded.
+
+        Another connection to the same data (the same file, database or schema); for an in-process store
+        that has no second connection, return the store itself.
+        """
+        raise NotImplementedError(
+            "override the werkmap_reopen fixture in your StoreConformance subclass: return a callable "
+            "that opens the store werkmap_store yielded anew (for an in-process store, the store itself)"
+        )
+
+    def test_what_was_saved_is_there_after_reopening(
+        self, werkmap_store: Store, werkmap_reopen: Callable[[], Store], samples: FolderSamples
+    ) -> None:
+        """Check: folders, events, outbox and audit trail are there when the store is opened again."""
+        folders = [samples.new(f"f-keep-{i}") for i in range(3)]
+        for i, folder in enumerate(folders):
+            werkmap_store.save(
+                folder,
+                expected_version=0,
+                index=index_for(folder, day=i),
+                notifications=[_note(folder.folder_id, "kept")],
+                audit=[_entry(folder.folder_id, "decide.kept", i)],
+            )
+        later = samples.advance(folders[0], note="later")
+        werkmap_store.save(later, expected_version=folders[0].version, index=index_for(later))
+        again = werkmap_reopen()
+        try:
+            assert again.schema_version() == SCHEMA_VERSION
+            assert again.load(later.folder_id) == later
+            for folder in folders[1:]:
+                assert again.load(folder.folder_id) == folder
+                assert again.events(folder.folder_id) == werkmap_store.events(folder.folder_id)
+            for folder in folders:
+                assert again.audit_records(folder.folder_id) == werkmap_store.audit_records(
+                    folder.folder_id
+                )
+            assert [i.notification.idempotency_key for i in again.outbox()] == [
+                i.notification.idempotency_key for i in werkmap_store.outbox()
+            ]
+            assert again.index_columns().folder_id.tolist() == sorted(f.folder_id for f in folders)
+        finally:
+            if again is not werkmap_store:
+                again.close()
+
+    def test_concurrent_writers_on_one_folder_have_exactly_one_winner(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: threads saving the same version at once: one wins, the others get a conflict."""
+        current = samples.new("f-race")
+        werkmap_store.save(current, expected_version=0, index=index_for(current))
+        writers = 6
+        for round_ in range(4):
+            candidates = [samples.advance(current, note=f"r{round_}-w{i}") for i in range(writers)]
+            outcome = _race(werkmap_store, candidates, current.version)
+            assert sorted(outcome) == ["conflict"] * (writers - 1) + ["won"], outcome
+            winner = candidates[outcome.index("won")]
+            current = werkmap_store.load("f-race")
+            assert current == winner
+
+    def test_audit_times_round_trip_exactly_in_their_own_zone(self, werkmap_store: Store) -> None:
+        """Check: audit times in Europe/Amsterdam (the service's zone) come back as written; chains verify."""
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo("Europe/Amsterdam")
+        times = [
+            dt.datetime(2024, 3, 4, 9, 15, 0, 123456, tzinfo=zone),  # winter time, microseconds
+            dt.datetime(2024, 7, 1, 23, 59, 59, tzinfo=zone),  # summer time, late in the day
+            dt.datetime(2024, 10, 27, 2, 30, tzinfo=zone),  # the hour that happens twice: first
+            dt.datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=zone),  # ... and second
+        ]
+        sealed = [
+            werkmap_store.append_audit(
+                AuditEntry(folder_id="f-tz", actor="coach-1", action="read.profile", what="", at=t)
+            )
+            for t in times
+        ]
+        trail = werkmap_store.audit_records("f-tz")
+        assert [r.at.isoformat() for r in trail] == [t.isoformat() for t in times]
+        assert [r.at.utcoffset() for r in trail] == [t.utcoffset() for t in times]
+        assert [r.hash for r in trail] == [r.hash for r in sealed]
+        assert verify_audit(trail).ok
+
+    def test_an_expected_version_above_the_stored_one_is_a_conflict(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: saving from a version the store never had (above its own) changes nothing."""
+        v1 = samples.new("f-ahead")
+        werkmap_store.save(v1, expected_version=0, index=index_for(v1))
+        ahead = samples.advance(samples.advance(v1))
+        with pytest.raises(ConcurrencyConflict) as info:
+            werkmap_store.save(
+                ahead,
+                expected_version=v1.version + 1,
+                index=index_for(ahead),
+                notifications=[_note("f-ahead", "ahead")],
+                audit=[_entry("f-ahead", "decide.ahead")],
+            )
+        assert info.value.actual == v1.version
+        assert werkmap_store.load("f-ahead") == v1
+        assert werkmap_store.outbox() == ()
+        assert werkmap_store.audit_records("f-ahead") == ()
+
+    def test_pending_notifications_honours_its_limit(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        """Check: ``limit`` caps what one call returns, oldest first."""
+        folder = samples.new("f-limit")
+        notes = [_note("f-limit", f"cause-{i}") for i in range(7)]
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=notes)
+        now = clock.now() + dt.timedelta(days=1)
+        first = werkmap_store.pending_notifications(now=now, limit=3)
+        assert len(first) == 3
+        # a store that claims what it returns gives the other four next; one that does not, all seven
+        rest = werkmap_store.pending_notifications(now=now, limit=100)
+        keys = {i.notification.idempotency_key for i in (*first, *rest)}
+        assert keys == {n.idempotency_key for n in notes}
+        assert len(werkmap_store.pending_notifications(now=now, limit=1)) <= 1
+
     # --- migrations ----------------------------------------------------------------------------------
 
     def test_migration_from_the_previous_schema_version(
@@ -611,6 +739,29 @@ class StoreConformance:
             assert store.load(ids[0]) == later
         finally:
             store.close()
+
+
+def _race(store: Store, candidates: Sequence[Any], version: int) -> list[str]:
+    """Save every candidate from ``version`` at once, one thread each; return each one's outcome."""
+    barrier = threading.Barrier(len(candidates))
+    outcome = [""] * len(candidates)
+
+    def write(i: int) -> None:
+        barrier.wait()
+        try:
+            store.save(candidates[i], expected_version=version, index=index_for(candidates[i]))
+            outcome[i] = "won"
+        except ConcurrencyConflict:
+            outcome[i] = "conflict"
+        except Exception as exc:
+            outcome[i] = f"error: {type(exc).__name__}: {exc}"
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(candidates))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcome
 
 
 def _sequence(event: Any) -> int:
@@ -640,12 +791,21 @@ from werkmap.storage import testing as kit
 
 class TestStore(kit.StoreConformance):
     @pytest.fixture
-    def werkmap_store(self, tmp_path):
+    def werkmap_url(self, tmp_path):
         url = kit._RUN_URL[0].replace("{tmp}", str(tmp_path))
-        url = url.replace("{unique}", uuid.uuid4().hex[:12])
-        store = load_plugins().open_store(url)
+        return url.replace("{unique}", uuid.uuid4().hex[:12])
+
+    @pytest.fixture
+    def werkmap_store(self, werkmap_url):
+        store = load_plugins().open_store(werkmap_url)
         yield store
         store.close()
+
+    @pytest.fixture
+    def werkmap_reopen(self, werkmap_url, werkmap_store):
+        if werkmap_url.startswith("memory:"):
+            return lambda: werkmap_store  # nothing to reopen: the store lives in this process
+        return lambda: load_plugins().open_store(werkmap_url)
 '''
 
 _NEEDS_PREVIOUS = "test_migration_from_the_previous_schema_version"
