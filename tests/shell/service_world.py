@@ -113,7 +113,7 @@ Call = Callable[[Werkmap, Actor, str], object]
 """Run one command as ``actor`` on folder ``folder_id`` of the world (ignored by folder-less commands)."""
 
 FOLDERLESS = frozenset({"register", "sweep", "dashboard", "report"})
-READS = frozenset({"read_folder", "dashboard", "report"})
+READS = frozenset({"read_folder", "export", "dashboard", "report"})
 
 
 def _register(wm: Werkmap, actor: Actor, folder_id: str) -> object:
@@ -165,6 +165,7 @@ COMMANDS: Mapping[str, Call] = {
     "record_benefit_ended": lambda wm, a, f: wm.record_benefit_ended(a, f, reason="einde / end"),
     "sweep": lambda wm, a, f: wm.sweep(a),
     "read_folder": lambda wm, a, f: wm.folder(a, f, why="controle / check"),
+    "export": lambda wm, a, f: wm.export(a, f, why="inzageverzoek / access request"),
     "dashboard": lambda wm, a, f: wm.dashboard(a, "c-1"),
     "report": lambda wm, a, f: wm.report(a, start=D0, end=TODAY),
 }

@@ -176,3 +176,26 @@ def test_a_bsn_given_as_bsn_is_kept_as_a_pseudonym() -> None:
     folder = wm.register(SYSTEM, "f-9", bsn="123456782")
     assert "123456782" not in folder.jobseeker_ref
     assert bsn_positions("telefoon 0612345678, postcode 1234 AB") == []
+
+
+def test_an_export_holds_everything_about_the_person_and_is_audited() -> None:
+    import json
+
+    from werkmap.errors import NotFound
+    from werkmap.service import Actor
+
+    from .service_world import JOBSEEKER
+
+    wm = build_world()
+    trail_before = len(wm.store.audit_records("f-1"))
+    document = wm.export(JOBSEEKER, "f-1", why="inzageverzoek")
+    assert json.loads(json.dumps(document)) == document  # JSON as it is
+    assert (document["kind"], document["folder_id"]) == ("export", "f-1")
+    assert document["folder"]["folder_id"] == "f-1"
+    assert len(document["events"]) == len(wm.store.events("f-1"))
+    assert {n["notification"]["folder_id"] for n in document["notifications"]} == {"f-1"}
+    trail = wm.store.audit_records("f-1")
+    assert len(trail) == trail_before + 1
+    assert trail[-1].what == "export (access request)"
+    with pytest.raises(NotFound):
+        wm.export(Actor.jobseeker("js-2"), "f-1")

@@ -62,6 +62,7 @@ ALLOWED_AS = {
     "record_benefit_ended": "system",
     "sweep": "system",
     "read_folder": "team_lead",
+    "export": "jobseeker",
     "dashboard": "coach",
     "report": "team_lead",
 }

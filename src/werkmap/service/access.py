@@ -45,6 +45,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "record_benefit_ended": frozenset({"coach", "system"}),
     "sweep": frozenset({"system"}),
     "read_folder": frozenset({"jobseeker", "coach", "team_lead", "system"}),
+    "export": frozenset({"jobseeker", "system"}),
     "dashboard": frozenset({"coach", "team_lead", "system"}),
     "report": frozenset({"team_lead", "system"}),
 }

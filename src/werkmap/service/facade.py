@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from werkmap import serialization
 from werkmap.clock import Clock, SystemClock
 from werkmap.errors import InvalidInput, NotAuthorized, Problem
 from werkmap.plan import commands as pc
@@ -876,6 +877,40 @@ class Werkmap(UnitOfWork):
         authorize(actor, "read_folder", folder, organisation=self.organisation)
         self._audit_read(actor, folder, "folder", why)
         return folder
+
+    def export(self, actor: Actor, folder_id: str, *, why: str = "") -> dict[str, Any]:
+        """Return everything werkmap holds about the person of a folder, as one JSON-ready document.
+
+        The answer to an access request (GDPR article 15): the folder (profiles, routes, plans,
+        activities, conversations, cases), its event log, its audit trail and its notifications, each
+        as stored, under a versioned envelope. The jobseeker may export their own folder; the system any
+        (for the agency's privacy desk). The export is itself an audited read.
+
+        Raises:
+            NotFound: there is no such folder (or, for a jobseeker, it is not theirs).
+            NotAuthorized: a coach or team lead asks.
+        """
+        from werkmap._version import __version__
+
+        if self._pending is not None and folder_id in self._pending:
+            folder = self._pending[folder_id].folder
+        else:
+            folder = self._fresh(folder_id)
+        authorize(actor, "export", folder, organisation=self.organisation)
+        self._audit_read(actor, folder, "export (access request)", why)
+        notifications = [
+            item for item in self.store.outbox() if item.notification.folder_id == folder_id
+        ]
+        return {
+            "werkmap": __version__,
+            "kind": "export",
+            "folder_id": folder_id,
+            "exported_at": self.clock.now().isoformat(),
+            "folder": serialization.unstructure(folder),
+            "events": serialization.unstructure(list(self.store.events(folder_id))),
+            "audit": serialization.unstructure(list(self.store.audit_records(folder_id))),
+            "notifications": serialization.unstructure(notifications),
+        }
 
     def caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         """Return the folders in ``coach_id``'s caseload (the coach themself, a team lead or the system).
