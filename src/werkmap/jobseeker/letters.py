@@ -231,7 +231,7 @@ def _case(folder: WorkFolder, case_id: str, need: str) -> EnforcementCase:
     case = folder.case(case_id)
     missing = case.proposal is None or (need == "decision" and case.decision is None)
     if missing or (need == "decision" and case.decision is not None and not case.decision.imposed):
-        what = "a proposed measure" if need == "proposal" else "a decided measure"
+        what = "proposed measure" if need == "proposal" else "decision imposing a measure"
         raise InvalidInput(
             [Problem(path="$.case_id", message=f"case {case_id!r} has no {what}")],
             source="letter",
