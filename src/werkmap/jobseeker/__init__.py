@@ -26,7 +26,6 @@ from werkmap.jobseeker.letters import (
     Letter,
     decision_letter,
     hearing_letter,
-    letter_notifications,
     objection_deadline,
 )
 from werkmap.jobseeker.overview import HORIZON_DAYS, SECTIONS, Item, Overview, overview
@@ -48,7 +47,6 @@ __all__ = [
     "decision_letter",
     "explain_route",
     "hearing_letter",
-    "letter_notifications",
     "objection_deadline",
     "overview",
 ]

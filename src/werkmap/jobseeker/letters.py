@@ -17,16 +17,16 @@ records give the same letter:
   or public holiday moves to the next working day (Algemene termijnenwet art. 1). Where to object is the
   dated parameter ``objection_address``.
 
-:func:`letter_notifications` turns the events of a change (``measure_proposed``, ``measure_decided`` with
-a measure imposed) into outbox notifications carrying the whole letter in Dutch and English; the service
-writes them in the same transaction as the change.
+:func:`werkmap.service.letters.letter_notifications` turns the events of a change (``measure_proposed``,
+``measure_decided`` with a measure imposed) into outbox notifications carrying the whole letter in Dutch
+and English; the service writes them in the same transaction as the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -34,9 +34,8 @@ import attrs
 from werkmap.errors import InvalidInput, Problem
 from werkmap.jobseeker._common import check_language, glossary, printable
 from werkmap.plan.enforcement import EnforcementCase, Ground, MeasureKind
-from werkmap.plan.folder import FolderEvent, WorkFolder
+from werkmap.plan.folder import WorkFolder
 from werkmap.rules.policy import Policy, default_policy
-from werkmap.storage.values import Notification
 from werkmap.texts import date_text, number
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
@@ -46,7 +45,6 @@ __all__ = [
     "Letter",
     "decision_letter",
     "hearing_letter",
-    "letter_notifications",
     "objection_deadline",
 ]
 
@@ -441,42 +439,3 @@ def decision_letter(
         paragraphs=tuple(paragraphs),
         terms=glossary(["maatregel", "bezwaar", "sollicitatieplicht"], language),
     )
-
-
-def letter_notifications(
-    folder: WorkFolder,
-    events: Sequence[FolderEvent],
-    *,
-    policy: Policy | None = None,
-    calendar: HolidayCalendar | None = None,
-) -> list[Notification]:
-    """Return the letters a change's events cause, as outbox notifications to the jobseeker.
-
-    ``measure_proposed`` gives a hearing letter; ``measure_decided`` with a measure imposed gives a
-    decision letter. The notification's texts are the whole letter in Dutch and English; its
-    idempotency key comes from the event, so the same event always gives the same letter.
-    """
-    out = []
-    for event in events:
-        if event.kind == "measure_proposed":
-            make, kind = hearing_letter, "hearing_letter"
-        elif event.kind == "measure_decided" and event.data.get("imposed") == "true":
-            make, kind = decision_letter, "decision_letter"
-        else:
-            continue
-        case_id = event.data["case_id"]
-        nl = make(folder, case_id, policy=policy, language="nl", calendar=calendar)
-        en = make(folder, case_id, policy=policy, language="en", calendar=calendar)
-        out.append(
-            Notification.create(
-                kind=kind,
-                folder_id=folder.folder_id,
-                recipient=f"jobseeker:{folder.jobseeker_ref}",
-                channel=LETTER_CHANNEL,
-                cause=f"{event.seq}:{kind}:{case_id}",
-                text_nl=nl.to_text(),
-                text_en=en.to_text(),
-                created_on=event.on,
-            )
-        )
-    return out

@@ -17,12 +17,11 @@ coach. It shows:
   (:func:`werkmap.plan.duty.duty_status` with the policy's duty on the date), and the last completed
   period as the daily rule judges it (:func:`werkmap.plan.duty.last_period_check`);
 * **the work plan** with its extra services and the reason for each;
-* **the notifications sent**, derived from the folder's events exactly as the service derives its outbox
-  (:func:`werkmap.service.messages.notifications_for` and the letters of
-  :mod:`werkmap.jobseeker.letters`);
+* **the notifications sent**, as given: :meth:`werkmap.service.Werkmap.overview` passes those the
+  folder's events caused, derived exactly as the service fills its outbox (letters included);
 * the **explanation** of the latest routing decision (:func:`werkmap.jobseeker.explain_route`).
 
-Nothing here reads a store or the wall clock. Render it with :meth:`Overview.to_text`,
+Nothing here reads a store or the wall clock, and nothing imports the storage or the shell. Render it with :meth:`Overview.to_text`,
 :meth:`Overview.to_html` (every value escaped) or :meth:`Overview.to_records` / :meth:`Overview.to_frame`.
 
 Examples:
@@ -44,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -57,7 +56,6 @@ from werkmap.jobseeker._common import (
     printable,
 )
 from werkmap.jobseeker.explanation import Explanation, explain_route
-from werkmap.jobseeker.letters import letter_notifications
 from werkmap.plan.activity import Activity
 from werkmap.plan.duty import ApplicationDuty, duty_status, last_period_check
 from werkmap.plan.folder import (
@@ -71,15 +69,13 @@ from werkmap.plan.folder import (
 from werkmap.rules.due import Action, due_actions, next_due_on
 from werkmap.rules.policy import Policy, default_policy
 from werkmap.rules.state import folder_state
-from werkmap.service.messages import notifications_for
-from werkmap.storage.values import Notification
 from werkmap.texts import date_text
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HORIZON_DAYS", "SECTIONS", "Item", "Overview", "overview"]
+__all__ = ["HORIZON_DAYS", "SECTIONS", "Item", "Message", "Overview", "overview"]
 
 SECTIONS = (
     "activities",
@@ -359,6 +355,34 @@ _NEXT: Mapping[str, Mapping[str, str]] = {
 }
 
 _COACH_ONLY = frozenset({"flag_outcome_missing"})
+
+
+class Message(Protocol):
+    """A message sent about the folder, as the overview lists it (a stored outbox notification fits)."""
+
+    @property
+    def kind(self) -> str:
+        """What the message is about (``activity_reminded``, ``decision_letter`` ...)."""
+
+    @property
+    def recipient(self) -> str:
+        """Who received it (``jobseeker:<ref>``, ``coach:<id>``)."""
+
+    @property
+    def idempotency_key(self) -> str:
+        """The message's stable key."""
+
+    @property
+    def text_nl(self) -> str:
+        """The text in Dutch."""
+
+    @property
+    def text_en(self) -> str:
+        """The text in English."""
+
+    @property
+    def created_on(self) -> dt.date:
+        """The day it was made."""
 
 
 @attrs.frozen(kw_only=True)
@@ -800,7 +824,7 @@ def _case_items(folder: WorkFolder, language: str) -> list[Item]:
 
 
 def _notification_items(
-    notes: Iterable[Notification], on: dt.date, language: str, coach: bool, jobseeker: str
+    notes: Iterable[Message], on: dt.date, language: str, coach: bool, jobseeker: str
 ) -> list[Item]:
     items = []
     for n in notes:
@@ -839,7 +863,7 @@ def overview(
     language: str = "nl",
     audience: str = "jobseeker",
     calendar: HolidayCalendar | None = None,
-    notifications: Sequence[Notification] | None = None,
+    notifications: Sequence[Message] = (),
 ) -> Overview:
     """Build the overview of ``folder`` on ``on`` (see the module docstring).
 
@@ -851,8 +875,8 @@ def overview(
         audience: ``"jobseeker"`` (only their own messages, no score) or ``"coach"`` (the score, the
             rule ids and reasons, every message).
         calendar: the holiday calendar of the due rules; default: the Dutch one.
-        notifications: the notifications to show; default: those the folder's events caused (as the
-            service derives its outbox), letters included.
+        notifications: the messages sent about the folder (the service passes those its events caused,
+            as it derives its outbox, letters included); messages made after ``on`` are not shown.
 
     Raises:
         InvalidInput: an unknown language or audience.
@@ -875,13 +899,7 @@ def overview(
                 fields={"count": n},
             ),
         )
-    if notifications is None:
-        notes = [
-            *notifications_for(folder, folder.events),
-            *letter_notifications(folder, folder.events, policy=policy, calendar=cal),
-        ]
-    else:
-        notes = list(notifications)
+    notes = list(notifications)
     items = [
         *activities,
         *overdue,

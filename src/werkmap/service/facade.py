@@ -896,6 +896,7 @@ class Werkmap(UnitOfWork):
             language=language,
             audience="jobseeker" if actor.role == "jobseeker" else "coach",
             calendar=self.calendar,
+            notifications=self._notifications(folder, folder.events),
         )
         self._audit_read(actor, folder, "overview", "")
         return result
@@ -904,7 +905,7 @@ class Werkmap(UnitOfWork):
         self, folder: WorkFolder, events: Sequence[FolderEvent]
     ) -> list[Notification]:
         """The change's notifications and, for a proposed or decided measure, its letter."""
-        from werkmap.jobseeker.letters import letter_notifications
+        from werkmap.service.letters import letter_notifications
 
         notes = super()._notifications(folder, events)
         notes += letter_notifications(folder, events, policy=self.policy, calendar=self.calendar)
