@@ -65,6 +65,16 @@ def test_the_overview_shows_the_folders_own_dates_and_figures(drawn, language, a
             case = folder.case(f["case_id"])
             assert dates_in(item.text) == [case.respond_by]
             continue
+        if f["kind"] == "hearing_respond":
+            p = folder.case(f["case_id"]).proposal
+            days = POLICY.at(p.proposed_on).case_response_working_days
+            assert dates_in(item.text) == [CAL.add_working_days(p.proposed_on, days)]
+            continue
+        if f["kind"] == "objection_until":
+            d = folder.case(f["case_id"]).decision
+            assert dates_in(item.text) == [objection_deadline(d.decided_on, 6)]
+            assert dates_in(item.text)[0] >= on
+            continue
         fired = dt.date.fromisoformat(f["fired_on"])
         due_by = dt.date.fromisoformat(f["due_by"]) if f["due_by"] else None
         found = due_actions(state, max(on, fired), POLICY, CAL)

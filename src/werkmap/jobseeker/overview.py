@@ -56,6 +56,7 @@ from werkmap.jobseeker._common import (
     printable,
 )
 from werkmap.jobseeker.explanation import Explanation, explain_route
+from werkmap.jobseeker.letters import decision_letter, hearing_letter
 from werkmap.plan.activity import Activity
 from werkmap.plan.duty import ApplicationDuty, duty_status, last_period_check
 from werkmap.plan.folder import (
@@ -219,6 +220,9 @@ _T: Mapping[str, Mapping[str, str]] = {
         "plan_none": "U heeft nog geen werkplan.",
         "case": "Zaak {case}: {state}",
         "case_respond": "Reageer uiterlijk {by} op de brief over handhaving.",
+        "hearing_respond": "Er is een maatregel voorgesteld. U kunt reageren tot en met {by}.",
+        "objection_until": "Bent u het niet eens met de maatregel? Bezwaar maken kan tot en met "
+        "{by}.",
         "note": "{on}: {text}",
     },
     "en": {
@@ -245,6 +249,9 @@ _T: Mapping[str, Mapping[str, str]] = {
         "plan_none": "You have no work plan yet.",
         "case": "Case {case}: {state}",
         "case_respond": "Respond by {by} to the letter about enforcement.",
+        "hearing_respond": "A measure was proposed. You can respond until {by} inclusive.",
+        "objection_until": "Do you not agree with the measure? You can object until {by} "
+        "inclusive.",
         "note": "{on}: {text}",
     },
 }
@@ -652,14 +659,29 @@ def _next_items(
                 },
             )
         )
+    t = _T[language]
     for case in folder.cases:
-        if str(case.state) == "informed" and case.respond_by is not None and case.respond_by >= on:
+        state = str(case.state)
+        kind, by, fmt = "", None, ""
+        if state == "informed" and case.respond_by is not None:
+            kind, by, fmt = "case_respond", case.respond_by, t["case_respond"]
+        elif state == "measure_proposed":
+            letter = hearing_letter(
+                folder, case.case_id, policy=policy, language=language, calendar=calendar
+            )
+            kind, by, fmt = "hearing_respond", letter.respond_by, t["hearing_respond"]
+        elif state == "decided" and case.decision is not None and case.decision.imposed:
+            letter = decision_letter(
+                folder, case.case_id, policy=policy, language=language, calendar=calendar
+            )
+            kind, by, fmt = "objection_until", letter.object_by, t["objection_until"]
+        if by is not None and by >= on:
             items.append(
                 Item(
                     section="next",
-                    text=_T[language]["case_respond"].format(by=_d(case.respond_by, language)),
-                    day=case.respond_by,
-                    fields={"kind": "case_respond", "case_id": case.case_id},
+                    text=fmt.format(by=_d(by, language)),
+                    day=by,
+                    fields={"kind": kind, "case_id": case.case_id, "by": by.isoformat()},
                 )
             )
     return items
