@@ -45,6 +45,7 @@ __all__ = [
     "Letter",
     "decision_letter",
     "hearing_letter",
+    "in_language",
     "objection_deadline",
 ]
 

@@ -56,7 +56,7 @@ from werkmap.jobseeker._common import (
     printable,
 )
 from werkmap.jobseeker.explanation import Explanation, explain_route
-from werkmap.jobseeker.letters import decision_letter, hearing_letter
+from werkmap.jobseeker.letters import decision_letter, hearing_letter, in_language
 from werkmap.plan.activity import Activity
 from werkmap.plan.duty import ApplicationDuty, duty_status, last_period_check
 from werkmap.plan.folder import (
@@ -693,7 +693,7 @@ def _conversation_items(folder: WorkFolder, on: dt.date, language: str) -> list[
     if conv is None:
         return [Item(section="conversation", text=t["conv_none"])]
     kind = str(conv.kind)
-    why = conv.reason.strip() or _CONV_WHY[language][kind]
+    why = in_language(conv.reason.strip(), language) or _CONV_WHY[language][kind]
     at = conv.scheduled_for
     text = t["conv"].format(kind=_CONV_KIND[language][kind], at=_d(at, language))
     return [
@@ -825,7 +825,10 @@ def _plan_items(folder: WorkFolder, language: str) -> list[Item]:
         items.append(
             Item(
                 section="plan",
-                text=t["service"].format(name=service.name, reason=service.reason),
+                text=t["service"].format(
+                    name=in_language(service.name, language),
+                    reason=in_language(service.reason, language),
+                ),
                 fields={"service": service.name, "reason": service.reason},
             )
         )
