@@ -59,3 +59,10 @@ def test_the_letters_of_a_decided_case_name_the_measure_the_person_and_the_perio
     assert "U krijgt 16 weken 25 % minder uitkering." in text
     assert "Adviseur J. de Vries heeft dit besloten op 2 juni 2025." in text
     assert "R-MEASURE-01" in text
+
+
+def test_dates_are_written_as_people_read_them():
+    from werkmap.texts import date_text
+
+    assert date_text(dt.date(2025, 3, 3), "nl") == "3 maart 2025"
+    assert date_text(dt.date(2025, 12, 31), "en") == "31 December 2025"
