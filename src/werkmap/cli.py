@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from werkmap import cli_folder
 from werkmap._version import __version__
 from werkmap.cli_catalogue import register as add_catalogue_commands
 from werkmap.cli_service import add_service_commands
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fitting_commands(commands)
     add_service_commands(commands)
     add_catalogue_commands(commands)
+    cli_folder.register(commands)
     return parser
 
 

@@ -12,11 +12,16 @@ Examples:
     ('1.234,5', '1,234.5')
     >>> number(37.5, "nl", digits=None), number(25.0, "nl", digits=None)
     ('37,5', '25')
+    >>> import datetime as dt
+    >>> date_text(dt.date(2025, 3, 3), "nl"), date_text(dt.date(2025, 3, 3), "en")
+    ('3 maart 2025', '3 March 2025')
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "number", "percent"]
+import datetime as dt
+
+__all__ = ["LANGUAGES", "MONTHS", "date_text", "number", "percent"]
 
 LANGUAGES = ("en", "nl")
 """The languages of the texts werkmap writes for people."""
@@ -52,3 +57,47 @@ def percent(share: float, language: str = "en", *, digits: int | None = 1) -> st
         ValueError: an unknown language.
     """
     return f"{number(100.0 * share, language, digits=digits)} %"
+
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+"""The month names of each language, January first."""
+
+
+def date_text(day: dt.date, language: str = "en") -> str:
+    """Return ``day`` as people read it: ``3 maart 2025`` in Dutch, ``3 March 2025`` in English.
+
+    Raises:
+        ValueError: an unknown language.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {list(LANGUAGES)}, got {language!r}")
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"

@@ -178,7 +178,7 @@ def test_the_packaged_policy_satisfies_every_constraint_on_every_date():
         values = policy.at(day)
         failing = [c.code for c in CONSTRAINTS if not c.holds(values)]
         assert not failing, (day, failing)
-    assert {c.code for c in CONSTRAINTS} == {f"WM-P0{n}" for n in range(10, 18)}
+    assert {c.code for c in CONSTRAINTS} == {f"WM-P0{n}" for n in range(10, 19)}
 
 
 def test_a_monitor_month_amended_to_the_after_month_is_refused():

@@ -98,6 +98,7 @@ __all__ = [
     "next_deadline",
     "next_id",
     "open_case",
+    "overdue_activities",
     "overdue_count",
     "propose_conversation",
     "propose_measure",
@@ -1727,19 +1728,23 @@ def next_conversation(folder: WorkFolder, today: dt.date) -> Conversation | None
     return min(planned, key=lambda c: (c.scheduled_for, c.conversation_id), default=None)
 
 
-def overdue_count(folder: WorkFolder, today: dt.date) -> int:
-    """Return how many activities are overdue on ``today``.
+def overdue_activities(folder: WorkFolder, today: dt.date) -> tuple[Activity, ...]:
+    """Return the activities that are overdue on ``today``, in the order they were added.
 
-    Counts activities marked overdue or reminded, and open activities whose deadline has passed but which
-    the daily sweep has not marked yet.
+    These are the activities marked overdue or reminded, and open activities whose deadline has passed
+    but which the daily sweep has not marked yet.
     """
-    n = 0
-    for a in folder.activities:
-        if a.state in (_act.ActivityState.OVERDUE, _act.ActivityState.REMINDED) or (
-            a.state is _act.ActivityState.OPEN and a.deadline.passed(today)
-        ):
-            n += 1
-    return n
+    return tuple(
+        a
+        for a in folder.activities
+        if a.state in (_act.ActivityState.OVERDUE, _act.ActivityState.REMINDED)
+        or (a.state is _act.ActivityState.OPEN and a.deadline.passed(today))
+    )
+
+
+def overdue_count(folder: WorkFolder, today: dt.date) -> int:
+    """Return how many activities are overdue on ``today`` (see :func:`overdue_activities`)."""
+    return len(overdue_activities(folder, today))
 
 
 def application_duty_status(

@@ -296,7 +296,10 @@ def _parameter(name: str, policy: Policy) -> list[str]:
     ]
     for v in p.values:
         until = v.valid_until.isoformat() if v.valid_until else "-"
-        lines.append(f"| {v.valid_from.isoformat()} | {until} | {v.value:g} | `{v.source}` |")
+        shown = v.value if isinstance(v.value, str) else f"{v.value:g}"
+        if isinstance(v.value, bool):
+            shown = "true" if v.value else "false"
+        lines.append(f"| {v.valid_from.isoformat()} | {until} | {shown} | `{v.source}` |")
     lines.append("")
     return lines
 

@@ -37,7 +37,8 @@ the date, the file of the value and the values:
 * ``WM-P014`` a measure's duration is 0;
 * ``WM-P015`` a measure withholds nothing, or more than 100 % when raised for a repeat;
 * ``WM-P016`` permanent refusal at fewer than 2 breaches;
-* ``WM-P017`` a folder without a profile goes to a coach before the invitation to the profiler.
+* ``WM-P017`` a folder without a profile goes to a coach before the invitation to the profiler;
+* ``WM-P018`` the objection period is shorter than the six weeks of the Awb (art. 6:7).
 
 (``WM-P007`` and ``WM-P008`` are the routing table's overlap and gap, see :mod:`werkmap.rules.routing`.)
 
@@ -78,8 +79,18 @@ __all__ = [
     "load_policy_documents",
 ]
 
-UNITS = ("probability", "days", "working_days", "weeks", "months", "count", "percent")
-"""The units a parameter can have."""
+UNITS = (
+    "probability",
+    "days",
+    "working_days",
+    "weeks",
+    "months",
+    "count",
+    "percent",
+    "yes_no",
+    "text",
+)
+"""The units a parameter can have (``yes_no``: ``true``/``false``; ``text``: a non-empty string)."""
 
 PARAMETER_UNITS: Mapping[str, str] = {
     "routing_threshold": "probability",
@@ -104,6 +115,9 @@ PARAMETER_UNITS: Mapping[str, str] = {
     "measure_refusal_window_months": "months",
     "measure_duration_weeks": "weeks",
     "no_duty_before_pension_months": "months",
+    "band_visible_to_jobseeker": "yes_no",
+    "objection_period_weeks": "weeks",
+    "objection_address": "text",
 }
 """Every parameter werkmap's rules read, with the unit it must have."""
 
@@ -119,14 +133,14 @@ class ValuePeriod:
     Attributes:
         valid_from: the first date the value holds.
         valid_until: the first date it no longer holds, or ``None`` (until the next value).
-        value: the value, in the parameter's unit.
+        value: the value, in the parameter's unit (``bool`` for ``yes_no``, ``str`` for ``text``).
         reference: a reference for this particular value (an amendment's basis), or ``""``.
         source: the file the value was read from.
     """
 
     valid_from: dt.date
     valid_until: dt.date | None
-    value: float | int
+    value: float | int | str
     reference: str = ""
     source: str = ""
 
@@ -151,7 +165,7 @@ class Parameter:
     reference: str
     values: tuple[ValuePeriod, ...]
 
-    def value_on(self, day: dt.date) -> float | int | None:
+    def value_on(self, day: dt.date) -> float | int | str | None:
         """Return the value valid on ``day``, or ``None`` when no value is valid then."""
         period = self.period_on(day)
         return None if period is None else period.value
@@ -199,6 +213,9 @@ class PolicyValues:
     measure_refusal_window_months: int
     measure_duration_weeks: int
     no_duty_before_pension_months: int
+    band_visible_to_jobseeker: bool
+    objection_period_weeks: int
+    objection_address: str
     since: Mapping[str, dt.date] = attrs.field(factory=dict, eq=False, repr=False)
 
     def pick(self, names: Iterable[str]) -> dict[str, float | int]:
@@ -403,6 +420,15 @@ CONSTRAINTS: tuple[Constraint, ...] = (
         text_nl="een werkmap zonder profiel gaat pas naar een adviseur na de uitnodiging voor de "
         "Werkverkenner",
         holds=_after("no_profile_to_coach_days", "profiler_invitation_days"),
+    ),
+    Constraint(
+        code="WM-P018",
+        parameters=("objection_period_weeks",),
+        text="the objection period is at least the six weeks of the General Administrative Law Act "
+        "(Awb art. 6:7); an agency may give more, never less",
+        text_nl="de bezwaartermijn is ten minste de zes weken van de Algemene wet bestuursrecht "
+        "(Awb art. 6:7); een uitvoerder mag meer geven, nooit minder",
+        holds=lambda v: v.objection_period_weeks >= 6,
     ),
 )
 """The cross-parameter constraints :func:`load_policy` checks on every date a value changes."""
@@ -650,10 +676,20 @@ def _period(
     return ValuePeriod(
         valid_from=valid_from,
         valid_until=valid_until,
-        value=float(value) if unit in ("probability", "percent") else int(value),
+        value=_typed(unit, value),
         reference=str(reference),
         source=file_name,
     )
+
+
+def _typed(unit: str, value: Any) -> float | int | str:
+    if unit in ("probability", "percent"):
+        return float(value)
+    if unit == "yes_no":
+        return bool(value)
+    if unit == "text":
+        return str(value).strip()
+    return int(value)
 
 
 def _is_date(value: object) -> bool:
@@ -662,6 +698,11 @@ def _is_date(value: object) -> bool:
 
 def _fits(unit: str, value: object) -> str:
     """Return why ``value`` does not fit ``unit``, or ``""`` when it does."""
+    if unit == "yes_no":
+        return "" if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if unit == "text":
+        ok = isinstance(value, str) and value.strip()
+        return "" if ok else f"expected a non-empty text, got {value!r}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"expected a number in {unit}, got {value!r}"
     if unit == "probability":

@@ -73,10 +73,13 @@ from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
     from werkmap.dashboard import Dashboard
+    from werkmap.jobseeker import Overview
+    from werkmap.plan.folder import FolderEvent
     from werkmap.profiler.model import ScoringModel
     from werkmap.profiler.questionnaire import Questionnaire
     from werkmap.profiler.scoring import Profile
     from werkmap.report import PeriodReport
+    from werkmap.storage.values import Notification
 
 __all__ = ["DEFAULT_STORE", "SweepResult", "Werkmap", "measure_policy"]
 
@@ -911,6 +914,56 @@ class Werkmap(UnitOfWork):
             "audit": serialization.unstructure(list(self.store.audit_records(folder_id))),
             "notifications": serialization.unstructure(notifications),
         }
+
+    def overview(
+        self,
+        actor: Actor,
+        folder_id: str,
+        *,
+        on: dt.date | None = None,
+        language: str = "nl",
+    ) -> Overview:
+        """Return the overview of a folder on a date (default today), as its reader sees it; audited.
+
+        A jobseeker gets the jobseeker's view of their own folder (no score; only their own messages);
+        a coach (their caseload), a team lead or the system gets the coach's view
+        (:func:`werkmap.jobseeker.overview`). The read is audited like :meth:`folder`.
+
+        Raises:
+            NotFound: there is no such folder, or a jobseeker asks for a folder that is not theirs (the
+                same error, so that a jobseeker cannot learn which folders exist).
+            NotAuthorized: a coach asks for a folder outside their caseload.
+            InvalidInput: an unknown language.
+        """
+        from werkmap.jobseeker import overview as build_overview
+
+        if self._pending is not None and folder_id in self._pending:
+            folder = self._pending[folder_id].folder
+        else:
+            folder = self._fresh(folder_id)
+        authorize(actor, "read_folder", folder, organisation=self.organisation)
+        day = on if on is not None else self.today
+        result = build_overview(
+            folder,
+            on=day,
+            policy=self.policy,
+            language=language,
+            audience="jobseeker" if actor.role == "jobseeker" else "coach",
+            calendar=self.calendar,
+            notifications=self._notifications(folder, folder.events),
+        )
+        self._audit_read(actor, folder, "overview", "")
+        return result
+
+    def _notifications(
+        self, folder: WorkFolder, events: Sequence[FolderEvent]
+    ) -> list[Notification]:
+        """The change's notifications and, for a proposed or decided measure, its letter."""
+        from werkmap.service.letters import letter_notifications
+
+        notes = super()._notifications(folder, events)
+        notes += letter_notifications(folder, events, policy=self.policy, calendar=self.calendar)
+        return notes
 
     def caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         """Return the folders in ``coach_id``'s caseload (the coach themself, a team lead or the system).

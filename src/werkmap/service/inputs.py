@@ -280,6 +280,7 @@ FIELDS: dict[str, dict[str, Check]] = {
     "record_benefit_ended": {**_FOLDER, "reason": _LONG},
     "sweep": {"on": _OPTIONAL_DATE},
     "folder": {**_FOLDER, "why": _LONG},
+    "overview": {**_FOLDER, "on": _OPTIONAL_DATE, "language": _SHORT},
     "export": {**_FOLDER, "why": _LONG},
     "caseload": {"coach_id": _ID},
     "dashboard": {"coach_id": _ID, "on": _OPTIONAL_DATE},

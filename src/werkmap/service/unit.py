@@ -194,6 +194,12 @@ class UnitOfWork:
 
     # ---------------------------------------------------------------------------------- writing
 
+    def _notifications(
+        self, folder: WorkFolder, events: Sequence[FolderEvent]
+    ) -> list[Notification]:
+        """The notifications a change's events cause (the shell may add its own, such as letters)."""
+        return notifications_for(folder, events)
+
     def _write(
         self,
         old: WorkFolder | None,
@@ -210,7 +216,7 @@ class UnitOfWork:
         The records are for the ``werkmap_audit`` hooks, which the caller calls once nothing can be run
         again (a hook that raises must not make a command run twice).
         """
-        notes = notifications_for(new, events)
+        notes = self._notifications(new, events)
         what = ", ".join(f"{e.seq}:{e.kind}" for e in events) or command
         entry = AuditEntry(
             folder_id=new.folder_id,

@@ -1,0 +1,52 @@
+"""What the jobseeker reads: the overview of their folder, explanations and letters (pure read models).
+
+* :func:`overview`: the jobseeker's overview of their own Work Folder on a date (activities with deadline
+  and colour, what is overdue, what happens next and when, the next conversation, the application duty,
+  the work plan, the messages sent), beside the coach's dashboard (:mod:`werkmap.dashboard`);
+* :func:`explain_route`: the explanation of a routing decision, generated from its stored records;
+* :func:`hearing_letter`, :func:`decision_letter`: the letters for a measure, a decision with legal
+  effect, with the response and objection periods of the dated policy.
+
+Texts are plain Dutch (B1) or English, rendered as text, HTML (escaped) and records.
+"""
+
+from __future__ import annotations
+
+from werkmap.jobseeker._common import AUDIENCES, GLOSSARY
+from werkmap.jobseeker.explanation import (
+    FIXED_CONSTRUCTS,
+    TOP_FACTORS,
+    Explanation,
+    Factor,
+    explain_route,
+)
+from werkmap.jobseeker.letters import (
+    LETTER_CHANNEL,
+    LETTER_KINDS,
+    Letter,
+    decision_letter,
+    hearing_letter,
+    objection_deadline,
+)
+from werkmap.jobseeker.overview import HORIZON_DAYS, SECTIONS, Item, Overview, overview
+
+__all__ = [
+    "AUDIENCES",
+    "FIXED_CONSTRUCTS",
+    "GLOSSARY",
+    "HORIZON_DAYS",
+    "LETTER_CHANNEL",
+    "LETTER_KINDS",
+    "SECTIONS",
+    "TOP_FACTORS",
+    "Explanation",
+    "Factor",
+    "Item",
+    "Letter",
+    "Overview",
+    "decision_letter",
+    "explain_route",
+    "hearing_letter",
+    "objection_deadline",
+    "overview",
+]
