@@ -79,7 +79,9 @@ def make_folders(
         first = add_months(start, month)
         days = (add_months(start, month + 1) - first).days
         registered = first + dt.timedelta(days=int(rng.integers(days)))
-        f, _ = wf.create_folder(f"{prefix}-{i:06d}", on=registered, jobseeker_ref=f"js-{prefix}-{i}")
+        f, _ = wf.create_folder(
+            f"{prefix}-{i:06d}", on=registered, jobseeker_ref=f"js-{prefix}-{i}"
+        )
         record = ProfileRecord(
             taken_on=registered + dt.timedelta(days=2),
             probability=float(p[i]),
