@@ -74,10 +74,12 @@ def shadow_step(
     """Add the candidate's score of ``answers`` to the folder ``made`` produced, in the same version step.
 
     The live change (profile and route) is made first and is not touched: the shadow only adds a record.
+    The candidate is scored whatever its validity period says: a candidate is watched *before* it is
+    dated in.
     """
     from werkmap.profiler.scoring import score
 
-    shadow = shadow_score(score(answers, candidate, questionnaire, on=on), on=on)
+    shadow = shadow_score(score(answers, candidate, questionnaire), on=on)
     folder, events = wf.add_shadow(made.folder, shadow, on=on, actor=actor)
     # The shadow belongs to the live change's version step (one command, one version).
     version = made.folder.version
