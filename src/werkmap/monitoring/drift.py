@@ -29,7 +29,6 @@ every figure is reported with its sample size.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -44,6 +43,7 @@ __all__ = [
     "REFERENCE_SEED",
     "REFERENCE_SIZE",
     "Reference",
+    "answer_values",
     "psi",
     "reference_sample",
 ]
@@ -280,6 +280,3 @@ def answer_values(answers: Mapping[str, str]) -> dict[str, object]:
     """Return a stored profile's answers (JSON text per item) as values (codes, numbers, yes/no)."""
     return {k: _answer_value(v) for k, v in answers.items()}
 
-
-def _finite(x: float) -> float | None:
-    return None if math.isnan(x) else x

@@ -580,8 +580,8 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         rows = [(n.folder_id, n.idempotency_key, serialization.dumps(n)) for n in notifications]
         if not rows:
             return
-        with self._write() as conn:
-            conn.executemany(_INSERT_OUTBOX, rows)
+        with self._write() as conn, conn.cursor() as c:
+            c.executemany(_INSERT_OUTBOX, rows)
 
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         """Return the outbox, oldest first."""
