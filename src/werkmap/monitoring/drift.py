@@ -279,4 +279,3 @@ def reference_sample(
 def answer_values(answers: Mapping[str, str]) -> dict[str, object]:
     """Return a stored profile's answers (JSON text per item) as values (codes, numbers, yes/no)."""
     return {k: _answer_value(v) for k, v in answers.items()}
-
