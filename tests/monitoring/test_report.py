@@ -132,3 +132,28 @@ def test_monitoring_parameters_are_dated_and_checked(tmp_path) -> None:
         load_monitoring_parameters(base, bad)
     codes = {p.code for p in caught.value.problems}
     assert {"WM-P003", "WM-P004", "WM-P006"} <= codes
+
+
+def test_distributions_beside_the_reference(folders: list) -> None:
+    report = monitor(folders, on=dt.date(2025, 12, 31))
+    m = report.months[0]
+    assert len(m.score_shares) == len(report.reference_score_edges) + 1 == 10
+    assert sum(m.score_shares) == pytest.approx(1.0)
+    assert set(m.item_shares) == set(report.reference_item_shares)
+    assert sum(m.item_shares["q14"].values()) == pytest.approx(1.0)
+    assert report.reference_item_shares["q15"]["true"] == pytest.approx(0.217, abs=0.01)
+    data = json.loads(report.to_json())
+    assert "q02" in data["months"][0]["item_shares"]
+    assert data["reference"]["item_shares"]["q02"]
+
+
+def test_profiles_without_stored_answers_count_for_the_score_only() -> None:
+    import attrs
+
+    folders = make_folders(cohort_answers(300, 23), start=START, months=1, seed=5)
+    bare = [attrs.evolve(f, profiles=(attrs.evolve(f.profiles[0], answers={}),)) for f in folders]
+    (m,) = monitor(bare, on=dt.date(2025, 12, 31)).months
+    assert m.profiled == 300
+    assert m.psi_score is not None
+    assert m.psi_items == {}
+    assert m.item_shares == {}

@@ -97,7 +97,9 @@ class MonthMonitor:
         profiled: of those, with a deciding profile of the monitored model.
         other_model: of those, with a deciding profile of another model (not counted further).
         psi_score: the PSI of the score in the reference's decile bins (``None`` without profiles).
-        psi_items: the PSI of every item.
+        psi_items: the PSI of every item (over the profiles that kept their answers).
+        score_shares: the month's share of profiles in each score bin (the reference has a tenth in each).
+        item_shares: per item, the month's share in each of the item's bins.
         band_shares: the share of the profiles per band.
         level: the month's level (:data:`LEVELS`), from the highest PSI; ``""`` without profiles.
         followed_up: the profiled folders whose outcome is known (followed up ``outcome_months``).
@@ -111,6 +113,8 @@ class MonthMonitor:
     other_model: int
     psi_score: float | None
     psi_items: Mapping[str, float]
+    score_shares: tuple[float, ...]
+    item_shares: Mapping[str, Mapping[str, float]]
     band_shares: Mapping[str, float]
     level: str
     followed_up: int
@@ -140,6 +144,8 @@ class MonitoringReport:
         reference: where the reference sample comes from.
         reference_n: its size.
         reference_band_shares: its share per band.
+        reference_score_edges: the inner edges of the score bins (the reference's deciles).
+        reference_item_shares: per item, the reference's share in each bin.
         parameters: the monitoring parameters used (valid on ``on``).
         months: the months of registration, oldest first.
         alerts: the thresholds crossed.
@@ -150,6 +156,8 @@ class MonitoringReport:
     reference: str
     reference_n: int
     reference_band_shares: Mapping[str, float]
+    reference_score_edges: tuple[float, ...]
+    reference_item_shares: Mapping[str, Mapping[str, float]]
     parameters: Mapping[str, float | int]
     months: tuple[MonthMonitor, ...]
     alerts: tuple[Alert, ...]
@@ -168,6 +176,11 @@ class MonitoringReport:
                     "psi_score": _round(m.psi_score),
                     "psi_items": {k: _round(v) for k, v in m.psi_items.items()},
                     "band_shares": {k: _round(v) for k, v in m.band_shares.items()},
+                    "score_shares": [_round(v) for v in m.score_shares],
+                    "item_shares": {
+                        item: {k: _round(v) for k, v in shares.items()}
+                        for item, shares in m.item_shares.items()
+                    },
                     "level": m.level,
                     "followed_up": m.followed_up,
                     "pending": m.pending,
@@ -203,6 +216,11 @@ class MonitoringReport:
                 "description": self.reference,
                 "n": self.reference_n,
                 "band_shares": {k: _round(v) for k, v in self.reference_band_shares.items()},
+                "score_edges": [_round(v) for v in self.reference_score_edges],
+                "item_shares": {
+                    item: {k: _round(v) for k, v in shares.items()}
+                    for item, shares in self.reference_item_shares.items()
+                },
             },
             "parameters": dict(self.parameters),
             "months": months,
@@ -397,6 +415,13 @@ def _level(value: float, warning: float, alert: float) -> str:
     return "stable"
 
 
+def _shares(labels: Sequence[str], counts: Sequence[int] | np.ndarray) -> dict[str, float]:
+    total = float(np.sum(counts))
+    return {
+        label: (float(c) / total if total else 0.0) for label, c in zip(labels, counts, strict=True)
+    }
+
+
 def _band_shares(bands: Sequence[str]) -> dict[str, float]:
     n = len(bands)
     return {b: (sum(1 for x in bands if x == b) / n if n else 0.0) for b in BANDS}
@@ -459,29 +484,34 @@ def monitor(
         psi_score: float | None = None
         psi_items: dict[str, float] = {}
         level = ""
+        score_shares: tuple[float, ...] = ()
+        item_shares: dict[str, dict[str, float]] = {}
+        answered = [a for a in month_answers if a]  # records older than schema 2 kept no answers
         if mine.size:
-            psi_score = psi(reference.score_counts, reference.score_bin_counts(p))
-            for item in reference.items:
-                counts = reference.item_bin_counts(item, [a.get(item) for a in month_answers])
+            score_counts = reference.score_bin_counts(p)
+            score_shares = tuple(float(c) / mine.size for c in score_counts)
+            psi_score = psi(reference.score_counts, score_counts)
+            checks = [(SCORE, psi_score, int(mine.size))]
+            for item in reference.items if answered else ():
+                counts = reference.item_bin_counts(item, [a.get(item) for a in answered])
                 psi_items[item] = psi(reference.item_counts[item], counts)
-            top = max([psi_score, *psi_items.values()])
+                item_shares[item] = _shares(reference.item_bins[item], counts)
+                checks.append((item, psi_items[item], len(answered)))
+            top = max(value for _, value, _ in checks)
             level = _level(top, values.psi_warning, values.psi_alert)
-            if mine.size >= values.psi_min_people:
-                for variable, value in [(SCORE, psi_score), *psi_items.items()]:
-                    lv = _level(value, values.psi_warning, values.psi_alert)
-                    if lv != "stable":
-                        alerts.append(
-                            Alert(
-                                month=month,
-                                variable=variable,
-                                psi=value,
-                                level=lv,
-                                threshold=values.psi_alert
-                                if lv == "changed"
-                                else values.psi_warning,
-                                n=int(mine.size),
-                            )
+            for variable, value, n in checks:
+                lv = _level(value, values.psi_warning, values.psi_alert)
+                if lv != "stable" and n >= values.psi_min_people:
+                    alerts.append(
+                        Alert(
+                            month=month,
+                            variable=variable,
+                            psi=value,
+                            level=lv,
+                            threshold=values.psi_alert if lv == "changed" else values.psi_warning,
+                            n=n,
                         )
+                    )
         known = followed[mine]
         first_day = dt.date.fromisoformat(month + "-01")
         threshold = policy.at(max(first_day, policy.starts_on)).routing_threshold
@@ -500,6 +530,8 @@ def monitor(
                 other_model=int((in_month & others).sum()),
                 psi_score=psi_score,
                 psi_items=psi_items,
+                score_shares=score_shares,
+                item_shares=item_shares,
                 band_shares=_band_shares(bands),
                 level=level,
                 followed_up=int(known.sum()),
@@ -514,6 +546,11 @@ def monitor(
         reference=reference.description,
         reference_n=len(reference),
         reference_band_shares=_band_shares(ref_bands),
+        reference_score_edges=tuple(float(e) for e in reference.score_edges),
+        reference_item_shares={
+            item: _shares(reference.item_bins[item], reference.item_counts[item])
+            for item in reference.items
+        },
         parameters=values.to_dict(),
         months=tuple(months),
         alerts=tuple(alerts),
