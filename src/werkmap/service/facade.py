@@ -302,6 +302,8 @@ class Werkmap(UnitOfWork):
         The route follows the routing table (score at most the threshold: an orientation conversation;
         above it: digital service), unless a coach's override is in force; it is recorded with its reason.
         The answers are scored only once the actor may submit: a refusal never reveals what they are worth.
+        With a ``shadow_model``, the candidate's score of the same answers is kept on the folder too, in the
+        same version step; it is never used for routing.
 
         Raises:
             InvalidAnswers: the answers are not valid (every problem listed); nothing changed.
