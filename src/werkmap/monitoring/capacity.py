@@ -223,6 +223,14 @@ class CapacityReport:
                 else f"Total {total} hours for {self.registered} registrations: {per} hours per "
                 f"jobseeker (target {low}–{high} hours per jobseeker per year)."
             )
+            lines.append(
+                "Let op: een raming begint met een lege caseload; de eerste maanden missen de gesprekken "
+                "van eerdere instroom, dus dit getal is te laag tot de raming een jaar of langer loopt."
+                if nl
+                else "Note: a forecast starts with an empty caseload; its first months miss the "
+                "conversations of earlier inflow, so this figure is too low until the forecast runs a "
+                "year or more."
+            )
         return "\n".join(lines) + "\n"
 
 
