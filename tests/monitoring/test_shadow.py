@@ -114,3 +114,23 @@ def test_comparison_counts_route_changes_by_band_and_group() -> None:
     assert "Andere route" in c.to_text("nl")
     assert c.to_dict()["kind"] == "compare"
     assert c.to_csv().startswith("table,column,group")
+
+
+def test_the_comparison_cuts_where_routing_cuts() -> None:
+    import numpy as np
+
+    from werkmap.profiler.model import band_of
+    from werkmap.rules.policy import default_policy
+    from werkmap.rules.routing import RoutingInputs, decide_route, invites
+
+    policy = default_policy()
+    threshold = policy.at(DAY).routing_threshold
+    ps = np.array([0.0, 0.25, 0.4999999, 0.5, 0.5000001, 0.75, 1.0])
+    routed = [
+        decide_route(
+            RoutingInputs(probability=float(p), band=band_of(float(p))), DAY, policy
+        ).outcome
+        for p in ps
+    ]
+    assert invites(ps, threshold).tolist() == [r == "orientation" for r in routed]
+    assert [invites(float(p), threshold) for p in ps] == invites(ps, threshold).tolist()

@@ -335,6 +335,7 @@ def compare_models(
     from werkmap.profiler.questionnaire import default_questionnaire
     from werkmap.profiler.scoring import score_batch
     from werkmap.rules.policy import default_policy
+    from werkmap.rules.routing import invites
 
     live = live if live is not None else default_model()
     questionnaire = questionnaire if questionnaire is not None else default_questionnaire()
@@ -379,8 +380,8 @@ def compare_models(
     sub = table.take(idx)
     p_live = sub.probability
     p_cand = np.asarray(cand_p, dtype=np.float64)
-    live_flag = p_live <= threshold
-    cand_flag = p_cand <= threshold
+    live_flag = invites(p_live, threshold)
+    cand_flag = invites(p_cand, threshold)
     groups = group_columns(answers, sub.band.tolist())
     diffs = _differences("all", np.full(idx.size, "all"), live_flag, cand_flag)
     for column in ("band", "age_group", "education"):
