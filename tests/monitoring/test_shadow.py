@@ -134,3 +134,11 @@ def test_the_comparison_cuts_where_routing_cuts() -> None:
     ]
     assert invites(ps, threshold).tolist() == [r == "orientation" for r in routed]
     assert [invites(float(p), threshold) for p in ps] == invites(ps, threshold).tolist()
+
+
+def test_a_shadow_for_another_questionnaire_is_refused_at_once() -> None:
+    from werkmap.errors import VersionMismatch
+
+    other = attrs.evolve(candidate(), questionnaire="https://example.org/q|9")
+    with pytest.raises(VersionMismatch, match="shadow model"):
+        Werkmap("memory://", clock=FixedClock(DAY), shadow_model=other)

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from werkmap.clock import Clock, SystemClock
-from werkmap.errors import InvalidInput, NotAuthorized, Problem, StorageError
+from werkmap.errors import InvalidInput, NotAuthorized, Problem, StorageError, VersionMismatch
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
 from werkmap.plan.activity import ActivityKind
@@ -130,7 +130,8 @@ class Werkmap(UnitOfWork):
         calendar: the holiday calendar for working-day deadlines (default: the Dutch one).
         shadow_model: a candidate scoring model to run in the shadow of the live one: every submitted
             profile is scored by it too and the score is kept on the folder
-            (:class:`~werkmap.plan.folder.ShadowScore`), never used for routing (default: none).
+            (:class:`~werkmap.plan.folder.ShadowScore`), never used for routing (default: none). It must be
+            for the questionnaire in use (:class:`~werkmap.errors.VersionMismatch` otherwise, at once).
         cache: how many folders to keep in memory (the most recently used; ``0``: none), so that a command
             need not load a folder this shell wrote or read. A save still checks the version, and a command
             that meets a newer version in the store is run again on the fresh folder, so another writer's
@@ -166,6 +167,12 @@ class Werkmap(UnitOfWork):
         self._model = model
         self._pseudonym_key = pseudonym_key
         self.shadow_model = shadow_model
+        if shadow_model is not None and shadow_model.questionnaire != self.questionnaire.ref:
+            # checked now, so that a candidate that cannot score never fails a live submission
+            raise VersionMismatch(
+                f"shadow model {shadow_model.ref} is calibrated for {shadow_model.questionnaire}, "
+                f"not for the questionnaire in use {self.questionnaire.ref}"
+            )
 
     def __enter__(self) -> Werkmap:
         return self
