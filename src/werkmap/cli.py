@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from werkmap import cli_folder
+from werkmap import cli_folder, cli_monitor
 from werkmap._version import __version__
 from werkmap.cli_catalogue import register as add_catalogue_commands
 from werkmap.cli_service import add_service_commands
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_service_commands(commands)
     add_catalogue_commands(commands)
     cli_folder.register(commands)
+    cli_monitor.register(commands)
     return parser
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -57,6 +57,7 @@ __all__ = [
     "SimulationConfig",
     "SimulationResult",
     "forecast",
+    "forecast_periods",
     "simulate",
 ]
 
@@ -463,6 +464,21 @@ def forecast(
     ``policy``, with another seed than the realised run (default ``config.seed + 1``), and scales the counts
     up to the inflow of ``config`` (:func:`werkmap.report.scaled`); shares are left as they are.
     """
+    return forecast_periods(config, [(start, end)], policy=policy, sample=sample, seed=seed)[0]
+
+
+def forecast_periods(
+    config: SimulationConfig,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    *,
+    policy: Policy | None = None,
+    sample: int = 1000,
+    seed: int | None = None,
+) -> tuple[PeriodReport, ...]:
+    """Forecast the period figures of several periods (say, each month) from one simulated sample.
+
+    The same sample and scaling as :func:`forecast`, run once; one report per ``(start, end)``.
+    """
     from werkmap.report import period_report, scaled
 
     n = min(sample, config.jobseekers)
@@ -475,5 +491,8 @@ def forecast(
     clock = FixedClock(cfg.start)
     with Werkmap("memory://", clock=clock, policy=policy) as wm:
         simulate(wm, clock, cfg)
-        report = period_report(wm.all_folders(Actor.system()), start=start, end=end)
-    return scaled(report, config.jobseekers / n)
+        folders = list(wm.all_folders(Actor.system()))
+    factor = config.jobseekers / n
+    return tuple(
+        scaled(period_report(folders, start=start, end=end), factor) for start, end in periods
+    )

@@ -27,6 +27,7 @@ from werkmap.profiler.scoring import score_batch
 from werkmap.profiler.synthetic import synthetic_answers
 from werkmap.service import Actor, PlannedActivity, Werkmap
 from werkmap.storage.protocol import Store
+from werkmap.storage.values import Notification
 
 D0 = dt.date(2025, 3, 3)  # a Monday; no public holiday in March 2025
 TODAY = D0 + dt.timedelta(days=3)
@@ -112,8 +113,20 @@ def build_world(store: str | Store = "memory://", *, cache: bool = True) -> Werk
 Call = Callable[[Werkmap, Actor, str], object]
 """Run one command as ``actor`` on folder ``folder_id`` of the world (ignored by folder-less commands)."""
 
-FOLDERLESS = frozenset({"register", "sweep", "dashboard", "report"})
+FOLDERLESS = frozenset({"register", "sweep", "dashboard", "report", "enqueue"})
 READS = frozenset({"read_folder", "export", "dashboard", "report"})
+
+
+_NOTE = Notification.create(
+    kind="model_drift",
+    folder_id="monitoring",
+    recipient="role:model_owner",
+    channel="dashboard",
+    cause="test",
+    text_nl="melding",
+    text_en="alert",
+    created_on=D0,
+)
 
 
 def _register(wm: Werkmap, actor: Actor, folder_id: str) -> object:
@@ -168,6 +181,7 @@ COMMANDS: Mapping[str, Call] = {
     "export": lambda wm, a, f: wm.export(a, f, why="inzageverzoek / access request"),
     "dashboard": lambda wm, a, f: wm.dashboard(a, "c-1"),
     "report": lambda wm, a, f: wm.report(a, start=D0, end=TODAY),
+    "enqueue": lambda wm, a, f: wm.enqueue(a, [_NOTE]),
 }
 
 

@@ -65,6 +65,7 @@ ALLOWED_AS = {
     "export": "jobseeker",
     "dashboard": "coach",
     "report": "team_lead",
+    "enqueue": "system",
 }
 
 # where the positive tests act (f-1 has an open plan already)
@@ -206,6 +207,11 @@ def test_an_allowed_role_runs_the_command(world: Werkmap, command: str) -> None:
         assert folder.coach_id == "c-1"
         assert [r.action for r in audit] == ["register"]
         return
+    if command == "enqueue":
+        # a notification about the service as a whole: the outbox grows, no folder changes
+        assert after["folders"] == before["folders"]
+        assert len(after["outbox"]) == len(before["outbox"]) + 1
+        return
     changed = {f for f in after["folders"] if after["folders"][f] != before["folders"].get(f)}
     assert changed, "the command changed nothing"
     for fid in changed:
@@ -224,7 +230,9 @@ def test_an_allowed_role_runs_the_command(world: Werkmap, command: str) -> None:
         assert out == store.load(out.folder_id), "the folder returned is not the folder stored"
 
 
-SINGLE_FOLDER_COMMANDS = sorted(c for c in PERMISSIONS if c not in READS | {"register", "sweep"})
+SINGLE_FOLDER_COMMANDS = sorted(
+    c for c in PERMISSIONS if c not in READS | {"register", "sweep", "enqueue"}
+)
 
 
 @pytest.mark.parametrize("command", SINGLE_FOLDER_COMMANDS)

@@ -67,10 +67,12 @@ __all__ = [
     "ProfileRecord",
     "RouteRecord",
     "Scalar",
+    "ShadowScore",
     "WorkFolder",
     "activity_colours",
     "add_activity",
     "add_profile",
+    "add_shadow",
     "agree_plan",
     "amend_plan",
     "application_duty_status",
@@ -199,6 +201,42 @@ class ProfileRecord:
 
 
 @attrs.frozen(kw_only=True)
+class ShadowScore:
+    """A candidate model's score of the same answers, kept beside the live profile and never used for routing.
+
+    Shadow scoring lets an agency watch a new model on real inflow before it decides anything: the
+    candidate scores every submitted profile too, the score is stored here, and only the live profile
+    (:class:`ProfileRecord`) is routed on. Plain values, like :class:`ProfileRecord` (``plan`` does not
+    import the profiler).
+
+    Attributes:
+        taken_on: the day the answers were scored (the live profile's day).
+        probability: the candidate's predicted chance of work within a year (0..1).
+        band: the candidate's band of that chance.
+        model_id: the candidate model's id.
+        model_version: the candidate model's version.
+    """
+
+    taken_on: dt.date
+    probability: float
+    band: str
+    model_id: str
+    model_version: str
+
+    def __attrs_post_init__(self) -> None:
+        if not 0.0 <= self.probability <= 1.0:
+            raise InvalidInput(
+                [Problem(path="$.probability", message=f"expected 0..1, got {self.probability!r}")],
+                source="shadow score",
+            )
+
+    @property
+    def model_ref(self) -> str:
+        """The candidate model's reference ``id|version``."""
+        return f"{self.model_id}|{self.model_version}"
+
+
+@attrs.frozen(kw_only=True)
 class RouteRecord:
     """A routing decision as the folder keeps it (``plan`` does not import the rules).
 
@@ -283,6 +321,8 @@ class WorkFolder:
         activities: the activities, in the order they were added.
         conversations: the conversations, in the order they were proposed.
         cases: the enforcement cases, in the order they were opened.
+        shadows: candidate models' scores of the profiles (:class:`ShadowScore`), oldest first; stored for
+            comparison, never routed on (empty in records written before shadow scoring).
         events: the append-only event log.
     """
 
@@ -304,6 +344,7 @@ class WorkFolder:
     activities: tuple[Activity, ...] = ()
     conversations: tuple[Conversation, ...] = ()
     cases: tuple[EnforcementCase, ...] = ()
+    shadows: tuple[ShadowScore, ...] = ()
     events: tuple[FolderEvent, ...] = ()
 
     @property
@@ -594,6 +635,22 @@ def add_profile(folder: WorkFolder, profile: ProfileRecord, *, on: dt.date, acto
         actor=actor,
         events=[("profile_added", data)],
         profiles=(*folder.profiles, profile),
+    )
+
+
+def add_shadow(folder: WorkFolder, shadow: ShadowScore, *, on: dt.date, actor: str) -> Change:
+    """Keep a candidate model's score beside the profiles (shadow scoring); routing never reads it."""
+    data = {
+        "taken_on": shadow.taken_on.isoformat(),
+        "band": shadow.band,
+        "model": f"{shadow.model_id}@{shadow.model_version}",
+    }
+    return _commit(
+        folder,
+        on=on,
+        actor=actor,
+        events=[("shadow_scored", data)],
+        shadows=(*folder.shadows, shadow),
     )
 
 

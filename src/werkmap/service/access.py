@@ -48,6 +48,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "export": frozenset({"jobseeker", "system"}),
     "dashboard": frozenset({"coach", "team_lead", "system"}),
     "report": frozenset({"team_lead", "system"}),
+    "enqueue": frozenset({"system"}),
 }
 """Which roles may run each command. A jobseeker is further limited to their own folder, a coach to the
 folders in their caseload (and to their own dashboard), a team lead to the folders of their teams' coaches

@@ -45,7 +45,7 @@ import attrs
 
 from werkmap import serialization
 from werkmap.clock import Clock, SystemClock
-from werkmap.errors import InvalidInput, NotAuthorized, Problem
+from werkmap.errors import InvalidInput, NotAuthorized, Problem, StorageError, VersionMismatch
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
 from werkmap.plan.activity import ActivityKind
@@ -68,7 +68,7 @@ from werkmap.service.unit import UnitOfWork
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
-from werkmap.storage.values import FolderIndex
+from werkmap.storage.values import FolderIndex, Notification
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
@@ -134,6 +134,10 @@ class Werkmap(UnitOfWork):
         model: the scoring model (default: the packaged illustrative one, loaded when needed).
         pseudonym_key: the secret key BSNs are pseudonymised with (needed only to register by BSN).
         calendar: the holiday calendar for working-day deadlines (default: the Dutch one).
+        shadow_model: a candidate scoring model to run in the shadow of the live one: every submitted
+            profile is scored by it too and the score is kept on the folder
+            (:class:`~werkmap.plan.folder.ShadowScore`), never used for routing (default: none). It must be
+            for the questionnaire in use (:class:`~werkmap.errors.VersionMismatch` otherwise, at once).
         cache: how many folders to keep in memory (the most recently used; ``0``: none), so that a command
             need not load a folder this shell wrote or read. A save still checks the version, and a command
             that meets a newer version in the store is run again on the fresh folder, so another writer's
@@ -158,6 +162,7 @@ class Werkmap(UnitOfWork):
         calendar: HolidayCalendar | None = None,
         cache: int = 100_000,
         organisation: Organisation | None = None,
+        shadow_model: ScoringModel | None = None,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -172,6 +177,13 @@ class Werkmap(UnitOfWork):
         self._model = model
         self._pseudonym_key = pseudonym_key
         self.organisation = organisation
+        self.shadow_model = shadow_model
+        if shadow_model is not None and shadow_model.questionnaire != self.questionnaire.ref:
+            # checked now, so that a candidate that cannot score never fails a live submission
+            raise VersionMismatch(
+                f"shadow model {shadow_model.ref} is calibrated for {shadow_model.questionnaire}, "
+                f"not for the questionnaire in use {self.questionnaire.ref}"
+            )
 
     def __enter__(self) -> Werkmap:
         return self
@@ -328,16 +340,16 @@ class Werkmap(UnitOfWork):
         The route follows the routing table (score at most the threshold: an orientation conversation;
         above it: digital service), unless a coach's override is in force; it is recorded with its reason.
         The answers are scored only once the actor may submit: a refusal never reveals what they are worth.
+        With a ``shadow_model``, the candidate's score of the same answers is kept on the folder too, in the
+        same version step; it is never used for routing.
 
         Raises:
             InvalidAnswers: the answers are not valid (every problem listed); nothing changed.
         """
         on, who = self.today, str(actor)
-        return self._command(
-            actor,
-            "submit_profile",
-            folder_id,
-            lambda f: rc.submit_profile(
+
+        def change(f: WorkFolder) -> Made[Profile]:
+            made = rc.submit_profile(
                 f,
                 answers,
                 questionnaire=self.questionnaire,
@@ -345,9 +357,16 @@ class Werkmap(UnitOfWork):
                 on=on,
                 actor=who,
                 policy=self.policy,
-            ),
-            why="profile submitted",
-        )[1]
+            )
+            if self.shadow_model is None:
+                return made
+            from werkmap.monitoring.shadow import shadow_step
+
+            return shadow_step(
+                made, answers, self.shadow_model, self.questionnaire, on=on, actor=who
+            )
+
+        return self._command(actor, "submit_profile", folder_id, change, why="profile submitted")[1]
 
     def decide(
         self,
@@ -1034,6 +1053,23 @@ class Werkmap(UnitOfWork):
         from werkmap.report import period_report
 
         return period_report(self.all_folders(actor), start=start, end=end)
+
+    def enqueue(self, actor: Actor, notifications: Sequence[Notification]) -> None:
+        """Put notifications about the service as a whole (no folder change) into the outbox.
+
+        They are delivered like every other notification (:meth:`dispatch`, at least once, by idempotency
+        key); a notification already queued is not queued twice. The monitoring report's alerts use it
+        (:func:`werkmap.monitoring.send_alerts`).
+
+        Raises:
+            NotAuthorized: the actor is not the system.
+            StorageError: the store cannot queue notifications without a folder change.
+        """
+        authorize(actor, "enqueue", None)
+        enqueue = getattr(self.store, "enqueue", None)
+        if enqueue is None:
+            raise StorageError(f"the store {type(self.store).__name__} cannot queue notifications")
+        enqueue(list(notifications))
 
     def dispatch(self, *, max_rounds: int = 1) -> DispatchReport:
         """Deliver the outbox to the notification hooks (at least once; failures retried with backoff)."""

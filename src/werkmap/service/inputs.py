@@ -40,6 +40,7 @@ from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.enforcement import MeasureKind
 from werkmap.plan.folder import is_valid_bsn
 from werkmap.plan.workplan import ExtraService
+from werkmap.storage.values import Notification
 
 __all__ = ["FIELDS", "Check", "bsn_positions", "check_arguments", "guarded"]
 
@@ -285,6 +286,7 @@ FIELDS: dict[str, dict[str, Check]] = {
     "caseload": {"coach_id": _ID},
     "dashboard": {"coach_id": _ID, "on": _OPTIONAL_DATE},
     "report": {"start": _DATE, "end": _DATE},
+    "enqueue": {"notifications": _items(Notification, {})},
 }
 """Per command, the check of each argument a person gives (the others are actors, flags or objects)."""
 

@@ -103,6 +103,10 @@ class WorkFolderSamples:
             top_hindrances=("health", "self-efficacy"),
         )
         f, _ = wf.add_profile(f, profile, on=on, actor="system")
+        shadow = wf.ShadowScore(
+            taken_on=on, probability=0.61, band="50-75", model_id="candidate", model_version="2"
+        )
+        f, _ = wf.add_shadow(f, shadow, on=on, actor="system")
         route = wf.RouteRecord(
             decided_on=on,
             outcome="orientation",

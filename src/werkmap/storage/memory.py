@@ -34,6 +34,7 @@ from werkmap.storage.values import (
     FolderIndex,
     IndexColumns,
     IndexRow,
+    Notification,
     OutboxItem,
     SaveRequest,
 )
@@ -212,6 +213,18 @@ class MemoryStore(SavesThroughMany):
             if i.delivered_at is None and (i.next_attempt_at is None or i.next_attempt_at <= now)
         ]
         return tuple(due[:limit])
+
+    def enqueue(self, notifications: Sequence[Notification]) -> None:
+        """Put notifications that belong to no folder change into the outbox, in one transaction.
+
+        A notification already in the outbox (same idempotency key) is kept as it is. Used for messages
+        about the service as a whole, such as a monitoring alert (:meth:`werkmap.Werkmap.enqueue`).
+        """
+        with self._lock:
+            self._writable()
+            for note in notifications:
+                if note.idempotency_key not in self._outbox:
+                    self._outbox[note.idempotency_key] = OutboxItem(notification=note)
 
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         """Return the outbox, oldest first."""

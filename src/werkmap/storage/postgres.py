@@ -571,6 +571,18 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             ).fetchall()
         return self._outbox_items(rows)
 
+    def enqueue(self, notifications: Sequence[Notification]) -> None:
+        """Put notifications that belong to no folder change into the outbox, in one transaction.
+
+        A notification already in the outbox (same idempotency key) is kept as it is. Used for messages
+        about the service as a whole, such as a monitoring alert (:meth:`werkmap.Werkmap.enqueue`).
+        """
+        rows = [(n.folder_id, n.idempotency_key, serialization.dumps(n)) for n in notifications]
+        if not rows:
+            return
+        with self._write() as conn, conn.cursor() as c:
+            c.executemany(_INSERT_OUTBOX, rows)
+
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         """Return the outbox, oldest first."""
         undelivered = "" if include_delivered else "WHERE delivered_at IS NULL "

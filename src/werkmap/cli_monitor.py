@@ -1,0 +1,304 @@
+"""The ``werkmap monitor``, ``recalibrate``, ``compare`` and ``capacity`` commands (model monitoring).
+
+* ``werkmap monitor --db STORE [--on DATE] [--format text|json|csv] [--plot FILE]``: the monthly
+  monitoring report; a PSI threshold crossed is sent to ``--role`` (default ``model_owner``) through
+  the store's outbox (``--no-notify``: only print).
+* ``werkmap recalibrate --db STORE --out MODEL.json [--card CARD.md]``: a recalibration-only new version
+  of the live model from the store's outcomes, with its model card.
+* ``werkmap compare --db STORE --candidate MODEL.json``: the candidate set against the live model.
+* ``werkmap capacity [--jobseekers N] [--months M] [--policy PATH ...]``: the hours a policy implies.
+
+``--db`` is a SQLite file path or a store URL. Existing files are never overwritten. Bad input is a
+werkmap error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from werkmap.cli_types import iso_date, positive_int
+from werkmap.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from werkmap.plan.folder import WorkFolder
+    from werkmap.profiler.model import ScoringModel
+    from werkmap.service import Werkmap
+
+__all__ = ["register", "run"]
+
+_COMMANDS = ("monitor", "recalibrate", "compare", "capacity")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the monitoring commands to the ``werkmap`` command line."""
+    mon = commands.add_parser(
+        "monitor",
+        help="the monthly monitoring report of the live model (drift, calibration, errors)",
+        description="Score and answer distributions against the calibration sample (PSI), calibration, "
+        "AUC and routing errors per group, per month of registration, each with its sample size. A "
+        "threshold crossed is sent to --role through the outbox.",
+    )
+    _common(mon)
+    mon.add_argument(
+        "--plot", metavar="FILE", help="also draw the PSI and slope per month (plot extra)"
+    )
+    mon.add_argument("--role", default="model_owner", help="who is notified (default: model_owner)")
+    mon.add_argument("--no-notify", action="store_true", help="print only; send no notification")
+    mon.set_defaults(handler=run, monitor_command="monitor")
+
+    rec = commands.add_parser(
+        "recalibrate",
+        help="a recalibration-only new version of the live model, from the store's outcomes",
+        description="Fit a new intercept and slope on the logit of the live model's scores against work "
+        "found within the outcome horizon, and write the new model version (and its model card).",
+    )
+    _common(rec)
+    rec.add_argument("--out", required=True, metavar="MODEL.json", help="the new model file")
+    rec.add_argument("--card", metavar="CARD.md", help="also write the model card")
+    rec.add_argument(
+        "--version", dest="new_version", help="the new version (default: base + '.r' + --on)"
+    )
+    rec.add_argument(
+        "--valid-from", type=iso_date, help="first day of the new version (default: --on)"
+    )
+    rec.add_argument(
+        "--from", dest="start", type=iso_date, help="registered on or after (YYYY-MM-DD)"
+    )
+    rec.add_argument("--to", dest="end", type=iso_date, help="registered on or before (YYYY-MM-DD)")
+    rec.set_defaults(handler=run, monitor_command="recalibrate")
+
+    cmp_ = commands.add_parser(
+        "compare",
+        help="a candidate model beside the live one: routing differences and error rates",
+        description="How many people the candidate's score would route differently, by band and group, "
+        "and both models' calibration and error rates on the same outcomes. Stored shadow scores are "
+        "used where there are; other profiles are scored again from their stored answers.",
+    )
+    _common(cmp_)
+    cmp_.add_argument(
+        "--candidate", required=True, metavar="MODEL.json", help="the candidate model"
+    )
+    cmp_.set_defaults(handler=run, monitor_command="compare")
+
+    cap = commands.add_parser(
+        "capacity",
+        help="the conversations and staff hours a policy implies, per month (forecast)",
+        description="Simulate the policy on a sample of the inflow and count conversations and hours "
+        "per month with the dated hour norms, beside the target of 5.0-5.5 hours per jobseeker.",
+    )
+    cap.add_argument(
+        "--jobseekers", type=positive_int, default=10_000, help="inflow (default 10000)"
+    )
+    cap.add_argument("--months", type=positive_int, default=12, help="months (default 12)")
+    cap.add_argument("--start", type=iso_date, default=dt.date(2025, 1, 6), help="first day")
+    cap.add_argument("--sample", type=positive_int, default=1000, help="simulated (default 1000)")
+    cap.add_argument("--seed", type=int, default=2018, help="seed (default 2018)")
+    cap.add_argument("--policy", nargs="*", default=(), metavar="PATH", help="policy files or dirs")
+    cap.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    cap.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    cap.set_defaults(handler=run, monitor_command="capacity")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", required=True, metavar="STORE", help="SQLite file path or store URL"
+    )
+    parser.add_argument("--on", type=iso_date, help="the day (default: today)")
+    parser.add_argument("--model", metavar="MODEL.json", help="the live model (default: packaged)")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    parser.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the monitoring command ``args`` selects; return the exit code."""
+    command = args.monitor_command
+    if command == "capacity":
+        return _capacity(args)
+    day = args.on if args.on is not None else _today()
+    live = _load_model(args.model, "--model") if args.model else None
+    with _open(args.db, day, live) as wm:
+        if command == "monitor":
+            return _monitor(wm, args, day)
+        if command == "recalibrate":
+            return _recalibrate(wm, args, day)
+        return _compare(wm, args, day)
+
+
+def _today() -> dt.date:
+    from werkmap.clock import SystemClock
+
+    return SystemClock().today()
+
+
+def _open(store: str, day: dt.date, model: ScoringModel | None) -> Werkmap:
+    from werkmap.clock import FixedClock
+    from werkmap.service import Werkmap
+
+    if "://" not in store:
+        path = Path(store)
+        if not path.is_file():
+            raise InvalidInput([Problem(path="--db", message=f"no store at {store}")])
+        store = f"sqlite:///{path.resolve()}"
+    return Werkmap(store, clock=FixedClock(day), model=model)
+
+
+def _load_model(path: str, flag: str) -> ScoringModel:
+    from werkmap.profiler.model import load_model
+
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInput([Problem(path=flag, message=f"no model file at {path}")])
+    return load_model(p)
+
+
+def _refuse_existing(*pairs: tuple[str, str | None]) -> None:
+    problems = [
+        Problem(path=flag, message=f"{path} exists already; werkmap does not overwrite it")
+        for flag, path in pairs
+        if path is not None and Path(path).exists()
+    ]
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _folders(wm: Werkmap) -> list[WorkFolder]:
+    from werkmap.service import Actor
+
+    return list(wm.all_folders(Actor.system("monitoring")))
+
+
+def _print(data: object, fmt: str, language: str) -> None:
+    if fmt == "json":
+        print(data.to_json())  # type: ignore[attr-defined]
+    elif fmt == "csv":
+        print(data.to_csv(), end="")  # type: ignore[attr-defined]
+    else:
+        print(data.to_text(language), end="")  # type: ignore[attr-defined]
+
+
+def _monitor(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
+    from werkmap.monitoring import monitor, plot_monitoring, send_alerts
+
+    if args.plot:
+        _refuse_existing(("--plot", args.plot))
+    report = monitor(
+        _folders(wm),
+        on=day,
+        model=wm.model,
+        questionnaire=wm.questionnaire,
+        policy=wm.policy,
+    )
+    if not args.no_notify:
+        send_alerts(wm, report, role=args.role)
+    _print(report, args.format, args.language)
+    if args.plot:
+        plot_monitoring(report, args.plot, language=args.language)
+    return 0
+
+
+def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
+    import json
+
+    from werkmap.monitoring.parameters import default_monitoring_parameters
+    from werkmap.monitoring.recalibrate import (
+        fit_recalibration,
+        recalibrated_model,
+        recalibration_card,
+    )
+    from werkmap.outcomes import outcomes
+    from werkmap.profiler.model import save_model
+
+    _refuse_existing(("--out", args.out), ("--card", args.card))
+    base = wm.model
+    months = default_monitoring_parameters().at(day).outcome_months
+    table = outcomes(_folders(wm), observed_until=day)
+    recal = fit_recalibration(
+        base, table, outcome_months=months, registered_from=args.start, registered_until=args.end
+    )
+    version = args.new_version or f"{base.version}.r{day.strftime('%Y%m%d')}"
+    model = recalibrated_model(
+        base,
+        recal,
+        version=version,
+        valid_from=args.valid_from or day,
+        created=day,
+        questionnaire=wm.questionnaire,
+    )
+    save_model(model, args.out)
+    if args.card:
+        lang = "nl" if args.language == "nl" else "en"
+        Path(args.card).write_text(
+            recalibration_card(model, recal, language=lang), encoding="utf-8"
+        )
+    summary = {
+        "werkmap": _version(),
+        "kind": "recalibrate",
+        "base": base.ref,
+        "model": model.ref,
+        "intercept": recal.intercept,
+        "slope": recal.slope,
+        "n": recal.n,
+        "registered_from": recal.registered_from.isoformat(),
+        "registered_until": recal.registered_until.isoformat(),
+        "observed_until": recal.observed_until.isoformat(),
+        "out": args.out,
+        "card": args.card,
+    }
+    if args.format == "json":
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(",".join(summary))
+        print(",".join("" if v is None else str(v) for v in summary.values()))
+    else:
+        nl = args.language == "nl"
+        print(
+            (
+                f"{model.ref} geschreven naar {args.out}: herkalibratie van {base.ref} op {recal.n} "
+                f"uitkomsten (intercept {recal.intercept:.4f}, helling {recal.slope:.4f})."
+            )
+            if nl
+            else (
+                f"{model.ref} written to {args.out}: recalibration of {base.ref} on {recal.n} "
+                f"outcomes (intercept {recal.intercept:.4f}, slope {recal.slope:.4f})."
+            )
+        )
+    return 0
+
+
+def _compare(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
+    from werkmap.monitoring import compare_models
+
+    candidate = _load_model(args.candidate, "--candidate")
+    comparison = compare_models(
+        _folders(wm),
+        candidate,
+        on=day,
+        live=wm.model,
+        questionnaire=wm.questionnaire,
+        policy=wm.policy,
+    )
+    _print(comparison, args.format, args.language)
+    return 0
+
+
+def _capacity(args: argparse.Namespace) -> int:
+    from werkmap.monitoring import capacity_forecast
+    from werkmap.rules.policy import default_policy_dir, load_policy
+    from werkmap.simulate import SimulationConfig
+
+    policy = load_policy(default_policy_dir(), *args.policy) if args.policy else None
+    cfg = SimulationConfig(
+        jobseekers=args.jobseekers, months=args.months, start=args.start, seed=args.seed
+    )
+    report = capacity_forecast(cfg, policy=policy, sample=args.sample)
+    _print(report, args.format, args.language)
+    return 0
+
+
+def _version() -> str:
+    from werkmap._version import __version__
+
+    return __version__

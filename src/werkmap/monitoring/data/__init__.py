@@ -1,0 +1,1 @@
+"""The packaged monitoring parameters (``monitoring.toml``)."""
