@@ -43,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from werkmap.errors import FitError, InvalidInput, Problem
-from werkmap.profiler.model import CUT_POINTS
+from werkmap.profiler.model import CUT_POINTS, invites
 from werkmap.serialization import register_schema
 
 if TYPE_CHECKING:
@@ -473,7 +473,7 @@ def _bands(y: FloatArray, p: FloatArray, cut_points: Sequence[float]) -> tuple[B
 
 
 def _group_metrics(group: str, y: FloatArray, p: FloatArray, threshold: float) -> GroupMetrics:
-    flagged = p <= threshold  # positive prediction: routed to a conversation
+    flagged = invites(p, threshold)  # positive prediction: routed to a conversation
     no_work = y == 0.0  # actual positive: did not find work
     n_no_work = int(no_work.sum())
     n_work = y.size - n_no_work

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -69,6 +69,7 @@ __all__ = [
     "default_encoding",
     "default_model",
     "dump_model",
+    "invites",
     "lint_model",
     "load_model",
     "model_from_data",
@@ -802,3 +803,27 @@ def default_model() -> ScoringModel:
     """Return the packaged illustrative model for the packaged questionnaire (see its provenance)."""
     text = resources.files("werkmap.profiler.data").joinpath(DEFAULT_MODEL_FILE).read_bytes()
     return parse_model(text, source=f"werkmap/profiler/data/{DEFAULT_MODEL_FILE}")
+
+
+@overload
+def invites(probability: float, threshold: float) -> bool: ...
+
+
+@overload
+def invites(
+    probability: npt.NDArray[np.float64], threshold: float | npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]: ...
+
+
+def invites(probability: Any, threshold: Any) -> Any:
+    """Whether a chance of work calls for a conversation: at most the routing threshold ("maximaal 50 %").
+
+    The one definition of the routing cut, for one person (a float gives a bool) and for many at once (a
+    numpy array gives a boolean array): :func:`werkmap.rules.decide_route`, the routing errors of
+    :mod:`werkmap.profiler.evaluate` and the model comparison of :mod:`werkmap.monitoring` call it (it lives
+    here, below the rules, so that the profiler's own evaluation can use it).
+
+    >>> invites(0.5, 0.5), invites(0.5000001, 0.5)
+    (True, False)
+    """
+    return probability <= threshold

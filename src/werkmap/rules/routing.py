@@ -21,18 +21,18 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from werkmap.errors import InvalidInput, InvalidPolicy, Problem
+from werkmap.profiler.model import invites
 from werkmap.rules.policy import PARAMETER_UNITS, Policy
 from werkmap.serialization import register_schema
 from werkmap.texts import percent
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+    pass
 
 __all__ = [
     "OUTCOMES",
@@ -49,29 +49,6 @@ __all__ = [
     "load_routing_table",
     "table_from_data",
 ]
-
-
-@overload
-def invites(probability: float, threshold: float) -> bool: ...
-
-
-@overload
-def invites(
-    probability: npt.NDArray[np.float64], threshold: float | npt.NDArray[np.float64]
-) -> npt.NDArray[np.bool_]: ...
-
-
-def invites(probability: Any, threshold: Any) -> Any:
-    """Whether a chance of work calls for a conversation: at most the routing threshold ("maximaal 50 %").
-
-    The one definition of the routing cut, for one person (a float gives a bool) and for many at once (a
-    numpy array gives a boolean array): :func:`decide_route` and the model comparison of
-    :mod:`werkmap.monitoring` call it.
-
-    >>> invites(0.5, 0.5), invites(0.5000001, 0.5)
-    (True, False)
-    """
-    return probability <= threshold
 
 
 def check_probability(probability: object, source: str = "routing inputs") -> None:
