@@ -74,6 +74,7 @@ __all__ = [
     "read_text_file",
     "reference_markdown",
     "run_command",
+    "sqlite_path",
     "store_url",
     "unwrap_envelope",
     "write_files",
@@ -537,15 +538,23 @@ def store_url(text: str) -> str:
     return f"sqlite:///{Path(text).resolve()}"
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str, *, flag: str = "--db") -> Path | None:
+    """Return the file of a ``sqlite://`` store URL (``None`` for another scheme or an in-memory SQLite).
+
+    Raises:
+        InvalidInput: a ``sqlite://`` URL that names no file.
+    """
+    from werkmap.errors import StorageError
+    from werkmap.storage.sqlite import path_of_url
     from werkmap.storage.url import scheme_of
 
     if scheme_of(url) != "sqlite":
         return None
-    rest = url.split("://", 1)[1].split("?", 1)[0]
-    if rest in ("", ":memory:", "/:memory:"):
-        return None
-    return Path(rest[1:] if rest.startswith("/") else rest)
+    try:
+        path = path_of_url(url)
+    except StorageError as exc:
+        raise InvalidInput([Problem(path=flag, message=str(exc))]) from None
+    return None if path == ":memory:" else Path(path)
 
 
 def cli_clock(args: argparse.Namespace | None = None) -> Clock:
@@ -582,7 +591,7 @@ def existing_store_url(db: str, *, flag: str = "--db") -> str:
         InvalidInput: a SQLite file that does not exist or is a directory.
     """
     url = store_url(db)
-    path = _sqlite_path(url)
+    path = sqlite_path(url, flag=flag)
     if path is not None and not path.is_file():
         raise InvalidInput([Problem(path=flag, message=f"no store at {path}")])
     return url

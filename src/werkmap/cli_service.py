@@ -33,6 +33,7 @@ from werkmap.cli_common import (
     existing_store_url,
     open_service,
     progress_bar,
+    sqlite_path,
 )
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
@@ -213,7 +214,8 @@ def demo_path(db: str) -> Path:
     scheme = scheme_of(db)
     if not scheme:
         return Path(db)
-    if scheme != "sqlite":
+    path = sqlite_path(db) if scheme == "sqlite" else None
+    if path is None:
         raise InvalidInput(
             [
                 Problem(
@@ -223,8 +225,7 @@ def demo_path(db: str) -> Path:
                 )
             ]
         )
-    rest = db.split("://", 1)[1].split("?", 1)[0]
-    return Path(rest[1:] if rest.startswith("/") and not rest.startswith("//") else rest)
+    return path
 
 
 def _is_demo_store(path: Path) -> bool:
