@@ -68,6 +68,7 @@ __all__ = [
     "end_progress",
     "envelope",
     "existing_store_url",
+    "exit_codes_markdown",
     "logging_to_stderr",
     "open_service",
     "progress_bar",
@@ -78,6 +79,7 @@ __all__ = [
     "store_url",
     "unwrap_envelope",
     "write_files",
+    "write_reference_pages",
 ]
 
 FORMATS = ("text", "json", "csv")
@@ -663,37 +665,146 @@ def _silence_stdout() -> None:
 def reference_markdown(parser: argparse.ArgumentParser) -> str:
     """Return the command-line reference page (markdown) made from ``parser`` and its sub-parsers.
 
-    ``docs/reference/cli.md`` is this text; a test checks that the checked-in page is current.
+    ``docs/reference/cli.md`` is this text (written by :func:`write_reference_pages`); a test checks that
+    the checked-in page is current. The page is built from the parsers' actions, not from argparse's help
+    text, so it is the same on every Python version.
     """
     lines = [
         "# Command-line reference",
         "",
-        "<!-- Generated from the argument parsers by werkmap.cli_common.reference_markdown; "
+        "<!-- Made from the argument parsers by werkmap.cli_common.write_reference_pages; "
         "do not edit by hand. -->",
         "",
-        "Every command accepts `--format text|json|csv` (JSON is one object "
-        '`{"werkmap": VERSION, "kind": COMMAND, "data": ...}`), prints in Dutch unless '
-        "`--language en`, takes a store as a SQLite path or a URL in `--db`, and refuses to write over "
-        "an existing file unless `--force`. The exit codes are on [Exit codes](exit-codes.md).",
+        "Every command accepts `--format text|json|csv`; JSON is one object "
+        '`{"werkmap": VERSION, "kind": COMMAND, "data": ...}`, CSV one table with a header row. Commands '
+        "that print texts print Dutch unless `--language en`. `--db STORE` takes a SQLite file path or a "
+        "store URL (`sqlite:///relative.db`, `sqlite:////absolute.db`, `memory://`, `postgresql://...`). "
+        "A command that writes a file refuses an existing one unless `--force`. `-v` (INFO) or `-vv` "
+        "(DEBUG) logs what happens on stderr, `-q` only errors; they may come before or after the "
+        "command. The exit codes are on [Exit codes](exit-codes.md).",
         "",
+        "| command | what it does |",
+        "|---|---|",
     ]
-    usage = _help_of(parser)
-    lines += ["## werkmap", "", "```text", usage.rstrip(), "```", ""]
-    for name, sub in _subparsers(parser):
-        lines += [f"## werkmap {name}", "", "```text", _help_of(sub).rstrip(), "```", ""]
+    subs = _subparsers(parser)
+    helps = _subparser_helps(parser)
+    lines += [f"| [`{name}`](#werkmap-{name}) | {_md(helps.get(name, ''))} |" for name, _ in subs]
+    lines.append("")
+    for name, sub in subs:
+        lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
+        if sub.description:
+            lines += [sub.description, ""]
+        lines += ["| argument | meaning |", "|---|---|"]
+        for action in sub._actions:
+            if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
+                continue
+            lines.append(f"| {_md(_flag_text(action))} | {_md(_action_help(action))} |")
+        lines.append("")
     return "\n".join(lines)
 
 
-def _help_of(parser: argparse.ArgumentParser) -> str:
-    old = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "100"
-    try:
-        return parser.format_help()
-    finally:
-        if old is None:
-            os.environ.pop("COLUMNS", None)
+def exit_codes_markdown() -> str:
+    """Return the page ``docs/reference/exit-codes.md``, made from :data:`EXIT_CODES`."""
+    lines = [
+        "# Exit codes",
+        "",
+        "<!-- Made from werkmap.cli_common.EXIT_CODES by werkmap.cli_common.write_reference_pages; "
+        "do not edit by hand. -->",
+        "",
+        "Every `werkmap` command ends with one of these exit codes, so a scheduler or a monitoring check "
+        "can act on it (see the [operations guide](../guides/operations.md)). Errors are one message "
+        "on stderr (`werkmap: ...`), never a traceback, except for exit code 70.",
+        "",
+        "| code | name | meaning | betekenis |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {c.code} | {c.name} | {_md(c.en)} | {_md(c.nl)} |" for c in EXIT_CODES]
+    lines += [
+        "",
+        "Which commands exit with 1:",
+        "",
+        "- `replay`: a stored decision is not re-derived the same (one line per mismatch).",
+        "- `sweep`: a folder refused an action; the next sweep offers it again.",
+        "- `dispatch`: a notification could not be delivered in this run; it is retried later.",
+        "- `fit`: the data do not identify the model (perfect separation, rank deficiency, no "
+        "convergence); `model-card`: the report evaluates another model; `score`: the answers are to "
+        "another questionnaire version; any command: a store that cannot be used (a storage error).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_reference_pages(parser: argparse.ArgumentParser, docs: str | Path = "docs") -> None:
+    """Write ``reference/cli.md`` and ``reference/exit-codes.md`` under ``docs`` from the parsers.
+
+    Run ``python -c "from werkmap.cli import build_parser; from werkmap.cli_common import
+    write_reference_pages; write_reference_pages(build_parser())"`` in the repository after changing a
+    command.
+    """
+    root = Path(docs) / "reference"
+    (root / "cli.md").write_text(reference_markdown(parser), encoding="utf-8")
+    (root / "exit-codes.md").write_text(exit_codes_markdown(), encoding="utf-8")
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _flag_text(action: argparse.Action) -> str:
+    if not action.option_strings:
+        return f"`{action.metavar or action.dest}`"
+    flags = ", ".join(f"`{o}`" for o in action.option_strings)
+    if action.nargs == 0:
+        return flags
+    if action.choices is not None and action.metavar is None:
+        return f"{flags} `{'|'.join(str(c) for c in action.choices)}`"
+    return f"{flags} `{action.metavar or action.dest.upper()}`"
+
+
+def _action_help(action: argparse.Action) -> str:
+    text = str(action.help or "")
+    if action.required and action.option_strings:
+        text = f"required; {text}" if text else "required"
+    if isinstance(action, argparse._AppendAction):
+        text += " (repeatable)" if "repeatable" not in text else ""
+    return text
+
+
+def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
+    parts = [prog]
+    for action in parser._actions:
+        if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
+            continue
+        if not action.option_strings:
+            name = str(action.metavar or action.dest)
+            parts.append(f"[{name}]" if action.nargs == "?" else name)
+            continue
+        flag = action.option_strings[-1]
+        if action.nargs != 0:
+            if action.choices is not None and action.metavar is None:
+                flag += " {" + ",".join(str(c) for c in action.choices) + "}"
+            else:
+                flag += f" {action.metavar or action.dest.upper()}"
+        parts.append(flag if action.required else f"[{flag}]")
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if current and len(current) + 1 + len(part) > 96:
+            lines.append(current)
+            current = "    " + part
         else:
-            os.environ["COLUMNS"] = old
+            current = f"{current} {part}" if current else part
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def _subparser_helps(parser: argparse.ArgumentParser) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                out[choice.dest] = str(choice.help or "")
+    return out
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
