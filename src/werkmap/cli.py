@@ -486,14 +486,26 @@ def _fit_outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
+    out, report_path = _fit_outputs(args)
+    status = _status(args)
+    try:
+        return _fit_answers(args, out, report_path, status)
+    finally:
+        status("")
+
+
+def _fit_answers(
+    args: argparse.Namespace,
+    out: Path | None,
+    report_path: Path | None,
+    status: Callable[[str], None],
+) -> int:
     from werkmap.profiler.evaluate import evaluate
     from werkmap.profiler.fit import fit_model, parse_outcome_csv
     from werkmap.profiler.model import default_encoding, default_model, dump_model, load_model
     from werkmap.profiler.questionnaire import default_questionnaire, parse_questionnaire
     from werkmap.serialization import dumps
 
-    out, report_path = _fit_outputs(args)
-    status = _status(args)
     status(f"reading {args.csv}")
     text = read_text_file(args.csv)
     if args.design_matrix:
@@ -555,6 +567,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         model_version=fitted.model.version,
         data_description=f"in-sample: the {len(table.outcomes)} rows of {Path(args.csv).name}",
     )
+    status("")
     files = [(out, dump_model(fitted.model) + "\n")] if out is not None else []
     if report_path is not None:
         files.append((report_path, dumps(report, indent=2) + "\n"))
@@ -615,6 +628,7 @@ def _fit_design(
         model_version=args.model_version or "",
         data_description=f"in-sample: the {len(table.outcomes)} rows of {Path(args.csv).name}",
     )
+    status("")
     files = [(out, dumps(result, indent=2) + "\n")] if out is not None else []
     if report_path is not None:
         files.append((report_path, dumps(report, indent=2) + "\n"))
@@ -636,12 +650,13 @@ def _fit_design(
 
 
 def _status(args: argparse.Namespace) -> Callable[[str], None]:
-    """A one-line status on stderr while a large fit runs (only on a terminal, never with -q)."""
+    """A one-line status on stderr while a fit runs (only on a terminal, never with -q); ``""`` clears it."""
     if getattr(args, "quiet", 0) or not sys.stderr.isatty():
         return lambda _message: None
 
     def show(message: str) -> None:
-        print(f"\r\033[Kwerkmap fit: {message} ...", end="", file=sys.stderr, flush=True)
+        line = f"werkmap fit: {message} ..." if message else ""
+        print(f"\r\033[K{line}", end="", file=sys.stderr, flush=True)
 
     return show
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,48 @@ def test_verbose_logs_what_a_sweep_did_and_quiet_does_not(demo_store, capsys):
     assert err == ""
     code, _, err = run(capsys, "sweep", "--db", db, "--date", LAST)
     assert err == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal(monkeypatch):
+    from werkmap.cli_common import end_progress, progress_bar
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert progress_bar("days") is None
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert progress_bar("days", quiet=True) is None
+    bar = progress_bar("days")
+    assert bar is not None
+    bar(5, 10)
+    end_progress(bar)
+    assert terminal.getvalue() == "\r[" + "#" * 20 + "." * 20 + "] 5/10 days\n"
+
+
+def test_the_demo_draws_its_progress_on_a_terminal(tmp_path, monkeypatch, capsys):
+    terminal = _Terminal()
+    code, _, _ = run(
+        capsys,
+        "demo",
+        "--db",
+        str(tmp_path / "d.db"),
+        "--jobseekers",
+        "10",
+        "--months",
+        "1",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    monkeypatch.setattr("sys.stderr", terminal)
+    from werkmap.cli import main
+
+    assert (
+        main(["demo", "--db", str(tmp_path / "d.db"), "--jobseekers", "10", "--months", "1"]) == 0
+    )
+    assert re.search(r"\] \d+/\d+ days", terminal.getvalue())
+    assert terminal.getvalue().endswith("\n")
