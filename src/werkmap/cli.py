@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="werkmap",
         description="werkmap: Work Profiler, Personal Work Folder and the service model.",
+        epilog="Exit codes: 0 ok, 1 problems found, 2 bad input or usage, 70 a bug, 130 interrupted. "
+        "Every command takes --format text|json|csv; see `werkmap COMMAND --help`.",
     )
     parser.add_argument("--version", action="version", version=f"werkmap {__version__}")
     add_verbosity_arguments(parser)

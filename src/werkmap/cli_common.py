@@ -676,7 +676,9 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
         "do not edit by hand. -->",
         "",
         "Every command accepts `--format text|json|csv`; JSON is one object "
-        '`{"werkmap": VERSION, "kind": COMMAND, "data": ...}`, CSV one table with a header row. Commands '
+        '`{"werkmap": VERSION, "kind": COMMAND, "data": ...}` (a werkmap value that has a file form, such as a '
+        'questionnaire or a profile, is in `data` in that form, `{"schema", "schema_version", '
+        '"data"}`, so it can be read back), CSV one table with a header row. Commands '
         "that print texts print Dutch unless `--language en`. `--db STORE` takes a SQLite file path or a "
         "store URL (`sqlite:///relative.db`, `sqlite:////absolute.db`, `memory://`, `postgresql://...`). "
         "A command that writes a file refuses an existing one unless `--force`. `-v` (INFO) or `-vv` "
