@@ -702,6 +702,15 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
                 continue
             lines.append(f"| {_md(_flag_text(action))} | {_md(_action_help(action))} |")
         lines.append("")
+    lines += [
+        "## For command authors: `werkmap.cli_common`",
+        "",
+        "A command module `werkmap.cli_<name>` builds its parser with these helpers and prints with "
+        "`emit`, so it takes the same flags and prints the same shapes as every other command.",
+        "",
+        "::: werkmap.cli_common",
+        "",
+    ]
     return "\n".join(lines)
 
 
