@@ -13,6 +13,7 @@ The public face is this module; the rooms are :mod:`werkmap.profiler`, :mod:`wer
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from werkmap._version import __version__
@@ -52,6 +53,9 @@ from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar, dutch_
 
 if TYPE_CHECKING:
     from werkmap.service import Actor, PlannedActivity, Werkmap
+
+# werkmap logs through ``logging.getLogger("werkmap.<module>")`` and leaves the handlers to the host.
+logging.getLogger("werkmap").addHandler(logging.NullHandler())
 
 _LAZY = {
     "Actor": "werkmap.service",

@@ -40,7 +40,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "is one.",
     )
     lint.add_argument("file", metavar="FILE", help="the catalogue TOML file")
-    lint.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    lint.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
+    )
     lint.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
     lint.set_defaults(handler=run)
     show = sub.add_parser(
@@ -76,14 +78,21 @@ def _lint(args: argparse.Namespace) -> int:
     try:
         catalogue = load_catalogue(args.file)
     except InvalidCatalogue as exc:
-        if args.format != "json":
+        if args.format == "text":
             raise
         problems = [{"code": p.code, "path": p.path, "message": p.message} for p in exc.problems]
+        if args.format == "csv":
+            from werkmap.cli_common import csv_text
+
+            sys.stdout.write(csv_text(problems, ["code", "path", "message"]))
+            return 2
         print(_envelope("catalogue lint", file=args.file, ok=False, problems=problems))
         return 2
     n = len(catalogue.services)
     ids = len({s.id for s in catalogue.services})
-    if args.format == "json":
+    if args.format == "csv":
+        print("code,path,message")
+    elif args.format == "json":
         print(
             _envelope(
                 "catalogue lint",

@@ -1,8 +1,9 @@
-"""The service commands of the ``werkmap`` command line: ``demo``, ``sweep``, ``dashboard`` and ``report``.
+"""The service commands of the ``werkmap`` command line: demo, sweep, dispatch, dashboard, report, replay.
 
-They open a store through :class:`~werkmap.service.Werkmap`, with a fixed clock at the date asked for, and
-act as the system (the sweep) or as a team lead (reads, audited as ``team_lead:<--as>``). Exit codes are
-those of :mod:`werkmap.cli`: 0 ok, 2 bad input, 1 any other error.
+They open a store (``--db``: a SQLite path or a store URL) through :class:`~werkmap.service.Werkmap`, with a
+fixed clock at the date asked for (default: today in Europe/Amsterdam, from
+:func:`~werkmap.cli_common.cli_clock`), and act as the system (the sweep, dispatch) or as a team lead (reads,
+audited as ``team_lead:<--as>``). Exit codes are :data:`~werkmap.cli_common.EXIT_CODES`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,30 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import multiprocessing
+import signal
 import sqlite3
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
+from werkmap.cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    add_db_argument,
+    add_format_argument,
+    add_language_argument,
+    cli_clock,
+    emit,
+    end_progress,
+    existing_store_url,
+    open_service,
+    progress_bar,
+    sqlite_path,
+)
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
 
@@ -30,23 +46,38 @@ if TYPE_CHECKING:
     from werkmap.service import Werkmap
     from werkmap.simulate import SimulationConfig, SimulationResult
 
-__all__ = ["DEMO_DB", "DemoOutput", "add_service_commands", "run_demo"]
+__all__ = [
+    "DEMO_DB",
+    "DEMO_MARKER_TABLE",
+    "DemoOutput",
+    "add_service_commands",
+    "demo_path",
+    "run_demo",
+]
+
+_log = logging.getLogger("werkmap.cli")
 
 DEMO_DB = "werkmap-demo.db"
 """Where ``werkmap demo`` writes its store unless ``--db`` says otherwise."""
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``demo``, ``sweep``, ``dashboard``, ``report`` and ``replay`` to the ``werkmap`` parser."""
+    """Add ``demo``, ``sweep``, ``dispatch``, ``dashboard``, ``report`` and ``replay`` to the parser."""
     demo = commands.add_parser(
         "demo",
         help="simulate jobseekers over a year through the real service; print a dashboard and a report",
         description="Simulate a seeded synthetic inflow of jobseekers day by day through the real "
         "werkmap service on a SQLite file (made-up people and an illustrative model), then print one "
         "coach's dashboard and the year report with forecast against realised. The same seed gives "
-        "the same output. An existing demo database at --db is replaced.",
+        "the same output. The store is marked as a demo store: a demo store at --db is replaced, any "
+        "other existing file is refused (exit 2, nothing changed). csv: forecast against realised.",
     )
-    demo.add_argument("--db", default=DEMO_DB, metavar="PATH", help=f"default: {DEMO_DB}")
+    demo.add_argument(
+        "--db",
+        default=DEMO_DB,
+        metavar="STORE",
+        help=f"a SQLite file path or sqlite:/// URL (default: {DEMO_DB})",
+    )
     demo.add_argument("--seed", type=int, default=2017, help="default: 2017")
     demo.add_argument(
         "--jobseekers", type=positive_int, default=5000, metavar="N", help="inflow (default: 5000)"
@@ -56,21 +87,46 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     demo.add_argument(
         "--rows", type=positive_int, default=20, help="dashboard rows shown (default: 20)"
     )
-    demo.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
-    demo.add_argument("--json", action="store_true", help="print one JSON object instead")
+    add_language_argument(demo)
+    add_format_argument(demo, legacy_json=True)
     demo.set_defaults(handler=_cmd_demo)
 
     sweep = commands.add_parser(
         "sweep",
-        help="run the daily sweep on a store for a date",
+        help="run the daily sweep on a store for a date (default: today)",
         description="Find and apply what the service model says is due on a date (invitations, overdue "
-        "marks, reminders, enforcement proposals for a coach). Running it twice on one day adds nothing.",
+        "marks, reminders, enforcement proposals for a coach). Running it twice on one day adds nothing; "
+        "to catch up missed days, run it once per day in date order. Exits 1 when a folder refused an "
+        "action (it is offered again by the next sweep). csv: one row per action.",
     )
-    _store_argument(sweep)
-    sweep.add_argument("--date", type=iso_date, required=True, help="the day to sweep, YYYY-MM-DD")
-    sweep.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
-    sweep.add_argument("--json", action="store_true", help="print one JSON object instead")
+    add_db_argument(sweep)
+    sweep.add_argument(
+        "--date",
+        type=iso_date,
+        help="the day to sweep, YYYY-MM-DD (default: today in Europe/Amsterdam)",
+    )
+    add_language_argument(sweep)
+    add_format_argument(sweep, legacy_json=True)
     sweep.set_defaults(handler=_cmd_sweep)
+
+    dispatch = commands.add_parser(
+        "dispatch",
+        help="deliver the outbox's notifications to the notification plugins",
+        description="Deliver the notifications waiting in the store's outbox to the installed "
+        "notification plugins (at least once, each with its idempotency key); a failed delivery is "
+        "retried later with backoff. Exits 1 when a delivery failed in this run. csv: one row per "
+        "notification tried.",
+    )
+    add_db_argument(dispatch)
+    dispatch.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="dispatch rounds at most, until the outbox is empty (default: 1)",
+    )
+    add_format_argument(dispatch)
+    dispatch.set_defaults(handler=_cmd_dispatch)
 
     dash = commands.add_parser(
         "dashboard",
@@ -78,9 +134,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         description="Print the folders in a coach's caseload with band, colour of the most urgent "
         "activity, overdue count, next conversation, application duty and flags. The read is audited.",
     )
-    _store_argument(dash)
+    add_db_argument(dash)
     dash.add_argument("--coach", required=True, help="the coach id")
-    dash.add_argument("--date", type=iso_date, help="default: today")
+    dash.add_argument("--date", type=iso_date, help="default: today in Europe/Amsterdam")
     dash.add_argument(
         "--sort",
         default="urgency",
@@ -88,8 +144,8 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="default: urgency",
     )
     dash.add_argument("--descending", action="store_true", help="sort from high to low")
-    dash.add_argument("--format", choices=("text", "json", "html"), default="text")
-    dash.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
+    add_format_argument(dash, extra=("html",))
+    add_language_argument(dash)
     _reader_argument(dash)
     dash.set_defaults(handler=_cmd_dashboard)
 
@@ -100,11 +156,11 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "enforcement and the digital-only share for a period. With --forecast N the figures are compared "
         "with a forecast simulated for an inflow of N jobseekers.",
     )
-    _store_argument(rep)
+    add_db_argument(rep)
     rep.add_argument("--from", dest="start", type=iso_date, required=True, help="YYYY-MM-DD")
     rep.add_argument("--to", dest="end", type=iso_date, required=True, help="YYYY-MM-DD")
-    rep.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    rep.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
+    add_format_argument(rep)
+    add_language_argument(rep)
     rep.add_argument(
         "--forecast",
         type=positive_int,
@@ -120,17 +176,12 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="re-derive every stored decision of a store and list what differs",
         description="Score stored answers again, decide stored routes again from their inputs, and check "
         "recorded due actions and measure proposals against the policy of their date. Prints "
-        "'N decisions replayed, M mismatches' and one line per mismatch; exits 1 when M is not 0.",
+        "'N decisions replayed, M mismatches' and one line per mismatch; exits 1 when M is not 0. "
+        "csv: one row per mismatch.",
     )
-    _store_argument(rpl)
-    rpl.add_argument("--json", action="store_true", help="print one JSON object instead")
+    add_db_argument(rpl)
+    add_format_argument(rpl, legacy_json=True)
     rpl.set_defaults(handler=_cmd_replay)
-
-
-def _store_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", required=True, metavar="PATH", help="the SQLite store (a file path)"
-    )
 
 
 def _reader_argument(parser: argparse.ArgumentParser) -> None:
@@ -139,38 +190,99 @@ def _reader_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(path: str, day: dt.date, *, create: bool = False) -> Werkmap:
+def _open(args: argparse.Namespace, day: dt.date) -> Werkmap:
+    """Open the store of ``--db`` with a clock standing at ``day``."""
     from werkmap.clock import FixedClock
-    from werkmap.service import Werkmap
 
-    if not create and not Path(path).is_file():
-        raise InvalidInput([Problem(path="--db", message=f"no store at {path}")])
-    return Werkmap(f"sqlite:///{Path(path).resolve()}", clock=FixedClock(day))
+    return open_service(args.db, clock=FixedClock(day))
 
 
 # --------------------------------------------------------------------------------------- the demo
 
+DEMO_MARKER_TABLE = "werkmap_demo"
+"""The table that marks a SQLite store as made by ``werkmap demo`` (only such a store is replaced)."""
 
-def _replace_demo_db(path: Path) -> None:
-    """Remove a previous demo database at ``path``; refuse any other file."""
-    if not path.exists():
-        return
+
+def demo_path(db: str) -> Path:
+    """Return the SQLite file a ``werkmap demo --db`` value names (a path or a ``sqlite:///`` URL).
+
+    Raises:
+        InvalidInput: a URL of another kind of store (the demo writes a SQLite file).
+    """
+    from werkmap.storage.url import redact_url, scheme_of
+
+    scheme = scheme_of(db)
+    if not scheme:
+        return Path(db)
+    path = sqlite_path(db) if scheme == "sqlite" else None
+    if path is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    path="--db",
+                    message=f"{redact_url(db)}: the demo writes a SQLite file; give a path or "
+                    "sqlite:///PATH",
+                )
+            ]
+        )
+    return path
+
+
+def _is_demo_store(path: Path) -> bool:
+    """Tell whether ``path`` is a SQLite werkmap store marked as a demo store (read-only look)."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            ours = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'werkmap_schema'"
-            ).fetchone()
+            names = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+                    ("werkmap_schema", DEMO_MARKER_TABLE),
+                )
+            }
         finally:
             conn.close()
     except sqlite3.Error:
-        ours = None
-    if not ours:
+        return False
+    return names == {"werkmap_schema", DEMO_MARKER_TABLE}
+
+
+def _replace_demo_db(path: Path) -> None:
+    """Remove a previous demo store at ``path``; refuse any other file, changing nothing."""
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise InvalidInput(
+                [Problem(path=f"--db {path}", message=f"the folder {path.parent} does not exist")]
+            )
+        return
+    if path.is_dir():
         raise InvalidInput(
-            [Problem(path="--db", message=f"{path} exists and is not a werkmap database")]
+            [Problem(path=f"--db {path}", message="is a directory; give a file name")]
         )
+    if not _is_demo_store(path):
+        raise InvalidInput(
+            [
+                Problem(
+                    path=f"--db {path}",
+                    message="exists and is not a demo store made by `werkmap demo`; the demo replaces "
+                    "only its own stores: give another --db (nothing was changed)",
+                )
+            ]
+        )
+    _log.info("replacing the earlier demo store %s", path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _mark_demo_store(path: Path) -> None:
+    """Mark the new store at ``path`` as a demo store (one row in :data:`DEMO_MARKER_TABLE`)."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        with conn:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {DEMO_MARKER_TABLE} (made_by TEXT NOT NULL)")
+            conn.execute(f"INSERT INTO {DEMO_MARKER_TABLE} (made_by) VALUES ('werkmap demo')")
+    finally:
+        conn.close()
 
 
 @attrs.frozen(kw_only=True)
@@ -219,15 +331,18 @@ def run_demo(
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = True,
 ) -> DemoOutput:
-    """Run the demo on a fresh SQLite file at ``path`` (a previous demo database there is replaced).
+    """Run the demo on a fresh SQLite file at ``path`` (a previous demo store there is replaced).
+
+    The store is marked as a demo store (a table :data:`DEMO_MARKER_TABLE`) before the first day is
+    simulated; only a store so marked is ever replaced.
 
     The same arguments give the same output. The forecast is simulated in a second process while the
     realised year runs (``parallel=False``, or when that process fails: after it, in this process; the
     result is the same).
 
     Raises:
-        InvalidInput: ``path`` is a file that is not a werkmap database, or ``coach`` is not one of the
-            simulated coaches.
+        InvalidInput: ``path`` exists and is not a demo store (nothing is changed), its folder does not
+            exist, or ``coach`` is not one of the simulated coaches.
     """
     from werkmap.clock import FixedClock
     from werkmap.report import PeriodReport, compare
@@ -235,18 +350,19 @@ def run_demo(
     from werkmap.simulate import SimulationConfig, simulate
 
     db = Path(path)
-    _replace_demo_db(db)
     cfg = SimulationConfig(jobseekers=jobseekers, months=months, seed=seed)
     if coach not in cfg.coaches:
         raise InvalidInput(
             [Problem(path="--coach", message=f"expected one of {', '.join(cfg.coaches)}")]
         )
+    _replace_demo_db(db)  # after every check: a refused demo changes nothing
     clock = FixedClock(cfg.start)
     # The forecast is independent of the realised run: on a machine with two cores it runs beside it.
     forecasting = _Forecast(cfg) if parallel else None
     try:
         url = f"sqlite:///{db.resolve()}?checkpoint_pages=10000"
         with Werkmap(url, clock=clock) as wm:
+            _mark_demo_store(db)
             result = simulate(wm, clock, cfg, progress=progress)
             lead = Actor.team_lead("demo")
             dashboard = wm.dashboard(lead, coach, on=cfg.end)
@@ -277,7 +393,13 @@ class _Forecast:
         ctx = multiprocessing.get_context("spawn")
         self._receive, send = ctx.Pipe(duplex=False)
         self._process = ctx.Process(target=_send_forecast, args=(cfg, send), daemon=True)
-        self._process.start()
+        # The child ignores Ctrl-C (an ignored signal stays ignored in the new interpreter): the parent
+        # alone answers it, with one line and exit code 130, and no traceback from the child.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         send.close()
 
     def result(self) -> str | None:
@@ -319,59 +441,57 @@ def _band_counts(wm: Werkmap) -> dict[str, int]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    progress = _progress_bar if sys.stderr.isatty() else None
-    out = run_demo(
-        args.db,
-        seed=args.seed,
-        jobseekers=args.jobseekers,
-        months=args.months,
-        coach=args.coach,
-        progress=progress,
+    path = demo_path(args.db)
+    progress = progress_bar("days", quiet=bool(getattr(args, "quiet", 0)))
+    try:
+        out = run_demo(
+            path,
+            seed=args.seed,
+            jobseekers=args.jobseekers,
+            months=args.months,
+            coach=args.coach,
+            progress=progress,
+        )
+    finally:
+        end_progress(progress)
+    emit(
+        args,
+        "demo",
+        out.to_dict,
+        text=lambda: _demo_text(out, args.language, args.db, args.rows),
+        csv=out.comparison.to_csv,
     )
-    if progress is not None:
-        print(file=sys.stderr)
-    if args.json:
-        print(json.dumps(out.to_dict(), ensure_ascii=False, sort_keys=True))
-        return 0
-    nl = args.language == "nl"
+    return EXIT_OK
+
+
+def _demo_text(out: DemoOutput, language: str, db: str, rows: int) -> str:
+    nl = language == "nl"
     sim = out.simulation.to_dict()
-    print(
+    lines = [
         f"werkmap demo: {sim['jobseekers']} {'werkzoekenden' if nl else 'jobseekers'}, "
-        f"{sim['start']} .. {sim['end']}, seed {sim['seed']}"
-    )
-    print(
+        f"{sim['start']} .. {sim['end']}, seed {sim['seed']}",
         "(verzonnen mensen en een illustratief model; niet de cliënten of het model van UWV)"
         if nl
-        else "(made-up people and an illustrative model; not the agency's clients or model)"
-    )
+        else "(made-up people and an illustrative model; not the agency's clients or model)",
+    ]
     commands = sum(out.simulation.commands.values()) + sum(out.simulation.sweep.values())
-    print(
+    lines.append(
         f"{commands} {'opdrachten en acties via de service' if nl else 'commands and actions through the service'}"
         f", {sim['notifications']} {'berichten in de outbox' if nl else 'notifications in the outbox'}"
-        f", database: {args.db}"
+        f", database: {db}"
     )
     bands = out.bands
     total = sum(bands.values())
-    print()
-    print("Klassen (laatste profiel)" if nl else "Bands (latest profile)")
+    lines += ["", "Klassen (laatste profiel)" if nl else "Bands (latest profile)"]
     for band, n in bands.items():
         label = f"{band} %" if band != "none" else ("geen" if nl else "none")
-        print(
+        lines.append(
             f"  {label:>10}  {n:>6}  {n / max(total, 1):6.1%}  {'#' * round(40 * n / max(total, 1))}"
         )
-    print()
-    print(out.dashboard.to_text(args.language, limit=args.rows), end="")
-    print()
-    print(out.comparison.to_text(args.language), end="")
-    return 0
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 40
-    filled = round(width * done / total)
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} days", end="", file=sys.stderr
-    )
+    lines.append("")
+    text = "\n".join(lines) + "\n"
+    text += out.dashboard.to_text(language, limit=rows) + "\n"
+    return text + out.comparison.to_text(language)
 
 
 # ------------------------------------------------------------------------------- store commands
@@ -380,58 +500,103 @@ def _progress_bar(done: int, total: int) -> None:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
-    with _open(args.db, args.date) as wm:
+    day = args.date or cli_clock(args).today()
+    with _open(args, day) as wm:
         result = wm.sweep(Actor.system())
-    if args.json:
-        data = {
-            "on": result.on.isoformat(),
-            "folders": result.folders,
-            "counts": dict(sorted(result.counts().items())),
-            "actions": [
-                {
-                    "id": a.id,
-                    "folder_id": a.folder_id,
-                    "kind": a.kind,
-                    "rule": f"{a.rule_id}@{a.rule_version}",
-                    "due_by": a.due_by.isoformat() if a.due_by else None,
-                    "reason_nl": a.reason_nl,
-                    "reason_en": a.reason_en,
-                }
-                for a in result.actions
-            ],
-            "failed": [{"id": i, "reason": r} for i, r in result.failed],
+    actions = [
+        {
+            "id": a.id,
+            "folder_id": a.folder_id,
+            "kind": a.kind,
+            "rule": f"{a.rule_id}@{a.rule_version}",
+            "due_by": a.due_by.isoformat() if a.due_by else None,
+            "reason_nl": a.reason_nl,
+            "reason_en": a.reason_en,
         }
-        print(json.dumps(data, ensure_ascii=False, sort_keys=True))
-        return 0
+        for a in result.actions
+    ]
+    data = {
+        "on": result.on.isoformat(),
+        "folders": result.folders,
+        "counts": dict(sorted(result.counts().items())),
+        "actions": actions,
+        "failed": [{"id": i, "reason": r} for i, r in result.failed],
+    }
     nl = args.language == "nl"
-    print(
-        f"sweep {result.on}: {len(result.actions)} {'acties' if nl else 'actions'} "
-        f"in {result.folders} {'mappen' if nl else 'folders'}"
-    )
-    for kind, n in sorted(result.counts().items()):
-        print(f"  {kind:<24} {n:>6}")
-    for a in result.actions:
-        print(f"  {a.folder_id}  {a.rule_id}  {a.reason_nl if nl else a.reason_en}")
-    for ident, reason in result.failed:
-        print(f"  {'geweigerd' if nl else 'refused'} {ident}: {reason}")
-    return 0
+
+    def text() -> str:
+        lines = [
+            f"sweep {result.on}: {len(result.actions)} {'acties' if nl else 'actions'} "
+            f"in {result.folders} {'mappen' if nl else 'folders'}"
+        ]
+        lines += [f"  {kind:<24} {n:>6}" for kind, n in sorted(result.counts().items())]
+        lines += [
+            f"  {a.folder_id}  {a.rule_id}  {a.reason_nl if nl else a.reason_en}"
+            for a in result.actions
+        ]
+        lines += [
+            f"  {'geweigerd' if nl else 'refused'} {ident}: {reason}"
+            for ident, reason in result.failed
+        ]
+        return "\n".join(lines) + "\n"
+
+    emit(args, "sweep", data, text=text, rows=actions, columns=_ACTION_COLUMNS)
+    return EXIT_PROBLEMS if result.failed else EXIT_OK
+
+
+_ACTION_COLUMNS = ("id", "folder_id", "kind", "rule", "due_by", "reason_nl", "reason_en")
+
+
+def _cmd_dispatch(args: argparse.Namespace) -> int:
+    with open_service(args.db, clock=cli_clock(args)) as wm:
+        report = wm.dispatch(max_rounds=args.rounds)
+    data = _report_data(report)
+    delivered = list(getattr(report, "delivered", ()))
+    failed = list(getattr(report, "failed", ()))
+
+    def text() -> str:
+        parts = [
+            f"{len(v) if isinstance(v, list) else v} {name.replace('_', ' ')}"
+            for name, v in data.items()
+        ]
+        return "dispatch: " + ", ".join(parts) + "\n"
+
+    rows = [{"idempotency_key": k, "status": "delivered"} for k in delivered]
+    rows += [{"idempotency_key": k, "status": "failed"} for k in failed]
+    emit(args, "dispatch", data, text=text, rows=rows, columns=("idempotency_key", "status"))
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _report_data(report: object) -> dict[str, object]:
+    """The fields of a dispatch report as JSON-ready values (whatever fields the report has)."""
+    out: dict[str, object] = {}
+    kind = type(report)
+    if attrs.has(kind):
+        for field in attrs.fields(kind):
+            value = getattr(report, field.name)
+            out[field.name] = list(value) if isinstance(value, tuple | list | set) else value
+    return out
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    from werkmap.clock import SystemClock
     from werkmap.service import Actor
 
-    day = args.date or SystemClock().today()
-    with _open(args.db, day) as wm:
+    day = args.date or cli_clock(args).today()
+    with _open(args, day) as wm:
         dashboard = wm.dashboard(Actor.team_lead(args.reader), args.coach, on=day)
     dashboard = dashboard.sorted_by(args.sort, descending=args.descending)
-    if args.format == "json":
-        print(json.dumps(dashboard.to_records(), ensure_ascii=False, sort_keys=True))
-    elif args.format == "html":
+    if args.format == "html":
         print(dashboard.to_html(args.language))
-    else:
-        print(dashboard.to_text(args.language), end="")
-    return 0
+        return EXIT_OK
+    records = dashboard.to_records()
+    emit(
+        args,
+        "dashboard",
+        records,
+        text=lambda: dashboard.to_text(args.language),
+        rows=records,
+    )
+    return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -441,17 +606,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.end < args.start:
         raise InvalidInput([Problem(path="--to", message="is before --from")])
-    with _open(args.db, args.end) as wm:
+    with _open(args, args.end) as wm:
         realised = wm.report(Actor.team_lead(args.reader), start=args.start, end=args.end)
         policy = wm.policy
     if args.forecast is None:
-        if args.format == "json":
-            print(realised.to_json())
-        elif args.format == "csv":
-            print(realised.to_csv(), end="")
-        else:
-            print(realised.to_text(args.language), end="")
-        return 0
+        emit(
+            args,
+            "report",
+            lambda: json.loads(realised.to_json()),
+            text=lambda: realised.to_text(args.language),
+            csv=realised.to_csv,
+        )
+        return EXIT_OK
     from werkmap.workdays import add_months
 
     months = 1  # the fewest whole months from --from that cover --to
@@ -461,24 +627,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
         jobseekers=args.forecast, months=months, start=args.start, seed=args.seed
     )
     comparison = compare(realised, forecast(cfg, start=args.start, end=args.end, policy=policy))
-    if args.format == "json":
-        print(comparison.to_json())
-    elif args.format == "csv":
-        print(comparison.to_csv(), end="")
-    else:
-        print(comparison.to_text(args.language), end="")
-    return 0
+    emit(
+        args,
+        "report",
+        lambda: json.loads(comparison.to_json()),
+        text=lambda: comparison.to_text(args.language),
+        csv=comparison.to_csv,
+    )
+    return EXIT_OK
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     from werkmap.replay import replay
 
-    path = Path(args.db)
-    if not path.is_file():
-        raise InvalidInput([Problem(path="--db", message=f"no store at {args.db}")])
-    report = replay(f"sqlite:///{path.resolve()}")
-    if args.json:
-        print(report.to_json())
-    else:
-        print(report.to_text(), end="")
-    return 0 if report.ok else 1
+    report = replay(existing_store_url(args.db))
+    emit(
+        args,
+        "replay",
+        lambda: json.loads(report.to_json()),
+        text=report.to_text,
+        rows=lambda: [attrs.asdict(m) for m in report.mismatches],
+        columns=("folder_id", "decision", "stored", "rederived"),
+    )
+    return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -9,6 +9,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from werkmap.cli import main
+from werkmap.cli_common import unwrap_envelope
 from werkmap.profiler.model import default_model, dump_model
 from werkmap.profiler.questionnaire import (
     default_questionnaire,
@@ -41,7 +42,8 @@ def test_questionnaire_as_text_in_both_languages(capsys):
 def test_questionnaire_as_json_and_fhir(capsys):
     code, out, _ = run(capsys, "questionnaire", "--format", "json")
     assert code == 0
-    assert parse_questionnaire(out) == Q
+    assert json.loads(out)["kind"] == "questionnaire"
+    assert parse_questionnaire(unwrap_envelope(out)) == Q
     code, out, _ = run(capsys, "questionnaire", "--format", "fhir")
     assert code == 0
     resource = json.loads(out)
@@ -76,7 +78,7 @@ def test_score_a_file_as_text_and_json(capsys, tmp_path):
     assert f"band: {expected.band} %" in out
     code, out, _ = run(capsys, "score", str(path), "--format", "json")
     assert code == 0
-    doc = json.loads(out)
+    doc = json.loads(out)["data"]
     assert doc["schema"] == "werkmap.profile"
     assert doc["data"]["probability"] == expected.probability
     assert doc["data"]["diagnosis"] == list(expected.diagnosis)
@@ -158,7 +160,7 @@ def test_score_with_a_corrupt_model_file_exits_2(capsys, tmp_path):
 
 
 def test_bands_prints_the_band_distribution(capsys):
-    code, out, _ = run(capsys, "bands", "--jobseekers", "300", "--seed", "5")
+    code, out, _ = run(capsys, "bands", "--jobseekers", "300", "--seed", "5", "--language", "en")
     assert code == 0
     for band in ("0-25", "25-50", "50-75", "75-100"):
         assert band in out
@@ -169,7 +171,7 @@ def test_bands_json_is_reproducible(capsys):
     _, first, _ = run(capsys, "bands", "--json", "--jobseekers", "1000")
     _, again, _ = run(capsys, "bands", "--json", "--jobseekers", "1000")
     assert first == again
-    doc = json.loads(first)
+    doc = json.loads(first)["data"]
     assert doc["jobseekers"] == 1000
     assert sum(doc["bands"].values()) == 1000
     assert doc["bands"]["0-25"] + doc["bands"]["25-50"] == doc["at_most_50"]

@@ -76,7 +76,8 @@ def test_the_cli_scores_a_questionnaire_response(capsys, tmp_path):
     path.write_text(json.dumps(to_questionnaire_response(answers, Q)), encoding="utf-8")
     assert main(["score", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["data"]["probability"] == score(answers, M, Q).probability
+    assert doc["kind"] == "score"
+    assert doc["data"]["data"]["probability"] == score(answers, M, Q).probability
 
 
 def test_the_cli_export_honours_the_language(capsys):

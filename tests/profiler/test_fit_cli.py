@@ -71,6 +71,8 @@ def test_fit_writes_model_and_report_then_model_card(cohort_csv, tmp_path, capsy
             "2026-11-22",
             "--valid-from",
             "2027-01-01",
+            "--language",
+            "en",
         ]
     )
     out = capsys.readouterr()
@@ -94,7 +96,7 @@ def test_fit_writes_model_and_report_then_model_card(cohort_csv, tmp_path, capsy
     assert report.group_column == "leeftijdsklasse"
     assert report.model_id == "wv-test"
 
-    code = main(["model-card", str(model_path), "--report", str(report_path)])
+    code = main(["model-card", str(model_path), "--report", str(report_path), "--language", "en"])
     card = capsys.readouterr().out
     assert code == 0
     assert card.startswith("# Model card: wv-test 2026.1")
@@ -109,7 +111,7 @@ def test_model_card_of_the_packaged_model_is_illustrative(tmp_path, capsys):
     from werkmap.profiler.model import save_model
 
     path = save_model(default_model(), tmp_path / "default.json")
-    assert main(["model-card", str(path)]) == 0
+    assert main(["model-card", str(path), "--language", "en"]) == 0
     card = capsys.readouterr().out
     assert "Illustrative coefficients" in card
     assert "No evaluation report was given" in card
@@ -125,7 +127,9 @@ def test_bad_csv_exits_2_listing_every_problem(tmp_path, capsys):
     code = main(["fit", str(bad), "--outcome", "werk", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "schoenmaat" in err
+    # an extra column is left out (not a problem); each missing required column is one problem
+    assert "schoenmaat" not in err
+    assert err.count("'q19' is missing") == 1
     assert not out.exists()
 
     rows = tmp_path / "rows.csv"

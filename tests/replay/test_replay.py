@@ -71,8 +71,8 @@ def test_a_route_outcome_changed_by_hand_is_reported_and_exits_1(
     assert lines[1].startswith(f"{folder_id}  route ")
     assert f"stored: {OTHER[was[0]]} (" in lines[1]
     assert f"re-derived: {was[0]} (" in lines[1]
-    code, text, _ = run_cli(capsys, "replay", "--db", str(db), "--json")
-    data = json.loads(text)
+    code, text, _ = run_cli(capsys, "replay", "--db", str(db), "--format", "json")
+    data = json.loads(text)["data"]
     assert code == 1
     assert [m["folder_id"] for m in data["mismatches"]] == [folder_id]
     assert data["mismatches"][0]["rederived"].startswith(was[0])

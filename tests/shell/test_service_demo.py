@@ -56,7 +56,7 @@ def test_the_demo_gives_the_same_json_for_the_same_seed(
     code, second, _ = cli(capsys, "demo", "--db", str(tmp_path / "b.db"), *SMALL, "--json")
     assert code == 0
     assert first == second
-    data = json.loads(first)
+    data = json.loads(first)["data"]
     assert data["simulation"]["jobseekers"] == 150
     assert data["simulation"]["notifications"] > 0
     assert sum(data["bands"].values()) == 150
@@ -69,7 +69,7 @@ def test_the_demo_gives_the_same_json_for_the_same_seed(
     )
     assert code == 0
     assert other != first
-    assert json.loads(other)["simulation"]["seed"] == 7
+    assert json.loads(other)["data"]["simulation"]["seed"] == 7
 
 
 def test_a_sweep_after_the_demo_adds_nothing(
@@ -80,7 +80,7 @@ def test_a_sweep_after_the_demo_adds_nothing(
         capsys, "sweep", "--db", str(demo_db), "--date", LAST.isoformat(), "--json"
     )
     assert code == 0, err
-    data = json.loads(out)
+    data = json.loads(out)["data"]
     assert data["on"] == LAST.isoformat()
     assert (data["actions"], data["failed"], data["counts"]) == ([], [], {})
     assert _table_counts(demo_db) == before
@@ -100,7 +100,7 @@ def test_cli_sweep_dashboard_and_report_on_the_demo(
     db = str(demo_db)
     code, out, err = cli(capsys, "sweep", "--db", db, "--date", LAST.isoformat())
     assert code == 0, err
-    assert out.startswith(f"sweep {LAST}: 0 actions")
+    assert out.startswith(f"sweep {LAST}: 0 acties")
 
     code, out, err = cli(
         capsys, "dashboard", "--db", db, "--coach", "coach-01", "--date", LAST.isoformat()
@@ -120,7 +120,7 @@ def test_cli_sweep_dashboard_and_report_on_the_demo(
         "json",
     )
     assert code == 0, err
-    rows = json.loads(out)
+    rows = json.loads(out)["data"]
     assert isinstance(rows, list)
     assert rows
     assert all(isinstance(r, dict) for r in rows)
@@ -131,7 +131,7 @@ def test_cli_sweep_dashboard_and_report_on_the_demo(
     assert out.strip()
     code, out, err = cli(capsys, "report", "--db", db, *span, "--format", "json")
     assert code == 0, err
-    report = json.loads(out)
+    report = json.loads(out)["data"]
     assert isinstance(report, dict)
     assert report
     code, out, err = cli(capsys, "report", "--db", db, *span, "--forecast", "150")

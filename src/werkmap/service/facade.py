@@ -38,6 +38,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,8 @@ if TYPE_CHECKING:
     from werkmap.storage.values import Notification
 
 __all__ = ["DEFAULT_STORE", "SweepResult", "Werkmap", "measure_policy"]
+
+_log = logging.getLogger("werkmap.service")
 
 DEFAULT_STORE = "sqlite:///werkmap.db"
 """The store a :class:`Werkmap` opens when none is given: a SQLite file in the working directory."""
@@ -855,13 +858,15 @@ class Werkmap(UnitOfWork):
             applied.extend(done.actions)
             invited.extend(done.invitations)
             failed.extend(done.failed)
-        return SweepResult(
+        result = SweepResult(
             on=day,
             actions=tuple(applied),
             failed=tuple(failed),
             folders=len(ids),
             invitations=tuple(invited),
         )
+        _log_sweep(result)
+        return result
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = set()
@@ -1073,9 +1078,36 @@ class Werkmap(UnitOfWork):
 
     def dispatch(self, *, max_rounds: int = 1) -> DispatchReport:
         """Deliver the outbox to the notification hooks (at least once; failures retried with backoff)."""
-        return Dispatcher(self.store, self.plugins, clock=self.clock, sleep=lambda _s: None).drain(
-            max_rounds=max_rounds
+        report = Dispatcher(
+            self.store, self.plugins, clock=self.clock, sleep=lambda _s: None
+        ).drain(max_rounds=max_rounds)
+        _log.info(
+            "dispatch: %d delivered, %d failed, %d pending",
+            len(report.delivered),
+            len(report.failed),
+            report.pending,
         )
+
+        return report
+
+
+def _log_sweep(result: SweepResult) -> None:
+    """Log what a sweep did (INFO), each action (DEBUG) and each action a folder refused (INFO)."""
+    counts = (
+        ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts().items())) or "nothing due"
+    )
+    _log.info(
+        "sweep %s: %d actions in %d folders (%s), %d refused",
+        result.on,
+        len(result.actions),
+        result.folders,
+        counts,
+        len(result.failed),
+    )
+    for action in result.actions:
+        _log.debug("sweep %s: %s %s (%s)", result.on, action.folder_id, action.kind, action.rule_id)
+    for action_id, reason in result.failed:
+        _log.info("sweep %s: action %s refused: %s", result.on, action_id, reason)
 
 
 def _guard_commands() -> None:

@@ -1,0 +1,92 @@
+"""`werkmap dispatch` drains the outbox; `werkmap sweep` sweeps today (Europe/Amsterdam) by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from werkmap.clock import FixedClock
+from werkmap.service import Werkmap
+
+from .conftest import CFG, run
+
+
+def _pending(db) -> int:
+    with Werkmap(f"sqlite:///{db}", clock=FixedClock(CFG.end)) as wm:
+        return len(wm.store.outbox(include_delivered=False))
+
+
+def test_dispatch_prints_the_report_of_the_service(store_copy, capsys):
+    before = _pending(store_copy)
+    assert before > 0
+    code, out, err = run(capsys, "dispatch", "--db", str(store_copy), "--format", "json")
+    doc = json.loads(out)
+    assert doc["kind"] == "dispatch"
+    data = doc["data"]
+    tried = len(data["delivered"]) + len(data["failed"])
+    assert tried > 0
+    assert data["pending"] == before - len(data["delivered"])
+    # no notification plugin is installed here: nothing is delivered, which needs attention (exit 1)
+    assert code == (1 if data["failed"] else 0), err
+    code, out, _ = run(capsys, "dispatch", "--db", str(store_copy))
+    assert out.startswith("dispatch: ")
+    assert "pending" in out
+
+
+def test_dispatch_rounds_and_csv(store_copy, capsys):
+    code, out, _ = run(
+        capsys, "dispatch", "--db", str(store_copy), "--rounds", "2", "--format", "csv"
+    )
+    lines = out.splitlines()
+    assert lines[0] == "idempotency_key,status"
+    assert len(lines) > 1
+    code, _, err = run(capsys, "dispatch", "--db", str(store_copy), "--rounds", "0")
+    assert code == 2
+    assert "expected at least 1" in err
+
+
+def test_dispatch_logs_what_it_delivered(store_copy, capsys):
+    _, _, err = run(capsys, "dispatch", "--db", str(store_copy), "-v")
+    assert "werkmap.service: dispatch: " in err
+
+
+def test_dispatch_on_an_empty_memory_store_is_ok(capsys):
+    code, out, err = run(capsys, "dispatch", "--db", "memory://")
+    assert code == 0, err
+    assert "0 pending" in out
+
+
+def test_sweep_defaults_to_the_date_of_the_injected_clock(store_copy, capsys):
+    day = CFG.end + dt.timedelta(days=3)
+    code, out, err = run(capsys, "sweep", "--db", str(store_copy), clock=FixedClock(day))
+    assert code in (0, 1), err
+    assert out.startswith(f"sweep {day}:")
+
+
+def test_sweep_defaults_to_the_date_in_the_environment(store_copy, capsys, monkeypatch):
+    day = CFG.end + dt.timedelta(days=5)
+    monkeypatch.setenv("WERKMAP_TODAY", day.isoformat())
+    code, out, err = run(capsys, "sweep", "--db", str(store_copy), "--format", "json")
+    assert json.loads(out)["data"]["on"] == day.isoformat()
+    monkeypatch.setenv("WERKMAP_TODAY", "tomorrow")
+    code, out, err = run(capsys, "sweep", "--db", str(store_copy))
+    assert code == 2
+    assert "WERKMAP_TODAY" in err
+
+
+def test_an_amsterdam_date_not_a_utc_date(store_copy, capsys):
+    # 23:30 UTC on 31 March is already 1 April in Amsterdam (summer time)
+    moment = dt.datetime(2025, 3, 31, 23, 30, tzinfo=dt.UTC)
+    _code, out, _ = run(capsys, "sweep", "--db", str(store_copy), clock=FixedClock(moment))
+    assert out.startswith("sweep 2025-04-01:")
+
+
+def test_a_sweep_that_changes_nothing_writes_nothing(store_copy, capsys):
+    conn = sqlite3.connect(store_copy)
+    before = conn.execute("SELECT count(*) FROM events").fetchone()
+    conn.close()
+    run(capsys, "sweep", "--db", str(store_copy), "--date", CFG.end.isoformat())
+    conn = sqlite3.connect(store_copy)
+    assert conn.execute("SELECT count(*) FROM events").fetchone() == before
+    conn.close()
