@@ -6,7 +6,7 @@
 * :func:`explain_route`: the explanation of a routing decision, generated from its stored records;
 * :func:`adviser_items`: the coach's view's section for the adviser (what would move the band, the
   orientation conversation's agenda), :mod:`werkmap.jobseeker.adviser`;
-* :func:`hearing_letter`, :func:`decision_letter`: the letters for a measure, a decision with legal
+* :func:`hearing_letter`, :func:`decision_letter` (:func:`case_letter` picks one of a case): the letters for a measure, a decision with legal
   effect, with the response and objection periods of the dated policy.
 
 Texts are plain Dutch (B1) or English, rendered as text, HTML (escaped) and records.
@@ -32,6 +32,7 @@ from werkmap.jobseeker.letters import (
     LETTER_CHANNEL,
     LETTER_KINDS,
     Letter,
+    case_letter,
     decision_letter,
     hearing_letter,
     objection_deadline,
@@ -62,6 +63,7 @@ __all__ = [
     "Letter",
     "Overview",
     "adviser_items",
+    "case_letter",
     "deciding_profile",
     "decision_letter",
     "explain_route",
