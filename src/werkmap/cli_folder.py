@@ -4,10 +4,17 @@
 
     werkmap folder --db werkmap-demo.db --folder js-00042 [--as jobseeker|coach]
                    [--date YYYY-MM-DD] [--format text|json|html|csv] [--language nl|en]
+    werkmap folder --db werkmap-demo.db --folder js-00042 --letter CASE_ID [--kind hearing|decision]
 
 The command reads the folder through :meth:`werkmap.service.Werkmap.overview` as the folder's own
 jobseeker (``--as jobseeker``, the default) or as its coach (``--as coach``; a team lead when the folder
-has no coach), so the read is audited under that actor. ``--db`` is a SQLite file path or a storage URL.
+has no coach), so the read is audited under that actor. The coach's view ends with the adviser's section:
+what would move the band (guidance, never a promise) and the orientation conversation's fixed steps.
+
+``--letter CASE_ID`` prints one letter of an enforcement case instead, regenerated from the case's
+records (:func:`werkmap.jobseeker.case_letter`): the hearing letter on a proposed measure or the decision
+letter (``--kind``; default: the case's latest), read through :meth:`werkmap.service.Werkmap.folder`
+(audited) by the same reader. An unknown case, or a case without that letter, is exit 2. ``--db`` is a SQLite file path or a storage URL.
 Exit codes are those of :mod:`werkmap.cli`: 0 ok, 2 bad input (no store, no such folder), 1 another error.
 """
 
@@ -43,7 +50,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Print the overview of one Work Folder as its jobseeker (default) or its work "
         "coach reads it: every activity with its deadline and colour, what is overdue, what happens "
         "next and when, the next conversation, the application duty, the work plan, the messages "
-        "sent, and the explanation of the route. The read is audited.",
+        "sent, and the explanation of the route; the coach's view adds the adviser's section (what would "
+        "move the band, guidance only; the orientation conversation's fixed steps). With --letter "
+        "CASE_ID: one letter of an enforcement case, regenerated from its records. The read is "
+        "audited.",
     )
     cmd.add_argument("--db", required=True, metavar="STORE", help="a SQLite file or a storage URL")
     cmd.add_argument("--folder", required=True, metavar="ID", help="the folder id")
@@ -56,6 +66,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     cmd.add_argument(
         "--date", type=iso_date, default=None, help="the day to look at (default: today)"
+    )
+    cmd.add_argument(
+        "--letter",
+        metavar="CASE_ID",
+        default=None,
+        help="print one letter of this enforcement case instead of the overview",
+    )
+    cmd.add_argument(
+        "--kind",
+        choices=("hearing", "decision"),
+        default=None,
+        help="with --letter: which letter (default: the case's latest)",
     )
     cmd.add_argument("--format", choices=FORMATS, default="text", help="default: text")
     cmd.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
@@ -104,8 +126,52 @@ def _csv(o: Overview) -> str:
     return buf.getvalue()
 
 
+def _letter(args: argparse.Namespace) -> int:
+    from werkmap.jobseeker import case_letter
+
+    with _open(args.db, args.date) as wm:
+        actor = _reader(wm, args.folder, args.reader)
+        folder = wm.folder(actor, args.folder, why=f"letter {args.letter}")
+        try:
+            letter = case_letter(
+                folder,
+                args.letter,
+                kind=args.kind,
+                policy=wm.policy,
+                language=args.language,
+                calendar=wm.calendar,
+            )
+        except InvalidInput as exc:  # one line: which case, and which letter it lacks
+            print(f"werkmap: {'; '.join(p.message for p in exc.problems)}", file=sys.stderr)
+            return 2
+    if args.format == "json":
+        out = {
+            "werkmap": __version__,
+            "kind": "folder",
+            "letter": {**letter.to_record(), "text": letter.to_text()},
+        }
+        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+    elif args.format == "html":
+        print(letter.to_html())
+    elif args.format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["n", "text"])
+        for n, line in enumerate(letter.to_text().rstrip("\n").split("\n")):
+            writer.writerow([n, line])
+        sys.stdout.write(buf.getvalue())
+    else:
+        sys.stdout.write(letter.to_text())
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run ``werkmap folder`` with parsed ``args``; return the exit code (0)."""
+    """Run ``werkmap folder`` with parsed ``args``; return the exit code (0; 2 for a missing letter)."""
+    if args.kind is not None and args.letter is None:
+        print("werkmap: --kind needs --letter CASE_ID", file=sys.stderr)
+        return 2
+    if args.letter is not None:
+        return _letter(args)
     with _open(args.db, args.date) as wm:
         actor = _reader(wm, args.folder, args.reader)
         o = wm.overview(actor, args.folder, language=args.language)

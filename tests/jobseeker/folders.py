@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import attrs
@@ -11,6 +12,11 @@ from tests.plan.drivers import D0, in_every_state
 
 from werkmap.plan import folder as wf
 from werkmap.plan.folder import BANDS, ProfileRecord, RouteRecord, WorkFolder
+from werkmap.profiler.model import default_model
+from werkmap.profiler.questionnaire import default_questionnaire
+from werkmap.profiler.scoring import score
+from werkmap.profiler.synthetic import synthetic_answers
+from werkmap.rules.records import profile_record
 from werkmap.rules.routing import OUTCOMES
 from werkmap.texts import MONTHS, percent
 
@@ -68,15 +74,59 @@ def profiles(taken_on: dt.date) -> st.SearchStrategy[ProfileRecord]:
     )
 
 
+POOL = 300
+"""How many synthetic people the scored profiles are drawn from."""
+
+
+@functools.cache
+def _pool() -> tuple[dict[str, object], ...]:
+    """Synthetic people, those below the top band first (recourse has something to find for them)."""
+    q, m = default_questionnaire(), default_model()
+    people = synthetic_answers(POOL, seed=14)
+    top = [score(a, m, q).band == BANDS[-1] for a in people]
+    below = [a for a, t in zip(people, top, strict=True) if not t]
+    return tuple(below + [a for a, t in zip(people, top, strict=True) if t][:20])
+
+
+@functools.cache
+def scored_record(k: int, taken_on: dt.date) -> ProfileRecord:
+    """The profile record of synthetic person ``k``, scored with the packaged model (answers kept)."""
+    q, m = default_questionnaire(), default_model()
+    return profile_record(score(_pool()[k], m, q), on=taken_on)
+
+
+def scored_profiles(taken_on: dt.date) -> st.SearchStrategy[ProfileRecord]:
+    """Profile records as the service keeps them: real answers scored with the packaged model.
+
+    Mostly with their answers and the packaged model's reference; sometimes an old record without
+    answers, or one scored with another model version (recourse is then not available).
+    """
+    variants = {
+        "kept": lambda r: r,
+        "no_answers": lambda r: attrs.evolve(r, answers={}),
+        "other_model": lambda r: attrs.evolve(r, model_version="1999.1"),
+    }
+    return st.builds(
+        lambda k, v: variants[v](scored_record(k, taken_on)),
+        st.integers(0, len(_pool()) - 1),
+        st.sampled_from(("kept",) * 8 + ("no_answers", "other_model")),
+    )
+
+
 @st.composite
-def routes(draw: st.DrawFn, decided_on: dt.date, profile: ProfileRecord | None) -> RouteRecord:
+def routes(
+    draw: st.DrawFn,
+    decided_on: dt.date,
+    profile: ProfileRecord | None,
+    outcomes: tuple[str, ...] = OUTCOMES,
+) -> RouteRecord:
     p = profile.probability if profile is not None else None
     override = draw(st.sampled_from(["", "conversation", "digital"]))
     shown_nl = percent(p, "nl") if p is not None else "-"
     shown_en = percent(p, "en") if p is not None else "-"
     return RouteRecord(
         decided_on=decided_on,
-        outcome=draw(st.sampled_from(OUTCOMES)),
+        outcome=draw(st.sampled_from(outcomes)),
         rule_id=f"R-ROUTE-0{draw(st.integers(1, 9))}",
         rule_version=1,
         reason_nl=f"Uw kans op werk binnen een jaar is {shown_nl}.",
@@ -94,8 +144,11 @@ def routes(draw: st.DrawFn, decided_on: dt.date, profile: ProfileRecord | None) 
 
 
 @st.composite
-def folders(draw: st.DrawFn) -> tuple[WorkFolder, dt.date]:
-    """A folder holding activities, conversations, plans and cases in random states, and a date."""
+def folders(draw: st.DrawFn, scored: bool = False) -> tuple[WorkFolder, dt.date]:
+    """A folder holding activities, conversations, plans and cases in random states, and a date.
+
+    ``scored``: its profile (if any) is a real one, :func:`scored_profiles`, else a made-up record.
+    """
     registered = D0 - dt.timedelta(days=draw(st.integers(0, 120)))
     folder, _ = wf.create_folder(
         "f-1", on=registered, jobseeker_ref="js-1", coach_id="c-1", registered_on=registered
@@ -121,8 +174,14 @@ def folders(draw: st.DrawFn) -> tuple[WorkFolder, dt.date]:
         )
         for i, s in enumerate(cases_drawn)
     )
-    profile = draw(st.none() | profiles(D0))
-    route = draw(st.none() | routes(D0, profile))
+    if scored:  # mostly with a real profile
+        with_profile = draw(st.sampled_from((True,) * 4 + (False,)))
+        profile = draw(scored_profiles(D0)) if with_profile else None
+    else:
+        profile = draw(st.none() | profiles(D0))
+    # with real profiles, the orientation route (the one with an agenda) is drawn more often
+    outcomes = ("orientation",) * 3 + OUTCOMES if scored else OUTCOMES
+    route = draw(st.none() | routes(D0, profile, outcomes))
     folder = attrs.evolve(
         folder,
         activities=activities,

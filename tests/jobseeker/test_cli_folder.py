@@ -81,3 +81,86 @@ def test_bad_input_is_exit_2_without_a_traceback(store, capsys, argv, message):
     assert message in err
     assert "Traceback" not in err
     assert out == ""
+
+
+def test_the_coachs_view_ends_with_the_advisers_section(store, capsys):
+    code, out, _ = _run(capsys, "--db", store, "--folder", "f-1", "--as", "coach")
+    assert code == 0
+    assert "Voor de adviseur: wat de klasse zou veranderen (richtlijn, geen belofte)" in out
+    assert "Voor de adviseur: de vaste stappen van het werkoriëntatiegesprek" in out
+    assert "geen belofte" in out.split("Voor de adviseur: de vaste stappen")[0]
+    code, out, _ = _run(
+        capsys, "--db", store, "--folder", "f-1", "--as", "coach", "--format", "json"
+    )
+    data = json.loads(out)
+    heads = [i for i in data["items"] if i["section"] == "recourse" and "guidance" in i]
+    assert heads
+    assert heads[0]["guidance"] is True
+    assert any(i["section"] == "agenda" and i.get("status") == "step" for i in data["items"])
+
+
+def test_the_jobseekers_view_has_no_advisers_section(store, capsys):
+    code, out, _ = _run(capsys, "--db", store, "--folder", "f-1", "--format", "json")
+    assert code == 0
+    sections = {i["section"] for i in json.loads(out)["items"]}
+    assert not sections & {"recourse", "agenda"}
+
+
+def _folder(store):
+    from werkmap.service import Actor, Werkmap
+
+    with Werkmap(f"sqlite:///{store}") as wm:
+        return wm.folder(Actor.system(), "f-1"), wm.policy
+
+
+def test_a_letter_is_printed_as_regenerated_from_the_case(store, capsys):
+    from werkmap.jobseeker import decision_letter, hearing_letter
+
+    folder, policy = _folder(store)
+    code, out, err = _run(capsys, "--db", store, "--folder", "f-1", "--letter", "case-3")
+    assert (code, err) == (0, "")
+    assert out == decision_letter(folder, "case-3", policy=policy).to_text()
+    code, out, _ = _run(
+        capsys,
+        "--db",
+        store,
+        "--folder",
+        "f-1",
+        "--letter",
+        "case-3",
+        "--kind",
+        "hearing",
+        "--language",
+        "en",
+    )
+    assert code == 0
+    assert out == hearing_letter(folder, "case-3", policy=policy, language="en").to_text()
+    code, out, _ = _run(
+        capsys, "--db", store, "--folder", "f-1", "--letter", "case-3", "--format", "json"
+    )
+    data = json.loads(out)
+    assert (data["werkmap"], data["kind"]) == (__version__, "folder")
+    assert data["letter"]["kind"] == "decision_letter"
+    assert data["letter"]["case_id"] == "case-3"
+    assert data["letter"]["object_by"] is not None
+    code, out, _ = _run(
+        capsys, "--db", store, "--folder", "f-1", "--letter", "case-3", "--format", "html"
+    )
+    assert out.startswith('<article class="werkmap-letter decision_letter" lang="nl">')
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--letter", "case-nope"], "no case 'case-nope' in folder 'f-1'"),
+        (["--letter", "case-1"], "has no proposed measure"),
+        (["--letter", "case-1", "--kind", "decision"], "has no decision imposing a measure"),
+        (["--kind", "hearing"], "--kind needs --letter"),
+    ],
+)
+def test_a_letter_that_is_not_there_is_exit_2_in_one_line(store, capsys, argv, message):
+    code, out, err = _run(capsys, "--db", store, "--folder", "f-1", *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert out == ""

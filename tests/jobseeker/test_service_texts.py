@@ -98,3 +98,21 @@ def test_proposing_and_deciding_a_measure_sends_the_letters_through_the_outbox(w
         i.text for i in world.overview(JOBSEEKER, "f-1", language="en").section("notifications")
     ]
     assert any("Decision: a measure on your benefit" in s for s in subjects)
+
+
+def test_the_coachs_overview_has_the_advisers_section_from_the_services_model(world):
+    from werkmap.interventions import default_catalogue, orientation_agenda, record_recourse
+
+    folder = world.folder(COACH, "f-1")
+    profile = folder.latest_profile
+    o = world.overview(COACH, "f-1", language="en")
+    r = record_recourse(profile, world.model, world.questionnaire)
+    (head, *_) = o.section("recourse")
+    assert head.fields["status"] == r.status == "found"
+    assert head.fields["new_probability"] == r.new_probability
+    assert percent(r.new_probability, "en") in o.to_text()
+    agenda = orientation_agenda(profile, default_catalogue(), on=TODAY)
+    assert o.section("agenda")[0].fields["candidates"] == [c.service.id for c in agenda.candidates]
+    for reader in (JOBSEEKER, SYSTEM):
+        mine = world.overview(reader, "f-1")
+        assert bool(mine.section("recourse")) == (reader is SYSTEM)

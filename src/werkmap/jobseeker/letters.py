@@ -43,6 +43,7 @@ __all__ = [
     "LETTER_CHANNEL",
     "LETTER_KINDS",
     "Letter",
+    "case_letter",
     "decision_letter",
     "hearing_letter",
     "in_language",
@@ -440,3 +441,50 @@ def decision_letter(
         paragraphs=tuple(paragraphs),
         terms=glossary(["maatregel", "bezwaar", "sollicitatieplicht"], language),
     )
+
+
+def case_letter(
+    folder: WorkFolder,
+    case_id: str,
+    *,
+    kind: str | None = None,
+    policy: Policy | None = None,
+    language: str = "nl",
+    calendar: HolidayCalendar | None = None,
+) -> Letter:
+    """Return one letter of case ``case_id``, regenerated from the case's records.
+
+    Args:
+        folder: the folder holding the case.
+        case_id: the enforcement case.
+        kind: ``"hearing"`` (:func:`hearing_letter`) or ``"decision"`` (:func:`decision_letter`); default:
+            the case's latest letter (the decision letter once a measure was imposed, else the hearing
+            letter).
+        policy: the dated policy; default: the packaged one.
+        language: ``"nl"`` or ``"en"``.
+        calendar: the holiday calendar; default: the Dutch one.
+
+    Raises:
+        InvalidInput: no such case, the case has no letter of that kind (or none at all), an unknown
+            kind or language.
+    """
+    if kind not in (None, "hearing", "decision"):
+        raise InvalidInput(
+            [Problem(path="$.kind", message=f"expected hearing or decision, got {kind!r}")],
+            source="letter",
+        )
+    if case_id not in {c.case_id for c in folder.cases}:
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.case_id",
+                    message=f"no case {case_id!r} in folder {folder.folder_id!r}",
+                )
+            ],
+            source="letter",
+        )
+    if kind is None:
+        decision = folder.case(case_id).decision
+        kind = "decision" if decision is not None and decision.imposed else "hearing"
+    make = decision_letter if kind == "decision" else hearing_letter
+    return make(folder, case_id, policy=policy, language=language, calendar=calendar)

@@ -20,6 +20,9 @@ coach. It shows:
 * **the notifications sent**, as given: :meth:`werkmap.service.Werkmap.overview` passes those the
   folder's events caused, derived exactly as the service fills its outbox (letters included);
 * the **explanation** of the latest routing decision (:func:`werkmap.jobseeker.explain_route`).
+* in the coach's view only, **the adviser's section** (:mod:`werkmap.jobseeker.adviser`): what would
+  move the band (recourse, guidance and never a promise) and the orientation conversation's fixed steps
+  when the folder is routed to one; the model, questionnaire and catalogue are passed in.
 
 Nothing here reads a store or the wall clock, and nothing imports the storage or the shell. Render it with :meth:`Overview.to_text`,
 :meth:`Overview.to_html` (every value escaped) or :meth:`Overview.to_records` / :meth:`Overview.to_frame`.
@@ -55,6 +58,7 @@ from werkmap.jobseeker._common import (
     html_section,
     printable,
 )
+from werkmap.jobseeker.adviser import ADVISER_SECTIONS, adviser_items, route_profile
 from werkmap.jobseeker.explanation import Explanation, explain_route
 from werkmap.jobseeker.letters import decision_letter, hearing_letter, in_language
 from werkmap.plan.activity import Activity
@@ -76,7 +80,19 @@ from werkmap.workdays import HolidayCalendar, dutch_calendar
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HORIZON_DAYS", "SECTIONS", "Item", "Message", "Overview", "overview"]
+    from werkmap.interventions.catalogue import Catalogue
+    from werkmap.profiler.model import ScoringModel
+    from werkmap.profiler.questionnaire import Questionnaire
+
+__all__ = [
+    "HORIZON_DAYS",
+    "JOBSEEKER_SECTIONS",
+    "SECTIONS",
+    "Item",
+    "Message",
+    "Overview",
+    "overview",
+]
 
 SECTIONS = (
     "activities",
@@ -87,8 +103,15 @@ SECTIONS = (
     "plan",
     "cases",
     "notifications",
+    *ADVISER_SECTIONS,
 )
-"""The sections of an overview, in the order they are shown (the explanation comes after them)."""
+"""The sections of an overview, in the order they are shown (the explanation comes after them).
+
+The last two (:data:`~werkmap.jobseeker.adviser.ADVISER_SECTIONS`: ``recourse`` and ``agenda``) are in the
+coach's view only."""
+
+JOBSEEKER_SECTIONS = tuple(s for s in SECTIONS if s not in ADVISER_SECTIONS)
+"""The sections of the jobseeker's view (no recourse, no agenda)."""
 
 HORIZON_DAYS = 120
 """How far ahead "what happens next" looks (the folder taken as it is on the date)."""
@@ -121,6 +144,8 @@ _SECTION_TITLES: Mapping[str, Mapping[str, str]] = {
         "plan": "Werkplan",
         "cases": "Handhaving",
         "notifications": "Verstuurde berichten",
+        "recourse": "Voor de adviseur: wat de klasse zou veranderen (richtlijn, geen belofte)",
+        "agenda": "Voor de adviseur: de vaste stappen van het werkoriëntatiegesprek",
     },
     "en": {
         "title": "Your Work Folder on {on}",
@@ -145,6 +170,8 @@ _SECTION_TITLES: Mapping[str, Mapping[str, str]] = {
         "plan": "Work plan",
         "cases": "Enforcement",
         "notifications": "Messages sent",
+        "recourse": "For the adviser: what would move the band (guidance, not a promise)",
+        "agenda": "For the adviser: the orientation conversation's fixed steps",
     },
 }
 
@@ -446,6 +473,11 @@ class Overview:
         return tuple(i for i in self.items if i.section == name)
 
     @property
+    def sections(self) -> tuple[str, ...]:
+        """The sections this view shows: :data:`SECTIONS` for the coach, else :data:`JOBSEEKER_SECTIONS`."""
+        return SECTIONS if self.audience == "coach" else JOBSEEKER_SECTIONS
+
+    @property
     def activities(self) -> tuple[Item, ...]:
         """Every activity with its deadline and colour."""
         return self.section("activities")
@@ -474,7 +506,7 @@ class Overview:
         """Return the overview as plain text: a title, then each section with its lines."""
         t = self._titles()
         out = [self.title, "=" * len(self.title)]
-        for name in SECTIONS:
+        for name in self.sections:
             lines = self.section(name)
             out += ["", t[name]]
             out += [f"- {i.text}" for i in lines] or [f"- {t['none']}"]
@@ -492,7 +524,7 @@ class Overview:
             f'<article class="werkmap-overview" lang="{self.language}">',
             f"<h1>{html.escape(self.title)}</h1>",
         ]
-        for name in SECTIONS:
+        for name in self.sections:
             lines = [i.text for i in self.section(name)] or [t["none"]]
             parts.append(html_section(t[name], lines, name))
         if self.explanation is not None:
@@ -871,13 +903,7 @@ def _notification_items(
 
 
 def _route_profile(folder: WorkFolder) -> tuple[RouteRecord | None, ProfileRecord | None]:
-    route = folder.latest_route
-    if route is None:
-        return None, None
-    if route.inputs and route.inputs.get("probability") is None:
-        return route, None  # decided without a profile
-    made_from = [p for p in folder.profiles if p.taken_on <= route.decided_on]
-    return route, made_from[-1] if made_from else None
+    return folder.latest_route, route_profile(folder)
 
 
 def overview(
@@ -889,6 +915,9 @@ def overview(
     audience: str = "jobseeker",
     calendar: HolidayCalendar | None = None,
     notifications: Sequence[Message] = (),
+    model: ScoringModel | None = None,
+    questionnaire: Questionnaire | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Overview:
     """Build the overview of ``folder`` on ``on`` (see the module docstring).
 
@@ -902,6 +931,11 @@ def overview(
         calendar: the holiday calendar of the due rules; default: the Dutch one.
         notifications: the messages sent about the folder (the service passes those its events caused,
             as it derives its outbox, letters included); messages made after ``on`` are not shown.
+        model: the scoring model of the coach's recourse section (:mod:`werkmap.jobseeker.adviser`);
+            ``None``: the section says it is not available.
+        questionnaire: that model's questionnaire; ``None``: no recourse either.
+        catalogue: the intervention catalogue of the orientation agenda; ``None``: the agenda section
+            says it is not available.
 
     Raises:
         InvalidInput: an unknown language or audience.
@@ -935,6 +969,15 @@ def overview(
         *_case_items(folder, language),
         *_notification_items(notes, on, language, coach, f"jobseeker:{folder.jobseeker_ref}"),
     ]
+    if coach:  # the jobseeker's view never holds recourse or the agenda (no score, no figures)
+        items += adviser_items(
+            folder,
+            on=on,
+            language=language,
+            model=model,
+            questionnaire=questionnaire,
+            catalogue=catalogue,
+        )
     route, profile = _route_profile(folder)
     explanation = (
         explain_route(route, profile, policy=policy, language=language, audience=audience)

@@ -951,7 +951,9 @@ class Werkmap(UnitOfWork):
 
         A jobseeker gets the jobseeker's view of their own folder (no score; only their own messages);
         a coach (their caseload), a team lead or the system gets the coach's view
-        (:func:`werkmap.jobseeker.overview`). The read is audited like :meth:`folder`.
+        (:func:`werkmap.jobseeker.overview`), with the adviser's section: what would move the band,
+        scored with the service's own model and questionnaire, and the orientation agenda from the
+        packaged intervention catalogue. The read is audited like :meth:`folder`.
 
         Raises:
             NotFound: there is no such folder, or a jobseeker asks for a folder that is not theirs (the
@@ -959,6 +961,7 @@ class Werkmap(UnitOfWork):
             NotAuthorized: a coach asks for a folder outside their caseload.
             InvalidInput: an unknown language.
         """
+        from werkmap.interventions import default_catalogue
         from werkmap.jobseeker import overview as build_overview
 
         if self._pending is not None and folder_id in self._pending:
@@ -975,6 +978,9 @@ class Werkmap(UnitOfWork):
             audience="jobseeker" if actor.role == "jobseeker" else "coach",
             calendar=self.calendar,
             notifications=self._notifications(folder, folder.events),
+            model=self.model,
+            questionnaire=self.questionnaire,
+            catalogue=default_catalogue(),
         )
         self._audit_read(actor, folder, "overview", "")
         return result
