@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from werkmap.clock import FixedClock
-from werkmap.storage import Backoff, Dispatcher, Notification, load_plugins
+from werkmap.storage import DEFAULT_LEASE, Backoff, Dispatcher, Notification, load_plugins
 from werkmap.storage.memory import MemoryStore
 from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.testing import RecordingChannel, default_samples, index_for
@@ -74,6 +74,9 @@ def test_a_crash_between_delivery_and_mark_delivers_again_with_the_same_key(
         Dispatcher(store, plugins, clock=clock).dispatch_once()
     store.close()
     reopened = SQLiteStore(path)
+    # the dead dispatcher's lease still holds the item: nobody else delivers it meanwhile
+    assert Dispatcher(reopened, plugins, clock=clock).dispatch_once().delivered == ()
+    clock.advance(minutes=DEFAULT_LEASE.total_seconds() / 60 + 1)
     report = Dispatcher(reopened, plugins, clock=clock).dispatch_once()
     assert len(report.delivered) == 1
     keys = [n.idempotency_key for n in channel.delivered]
