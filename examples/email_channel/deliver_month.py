@@ -20,12 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from email_channel import AddressBook, EmailPlugin  # noqa: E402
-
-from werkmap.clock import FixedClock  # noqa: E402
-from werkmap.service import Werkmap  # noqa: E402
-from werkmap.simulate import SimulationConfig, simulate  # noqa: E402
-from werkmap.storage import load_plugins  # noqa: E402
+from email_channel import AddressBook, EmailPlugin
+from werkmap.clock import FixedClock
+from werkmap.service import Werkmap
+from werkmap.simulate import SimulationConfig, simulate
+from werkmap.storage import load_plugins
 
 START = dt.date(2025, 3, 3)
 
