@@ -91,6 +91,10 @@ class Store(Protocol):
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders in one transaction: all of them, or (on any error) none of them.
 
+        Each request's command keys (``SaveRequest.commands``) are stored with it; a key that is stored
+        already is a :class:`~werkmap.errors.ConcurrencyConflict` (a retry raced this save), and nothing
+        is written.
+
         Returns:
             The audit records sealed, in request order.
         """
@@ -213,7 +217,7 @@ class Store(Protocol):
         ...
 
     def command_result(self, key: str) -> CommandKey | None:
-        """Return the stored idempotency key of a command (saved with ``SaveRequest.commands``), or ``None``."""
+        """Return a command's stored idempotency key (``SaveRequest.commands``), or ``None``."""
         ...
 
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
