@@ -30,6 +30,7 @@ from werkmap.storage import (
     SCHEMA_VERSION,
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     FolderCodec,
     FolderIndex,
@@ -58,6 +59,7 @@ class DictStore:
         self.event_log: dict[str, list[tuple[int, str]]] = {}  # folder_id -> [(sequence, json)]
         self.outbox_items: dict[str, OutboxItem] = {}  # idempotency key -> item (insertion order)
         self.audit: dict[str, list[AuditRecord]] = {}
+        self.commands: dict[str, CommandKey] = {}  # idempotency key of a command -> its result
 
     @property
     def codec(self) -> FolderCodec:
@@ -109,6 +111,8 @@ class DictStore:
                     raise ConcurrencyConflict(
                         req.folder.folder_id, req.expected_version, row["version"] if row else None
                     )
+                if any(k.key in self.commands for k in req.commands):  # a retry raced this one
+                    raise ConcurrencyConflict(req.folder.folder_id, req.expected_version, actual)
             # 2. build the new state aside ("the transaction"), then swap it in
             folders, events = dict(self.folders), copy.deepcopy(self.event_log)
             outbox, trail = dict(self.outbox_items), copy.deepcopy(self.audit)
@@ -130,6 +134,8 @@ class DictStore:
                     outbox.setdefault(note.idempotency_key, OutboxItem(notification=note))
                 for entry in req.audit:
                     sealed.append(_seal(trail, entry))
+            for req in requests:
+                self.commands.update((k.key, k) for k in req.commands)
             self.folders, self.event_log, self.outbox_items, self.audit = (
                 folders,
                 events,
@@ -168,31 +174,83 @@ class DictStore:
     def pending_notifications(
         self, *, now: dt.datetime, limit: int = 100
     ) -> tuple[OutboxItem, ...]:
-        due = [
-            i
-            for i in self.outbox_items.values()
-            if i.delivered_at is None and (i.next_attempt_at is None or i.next_attempt_at <= now)
-        ]
-        return tuple(due[:limit])
+        return tuple([i for i in self.outbox_items.values() if i.is_due(now)][:limit])
+
+    def claim_notifications(
+        self,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta | None = None,
+        limit: int = 100,
+    ) -> tuple[OutboxItem, ...]:
+        until = now + (lease or dt.timedelta(seconds=300))
+        with self._lock:  # one claimer at a time: the lease is written before anyone else looks
+            claimed = []
+            for key, item in self.outbox_items.items():
+                if len(claimed) < limit and item.is_due(now):
+                    item = attrs.evolve(item, claimed_by=owner, claimed_until=until)
+                    self.outbox_items[key] = item
+                    claimed.append(item)
+            return tuple(claimed)
 
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         items = self.outbox_items.values()
         return tuple(i for i in items if include_delivered or i.delivered_at is None)
 
-    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
+    def dead_letters(self) -> tuple[OutboxItem, ...]:
+        return tuple(i for i in self.outbox_items.values() if i.dead_lettered_at is not None)
+
+    def _item(self, key: str) -> OutboxItem:
+        item = self.outbox_items.get(key)
+        if item is None:
+            raise NotFound(f"no notification with idempotency key {key!r}")
+        return item
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
         with self._lock:
-            item = self.outbox_items[idempotency_key]
-            if item.delivered_at is None:
-                self.outbox_items[idempotency_key] = attrs.evolve(item, delivered_at=at)
+            item = self._item(idempotency_key)
+            self.outbox_items[idempotency_key] = attrs.evolve(
+                item, delivered_at=item.delivered_at or at, claimed_by="", claimed_until=None
+            )
+            return item.delivered_at is None
 
     def mark_failed(
-        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
-    ) -> None:
+        self,
+        idempotency_key: str,
+        *,
+        at: dt.datetime,
+        retry_at: dt.datetime,
+        error: str,
+        owner: str = "",
+    ) -> bool:
+        return self._mark(idempotency_key, owner, error, next_attempt_at=retry_at)
+
+    def mark_dead(
+        self, idempotency_key: str, *, at: dt.datetime, error: str, owner: str = ""
+    ) -> bool:
+        return self._mark(idempotency_key, owner, error, next_attempt_at=None, dead_lettered_at=at)
+
+    def _mark(self, key: str, owner: str, error: str, **changes: Any) -> bool:
         with self._lock:
-            item = self.outbox_items[idempotency_key]
-            self.outbox_items[idempotency_key] = attrs.evolve(
-                item, attempts=item.attempts + 1, next_attempt_at=retry_at, last_error=error
+            item = self._item(key)
+            if item.delivered_at is not None or item.dead_lettered_at is not None:
+                return False  # done already: nothing to record
+            if owner and item.claimed_by not in ("", owner):
+                return False  # another dispatcher claimed it since: leave its lease alone
+            self.outbox_items[key] = attrs.evolve(
+                item,
+                attempts=item.attempts + 1,
+                last_error=error[:500],
+                claimed_by="",
+                claimed_until=None,
+                **changes,
             )
+            return True
+
+    # -- command keys -------------------------------------------------------------------------------
+    def command_result(self, key: str) -> CommandKey | None:
+        return self.commands.get(key)
 
     # -- audit --------------------------------------------------------------------------------------
     def append_audit(self, entry: AuditEntry) -> AuditRecord:

@@ -210,6 +210,11 @@ class FailingStore:
             raise StorageError("disk full")
         return self.inner.save(*args, **kw)  # type: ignore[arg-type]
 
+    def save_many(self, *args: object, **kw: object) -> object:
+        if self.failing:
+            raise StorageError("disk full")
+        return self.inner.save_many(*args, **kw)  # type: ignore[arg-type]
+
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 

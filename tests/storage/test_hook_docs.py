@@ -38,6 +38,8 @@ def test_there_are_hookspecs() -> None:
         "werkmap_open_store",
         "werkmap_deliver_notification",
         "werkmap_audit",
+        "werkmap_channels",
+        "werkmap_resolve_recipient",
     }
 
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from werkmap.clock import FixedClock
-from werkmap.storage import Backoff, Dispatcher, Notification, load_plugins
+from werkmap.storage import DEFAULT_LEASE, Backoff, Dispatcher, Notification, load_plugins
 from werkmap.storage.memory import MemoryStore
 from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.testing import RecordingChannel, default_samples, index_for
@@ -74,6 +74,9 @@ def test_a_crash_between_delivery_and_mark_delivers_again_with_the_same_key(
         Dispatcher(store, plugins, clock=clock).dispatch_once()
     store.close()
     reopened = SQLiteStore(path)
+    # the dead dispatcher's lease still holds the item: nobody else delivers it meanwhile
+    assert Dispatcher(reopened, plugins, clock=clock).dispatch_once().delivered == ()
+    clock.advance(minutes=DEFAULT_LEASE.total_seconds() / 60 + 1)
     report = Dispatcher(reopened, plugins, clock=clock).dispatch_once()
     assert len(report.delivered) == 1
     keys = [n.idempotency_key for n in channel.delivered]
@@ -142,3 +145,61 @@ def test_index_row_round_trips_its_folder_index() -> None:
     assert row.folder_index == index
     assert row.coach_id == "c"
     assert row.version == 3
+
+
+def test_the_backoff_is_capped_before_it_is_computed() -> None:
+    backoff = Backoff()  # 30 s, doubling, at most an hour
+    for attempt in (42, 43, 44, 1000, 10**9):
+        assert backoff.delay(attempt) == dt.timedelta(hours=1)
+    assert Backoff(factor=1.0).delay(10**9) == dt.timedelta(seconds=30)
+    assert Backoff(initial=dt.timedelta(0)).delay(10**9) == dt.timedelta(0)
+
+
+class _GoneOnMark(MemoryStore):
+    """A store from which one item disappears between its claim and its mark (erased meanwhile)."""
+
+    gone = ""
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
+        if idempotency_key == self.gone:
+            from werkmap.errors import NotFound
+
+            raise NotFound("erased")
+        return super().mark_delivered(idempotency_key, at=at)
+
+
+def test_a_dispatcher_finding_an_item_gone_moves_on() -> None:
+    store = _GoneOnMark()
+    folder = default_samples().new("f-1")
+    notes = [_note(f"e{i}") for i in range(3)]
+    store.save(folder, expected_version=0, index=index_for(folder), notifications=notes)
+    store.gone = notes[0].idempotency_key
+    channel = RecordingChannel()
+    plugins = load_plugins(entry_points=False, extra={"c": channel})
+    report = Dispatcher(
+        store, plugins, clock=FixedClock(dt.datetime(2024, 3, 4, 9))
+    ).dispatch_once()
+    assert report.skipped == (notes[0].idempotency_key,)
+    assert report.delivered == tuple(n.idempotency_key for n in notes[1:])
+
+
+def test_a_dispatcher_finding_an_item_delivered_by_another_moves_on() -> None:
+    store = MemoryStore()
+    folder = default_samples().new("f-1")
+    note = _note("e1")
+    store.save(folder, expected_version=0, index=index_for(folder), notifications=[note])
+    clock = FixedClock(dt.datetime(2024, 3, 4, 9))
+    plugins = load_plugins(entry_points=False, extra={"c": RecordingChannel(fail_first=1)})
+    slow = Dispatcher(store, plugins, clock=clock, owner="slow", lease=dt.timedelta(seconds=1))
+    [item] = store.claim_notifications(owner="slow", now=clock.now(), lease=slow.lease)
+    clock.advance(minutes=1)  # slow's lease ran out; another delivers the item
+    store.claim_notifications(owner="fast", now=clock.now())
+    store.mark_delivered(note.idempotency_key, at=clock.now())
+    # slow's late failure is not recorded over the delivery, and nothing raises
+    assert not store.mark_failed(
+        note.idempotency_key, at=clock.now(), retry_at=clock.now(), error="x", owner="slow"
+    )
+    assert slow.dispatch_once().delivered == ()
+    [stored] = store.outbox()
+    assert stored.delivered_at is not None
+    assert stored.attempts == item.attempts == 0

@@ -20,6 +20,7 @@ from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
 from werkmap.storage import load_plugins
 from werkmap.storage.outbox import Dispatcher
 from werkmap.storage.postgres import PostgresStore
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.testing import RecordingChannel
 from werkmap.storage.values import AuditEntry, FolderIndex, Notification, SaveRequest
 
@@ -77,21 +78,27 @@ def test_a_second_dispatcher_does_not_get_claimed_items(
     _fill(store, 5)
     other = PostgresStore(with_option(postgres_schemas.server, schema=store.schema), codec=CODEC)
     try:
-        first = store.pending_notifications(now=NOW, limit=3)
+        first = store.claim_notifications(owner="a", now=NOW, limit=3)
         assert len(first) == 3
-        second = other.pending_notifications(now=NOW)
+        assert {i.claimed_by for i in first} == {"a"}
+        second = other.claim_notifications(owner="b", now=NOW)
         assert len(second) == 2
         assert not {i.notification.idempotency_key for i in first} & {
             i.notification.idempotency_key for i in second
         }
+        assert other.claim_notifications(owner="b", now=NOW) == ()
         assert other.pending_notifications(now=NOW) == ()
         # a dispatcher that died: its claims run out and the items are offered again
         later = NOW + store.claim + dt.timedelta(seconds=1)
-        assert len(other.pending_notifications(now=later)) == 5
+        assert len(other.claim_notifications(owner="b", now=later)) == 5
+        # a's failure no longer applies: b holds the lease now
+        assert not store.mark_failed(
+            first[0].notification.idempotency_key, at=later, retry_at=later, error="x", owner="a"
+        )
         # marking ends a claim: a failed item is offered again at its retry time
         key = first[0].notification.idempotency_key
-        store.mark_failed(key, at=NOW, retry_at=NOW, error="boom")
-        again = store.pending_notifications(now=NOW)
+        assert store.mark_failed(key, at=NOW, retry_at=NOW, error="boom", owner="b")
+        again = store.claim_notifications(owner="a", now=NOW)
         assert [i.notification.idempotency_key for i in again] == [key]
         assert again[0].attempts == 1
     finally:
@@ -108,7 +115,7 @@ def test_rows_locked_by_another_transaction_are_skipped_not_waited_for(
         ).fetchall()
         got: list[object] = []
         worker = threading.Thread(
-            target=lambda: got.extend(store.pending_notifications(now=NOW)), daemon=True
+            target=lambda: got.extend(store.claim_notifications(owner="a", now=NOW)), daemon=True
         )
         worker.start()
         worker.join(timeout=10)
@@ -194,7 +201,9 @@ def test_every_table_is_keyed_by_folder_id(store: PostgresStore) -> None:
             ).fetchall()
         )
     assert keys.pop("werkmap_schema") == "id"
-    assert keys == dict.fromkeys(("folders", "events", "outbox", "audit"), "folder_id")
+    assert keys == dict.fromkeys(
+        ("folders", "events", "outbox", "audit", "command_keys"), "folder_id"
+    )
 
 
 def test_event_log_and_audit_trail_are_append_only_in_the_database(store: PostgresStore) -> None:
@@ -294,7 +303,7 @@ def test_older_schema_is_refused_when_migration_is_off(postgres_schemas: Postgre
     with pytest.raises(SchemaVersionError, match="migrate"):
         load_plugins().open_store(with_option(postgres_schemas.url(schema), migrate="false"))
     store = PostgresStore(postgres_schemas.url(schema), codec=CODEC)
-    assert store.schema_version() == 2
+    assert store.schema_version() == SCHEMA_VERSION
     assert [r.folder_id for r in store.caseload("c")] == ["old"]
     store.close()
 
@@ -332,7 +341,7 @@ def test_several_processes_may_open_a_new_schema_at_once(
     for t in threads:
         t.join(timeout=30)
     assert errors == []
-    assert [s.schema_version() for s in opened] == [2] * 4
+    assert [s.schema_version() for s in opened] == [SCHEMA_VERSION] * 4
     for s in opened:
         s.close()
 

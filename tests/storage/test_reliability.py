@@ -19,6 +19,7 @@ from storage_standin import CODEC, StandinSamples
 
 from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
 from werkmap.storage import load_plugins
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.values import FolderIndex, SaveRequest
 
@@ -257,7 +258,7 @@ def test_older_schema_is_refused_when_migration_is_off(tmp_path: Path) -> None:
     write_v1_database(path, [StandinSamples().new("old")], "c")
     with pytest.raises(SchemaVersionError, match="migrate"):
         SQLiteStore(path, codec=CODEC, migrate=False)
-    assert SQLiteStore(path, codec=CODEC).schema_version() == 2
+    assert SQLiteStore(path, codec=CODEC).schema_version() == SCHEMA_VERSION
 
 
 def test_wal_and_synchronous_settings(tmp_path: Path) -> None:

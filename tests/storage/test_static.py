@@ -12,6 +12,7 @@ FILES = sorted(STORAGE.glob("*.py"))
 # The only values formatted into SQL text: constant column lists, a whitelisted PRAGMA value, an int().
 ALLOWED_IN_SQL = {
     "_COLUMNS",
+    "_OUTBOX_COLUMNS",
     "undelivered",
     "_SYNCHRONOUS[synchronous.lower()]",
     "int(max_page_count)",

@@ -16,7 +16,11 @@ scores. Every command
 5. saves folder, events, notifications and audit entry in **one transaction** with the version it loaded
    (a concurrent writer gets :class:`~werkmap.errors.ConcurrencyConflict`, never a lost update), together
    with the index columns the dashboard and the sweep read;
-6. hands the sealed audit records to the ``werkmap_audit`` hooks.
+6. hands the sealed audit records to the ``werkmap_audit`` hooks (a hook that raises is logged and
+   counted, never raised: the command is done).
+
+Every command takes an optional ``idempotency_key=``, stored with its change: a retry with the same key
+returns the first result and changes nothing (:func:`werkmap.service.unit.idempotent`).
 
 Examples:
     >>> import datetime as dt
@@ -65,9 +69,9 @@ from werkmap.rules.state import folder_state
 from werkmap.service.access import Actor, authorize
 from werkmap.service.inputs import FIELDS, guarded
 from werkmap.service.teams import Organisation
-from werkmap.service.unit import UnitOfWork
+from werkmap.service.unit import UnitOfWork, idempotent
 from werkmap.storage.manager import Plugins, load_plugins
-from werkmap.storage.outbox import Dispatcher, DispatchReport
+from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS, Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
 from werkmap.storage.values import FolderIndex, Notification
 from werkmap.workdays import HolidayCalendar, dutch_calendar
@@ -237,6 +241,7 @@ class Werkmap(UnitOfWork):
 
     # ---------------------------------------------------------------------------- registration
 
+    @idempotent
     def register(
         self,
         actor: Actor,
@@ -248,6 +253,7 @@ class Werkmap(UnitOfWork):
         registered_on: dt.date | None = None,
         benefit_ends_on: dt.date | None = None,
         pension_on: dt.date | None = None,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Register a jobseeker: create their folder (version 1).
 
@@ -284,7 +290,7 @@ class Werkmap(UnitOfWork):
         stored, records = self._write(
             None, folder, events, actor=actor, command="register", why="", on=on
         )
-        self.plugins.announce(records)
+        self._announce(records)
         return stored
 
     def _run(
@@ -293,8 +299,15 @@ class Werkmap(UnitOfWork):
         """Run a command whose pure change makes nothing but the new folder."""
         return self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
 
+    @idempotent
     def assign_coach(
-        self, actor: Actor, folder_id: str, coach_id: str | None, *, reason: str = ""
+        self,
+        actor: Actor,
+        folder_id: str,
+        coach_id: str | None,
+        *,
+        reason: str = "",
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Move a folder into ``coach_id``'s caseload (``None``: into none); the event records who and why.
 
@@ -325,7 +338,10 @@ class Werkmap(UnitOfWork):
 
     # -------------------------------------------------------------------------------- profiler
 
-    def invite_profiler(self, actor: Actor, folder_id: str) -> WorkFolder:
+    @idempotent
+    def invite_profiler(
+        self, actor: Actor, folder_id: str, *, idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Invite the jobseeker to fill in the Work Profiler (the sweep does this after registration)."""
         on, who = self.today, str(actor)
         return self._run(
@@ -335,8 +351,14 @@ class Werkmap(UnitOfWork):
             lambda f: wf.invite_to_profiler(f, on=on, actor=who),
         )
 
+    @idempotent
     def submit_profile(
-        self, actor: Actor, folder_id: str, answers: Mapping[str, object]
+        self,
+        actor: Actor,
+        folder_id: str,
+        answers: Mapping[str, object],
+        *,
+        idempotency_key: str | None = None,
     ) -> Profile:
         """Score the jobseeker's answers, add the profile to the folder and route them.
 
@@ -382,6 +404,7 @@ class Werkmap(UnitOfWork):
         day = on if on is not None else self.today
         return rc.decide(folder, override, on=day, policy=self.policy)
 
+    @idempotent
     def route(
         self,
         actor: Actor,
@@ -389,6 +412,7 @@ class Werkmap(UnitOfWork):
         *,
         override: str | None = None,
         reason: str = "",
+        idempotency_key: str | None = None,
     ) -> Decision:
         """Route a folder again, with a coach's override (``conversation`` or ``digital``) or without one.
 
@@ -414,7 +438,10 @@ class Werkmap(UnitOfWork):
 
     # --------------------------------------------------------------------------- conversations
 
-    def request_conversation(self, actor: Actor, folder_id: str, *, note: str = "") -> WorkFolder:
+    @idempotent
+    def request_conversation(
+        self, actor: Actor, folder_id: str, *, note: str = "", idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Record that the jobseeker asked for a conversation; they are routed to one."""
         on, who = self.today, str(actor)
         return self._run(
@@ -425,6 +452,7 @@ class Werkmap(UnitOfWork):
             why=note,
         )
 
+    @idempotent
     def invite_conversation(
         self,
         actor: Actor,
@@ -433,6 +461,7 @@ class Werkmap(UnitOfWork):
         *,
         at: dt.date,
         reason: str = "",
+        idempotency_key: str | None = None,
     ) -> str:
         """Propose and invite a conversation of ``kind`` for the date ``at``; return its id."""
         on, who = self.today, str(actor)
@@ -444,8 +473,16 @@ class Werkmap(UnitOfWork):
             why=reason,
         )[1]
 
+    @idempotent
     def reschedule_conversation(
-        self, actor: Actor, folder_id: str, conversation_id: str, *, at: dt.date, reason: str
+        self,
+        actor: Actor,
+        folder_id: str,
+        conversation_id: str,
+        *,
+        at: dt.date,
+        reason: str,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Move an invited conversation to another date (the history is kept)."""
         on, who = self.today, str(actor)
@@ -459,8 +496,15 @@ class Werkmap(UnitOfWork):
             why=reason,
         )
 
+    @idempotent
     def hold_conversation(
-        self, actor: Actor, folder_id: str, conversation_id: str, *, outcome: str = ""
+        self,
+        actor: Actor,
+        folder_id: str,
+        conversation_id: str,
+        *,
+        outcome: str = "",
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Record that a conversation was held."""
         on, who = self.today, str(actor)
@@ -471,8 +515,15 @@ class Werkmap(UnitOfWork):
             lambda f: wf.hold_conversation(f, conversation_id, on=on, actor=who, outcome=outcome),
         )
 
+    @idempotent
     def record_no_show(
-        self, actor: Actor, folder_id: str, conversation_id: str, *, open_case: bool = True
+        self,
+        actor: Actor,
+        folder_id: str,
+        conversation_id: str,
+        *,
+        open_case: bool = True,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Record that the jobseeker did not come to a conversation.
 
@@ -496,8 +547,15 @@ class Werkmap(UnitOfWork):
             ),
         )[0]
 
+    @idempotent
     def cancel_conversation(
-        self, actor: Actor, folder_id: str, conversation_id: str, *, reason: str
+        self,
+        actor: Actor,
+        folder_id: str,
+        conversation_id: str,
+        *,
+        reason: str,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Cancel a pending conversation, with a reason."""
         on, who = self.today, str(actor)
@@ -511,6 +569,7 @@ class Werkmap(UnitOfWork):
 
     # ------------------------------------------------------------------------------ work plan
 
+    @idempotent
     def agree_plan(
         self,
         actor: Actor,
@@ -520,6 +579,7 @@ class Werkmap(UnitOfWork):
         services: Iterable[ExtraService] = (),
         note: str = "",
         jobseeker_agreed: bool = True,
+        idempotency_key: str | None = None,
     ) -> str:
         """Record a work plan agreed with the jobseeker and return its id.
 
@@ -550,6 +610,7 @@ class Werkmap(UnitOfWork):
             why=note,
         )[1]
 
+    @idempotent
     def revise_plan(
         self,
         actor: Actor,
@@ -559,6 +620,7 @@ class Werkmap(UnitOfWork):
         activities: Iterable[PlannedActivity] = (),
         services: Iterable[ExtraService] | None = None,
         note: str | None = None,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Revise the current work plan: a new version with added activities and, if given, new services.
 
@@ -586,6 +648,7 @@ class Werkmap(UnitOfWork):
 
     # ------------------------------------------------------------------------------ activities
 
+    @idempotent
     def add_activity(
         self,
         actor: Actor,
@@ -594,6 +657,7 @@ class Werkmap(UnitOfWork):
         *,
         due: dt.date,
         title: str = "",
+        idempotency_key: str | None = None,
     ) -> str:
         """Add an open activity with a deadline (a coach sets a task; a jobseeker plans one). Returns its id."""
         on, who = self.today, str(actor)
@@ -606,8 +670,14 @@ class Werkmap(UnitOfWork):
             ),
         )[1]
 
+    @idempotent
     def register_applications(
-        self, actor: Actor, folder_id: str, titles: Sequence[str]
+        self,
+        actor: Actor,
+        folder_id: str,
+        titles: Sequence[str],
+        *,
+        idempotency_key: str | None = None,
     ) -> tuple[str, ...]:
         """Register application activities the jobseeker did today (one per title), done at once.
 
@@ -624,7 +694,10 @@ class Werkmap(UnitOfWork):
             lambda f: pc.register_applications(f, titles, on=on, actor=who, calendar=self.calendar),
         )[1]
 
-    def complete_activity(self, actor: Actor, folder_id: str, activity_id: str) -> WorkFolder:
+    @idempotent
+    def complete_activity(
+        self, actor: Actor, folder_id: str, activity_id: str, *, idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Record an activity as done (late, when it was overdue or reminded)."""
         on, who = self.today, str(actor)
         return self._run(
@@ -634,7 +707,10 @@ class Werkmap(UnitOfWork):
             lambda f: wf.complete_activity(f, activity_id, on=on, actor=who),
         )
 
-    def remind(self, actor: Actor, folder_id: str, activity_id: str) -> WorkFolder:
+    @idempotent
+    def remind(
+        self, actor: Actor, folder_id: str, activity_id: str, *, idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Send the jobseeker a reminder for an overdue activity."""
         on, who = self.today, str(actor)
         return self._run(
@@ -644,7 +720,16 @@ class Werkmap(UnitOfWork):
             lambda f: wf.remind_activity(f, activity_id, on=on, actor=who),
         )
 
-    def excuse(self, actor: Actor, folder_id: str, activity_id: str, *, reason: str) -> WorkFolder:
+    @idempotent
+    def excuse(
+        self,
+        actor: Actor,
+        folder_id: str,
+        activity_id: str,
+        *,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> WorkFolder:
         """Excuse an overdue or reminded activity, with a reason."""
         on, who = self.today, str(actor)
         return self._run(
@@ -657,7 +742,16 @@ class Werkmap(UnitOfWork):
 
     # ----------------------------------------------------------------------------- enforcement
 
-    def refer(self, actor: Actor, folder_id: str, activity_id: str, *, reason: str) -> str:
+    @idempotent
+    def refer(
+        self,
+        actor: Actor,
+        folder_id: str,
+        activity_id: str,
+        *,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> str:
         """Refer a reminded activity to enforcement and return the case id.
 
         A case is opened, and the jobseeker is informed and invited to respond within the response window;
@@ -675,7 +769,10 @@ class Werkmap(UnitOfWork):
             why=reason,
         )[1]
 
-    def open_duty_case(self, actor: Actor, folder_id: str, *, reason: str) -> str:
+    @idempotent
+    def open_duty_case(
+        self, actor: Actor, folder_id: str, *, reason: str, idempotency_key: str | None = None
+    ) -> str:
         """Open an enforcement case for an application-duty shortfall and return its id.
 
         The jobseeker is informed and invited to respond; a coach proposes and decides it later. Earlier
@@ -696,7 +793,16 @@ class Werkmap(UnitOfWork):
             why=reason,
         )[1]
 
-    def respond(self, actor: Actor, folder_id: str, case_id: str, *, response: str) -> WorkFolder:
+    @idempotent
+    def respond(
+        self,
+        actor: Actor,
+        folder_id: str,
+        case_id: str,
+        *,
+        response: str,
+        idempotency_key: str | None = None,
+    ) -> WorkFolder:
         """Record the jobseeker's response to an enforcement case."""
         on, who = self.today, str(actor)
         return self._run(
@@ -706,7 +812,10 @@ class Werkmap(UnitOfWork):
             lambda f: wf.record_response(f, case_id, on=on, actor=who, response=response),
         )
 
-    def propose_measure(self, actor: Actor, folder_id: str, case_id: str) -> WorkFolder:
+    @idempotent
+    def propose_measure(
+        self, actor: Actor, folder_id: str, case_id: str, *, idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Ask werkmap for the measure the dated table proposes for a case, for the coach to review.
 
         A case still waiting for the jobseeker's response is first recorded as not answered when the
@@ -725,6 +834,7 @@ class Werkmap(UnitOfWork):
             lambda f: pc.propose_measure(f, case_id, on=on, actor=who, policy=pol),
         )
 
+    @idempotent
     def decide_case(
         self,
         actor: Actor,
@@ -736,6 +846,7 @@ class Werkmap(UnitOfWork):
         percentage: float | None = None,
         duration_weeks: int | None = None,
         kind: MeasureKind | str | None = None,
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """A coach decides an enforcement case: confirm the proposed measure, change its terms, or none.
 
@@ -768,8 +879,15 @@ class Werkmap(UnitOfWork):
             why=reason,
         )
 
+    @idempotent
     def record_objection(
-        self, actor: Actor, folder_id: str, case_id: str, *, note: str = ""
+        self,
+        actor: Actor,
+        folder_id: str,
+        case_id: str,
+        *,
+        note: str = "",
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Record an objection (*bezwaar*) against a decided measure."""
         on, who = self.today, str(actor)
@@ -780,8 +898,15 @@ class Werkmap(UnitOfWork):
             lambda f: wf.record_objection(f, case_id, on=on, actor=who, note=note),
         )
 
+    @idempotent
     def close_case(
-        self, actor: Actor, folder_id: str, case_id: str, *, reason: str = ""
+        self,
+        actor: Actor,
+        folder_id: str,
+        case_id: str,
+        *,
+        reason: str = "",
+        idempotency_key: str | None = None,
     ) -> WorkFolder:
         """Close a decided enforcement case (after an objection: with the outcome as the reason)."""
         on, who = self.today, str(actor)
@@ -795,7 +920,10 @@ class Werkmap(UnitOfWork):
 
     # --------------------------------------------------------------------------- end of benefit
 
-    def record_work_found(self, actor: Actor, folder_id: str) -> WorkFolder:
+    @idempotent
+    def record_work_found(
+        self, actor: Actor, folder_id: str, *, idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Record that the jobseeker found work (:func:`werkmap.plan.record_work_found`).
 
         Pending invitations are cancelled (no no-shows), and so are the activities still open: the
@@ -809,7 +937,10 @@ class Werkmap(UnitOfWork):
             lambda f: wf.record_work_found(f, on=on, actor=who),
         )
 
-    def record_benefit_ended(self, actor: Actor, folder_id: str, *, reason: str = "") -> WorkFolder:
+    @idempotent
+    def record_benefit_ended(
+        self, actor: Actor, folder_id: str, *, reason: str = "", idempotency_key: str | None = None
+    ) -> WorkFolder:
         """Record that the benefit ended; the activities still open are cancelled."""
         on, who = self.today, str(actor)
         return self._run(
@@ -1082,10 +1213,34 @@ class Werkmap(UnitOfWork):
             raise StorageError(f"the store {type(self.store).__name__} cannot queue notifications")
         enqueue(list(notifications))
 
-    def dispatch(self, *, max_rounds: int = 1) -> DispatchReport:
-        """Deliver the outbox to the notification hooks (at least once; failures retried with backoff)."""
+    def dispatch(
+        self,
+        *,
+        max_rounds: int = 1,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        lease: dt.timedelta | None = None,
+        owner: str | None = None,
+    ) -> DispatchReport:
+        """Deliver the outbox through the host's channels (at least once; see :mod:`werkmap.storage.outbox`).
+
+        Items are claimed with a lease, so several shells may dispatch one store at once; a failure is
+        retried with a capped backoff, and after ``max_attempts`` failed attempts the item is
+        dead-lettered (``store.dead_letters()``) and reported to the ``functional-admin`` role.
+
+        Args:
+            max_rounds: how many claim-and-deliver rounds to run (retries wait for the next round).
+            max_attempts: failed attempts after which an item is dead-lettered.
+            lease: how long a claim holds (default: the store's, 300 seconds).
+            owner: this dispatcher's name in the leases (default: host, process and a random part).
+        """
         report = Dispatcher(
-            self.store, self.plugins, clock=self.clock, sleep=lambda _s: None
+            self.store,
+            self.plugins,
+            clock=self.clock,
+            sleep=lambda _s: None,
+            max_attempts=max_attempts,
+            lease=lease,
+            owner=owner,
         ).drain(max_rounds=max_rounds)
         _log.info(
             "dispatch: %d delivered, %d failed, %d pending",
@@ -1093,7 +1248,6 @@ class Werkmap(UnitOfWork):
             len(report.failed),
             report.pending,
         )
-
         return report
 
 

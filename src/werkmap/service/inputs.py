@@ -301,6 +301,8 @@ def check_arguments(command: str, arguments: Mapping[str, object]) -> None:
     for name, check in FIELDS.get(command, {}).items():
         if name in arguments:
             problems += check(f"$.{name}", arguments[name])
+    if arguments.get("idempotency_key") is not None:  # every command takes one
+        problems += _SHORT("$.idempotency_key", arguments["idempotency_key"])
     if problems:
         raise InvalidInput(problems, source=command)
 

@@ -4,20 +4,39 @@
 work, the cache, or the store), runs one pure change on it (:meth:`UnitOfWork._command`), and writes the
 result with its notifications and one audit entry in one transaction with the version it loaded. A
 command whose cached folder proves older than the store's is run again, once, on the fresh folder.
+
+**Idempotency keys.** Every command of the facade is wrapped in :func:`idempotent`: it takes an optional
+``idempotency_key=`` (the service makes one when the caller gives none) that is written with the
+command's change, in the same transaction (``SaveRequest.commands``, the store's ``command_keys``). A
+retry with a key already stored runs nothing and returns the first result: the value the command
+returned (an id, a profile, a decision), or, for a command that returns the folder, the folder as the
+store holds it (the version the first run wrote, or a later one when others changed it since). A key
+used before for another command is refused (:class:`~werkmap.errors.InvalidInput`).
+
+**Plugin failures after commit.** The ``werkmap_audit`` hooks run after the change is stored. A hook that
+raises is logged on the ``werkmap.service`` logger and counted (:meth:`UnitOfWork.counts`), never raised
+to the caller as if the command had failed, so a caller never retries (and duplicates) a command that
+was done.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
-from collections import OrderedDict
+import functools
+import json
+import logging
+import uuid
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import attrs
 
+from werkmap import serialization
 from werkmap.clock import Clock
-from werkmap.errors import NotFound, WerkmapError
+from werkmap.errors import InvalidInput, NotFound, Problem, WerkmapError
 from werkmap.plan.commands import Made
 from werkmap.plan.folder import FolderEvent, WorkFolder
 from werkmap.service.access import Actor, authorize
@@ -25,11 +44,123 @@ from werkmap.service.messages import notifications_for
 from werkmap.service.teams import Organisation
 from werkmap.storage.manager import Plugins
 from werkmap.storage.protocol import Store
-from werkmap.storage.values import AuditEntry, AuditRecord, FolderIndex, Notification, SaveRequest
+from werkmap.storage.values import (
+    AuditEntry,
+    AuditRecord,
+    CommandKey,
+    FolderIndex,
+    Notification,
+    SaveRequest,
+)
 
-__all__ = ["UnitOfWork"]
+__all__ = ["MAX_KEY_LENGTH", "UnitOfWork", "idempotent"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+log = logging.getLogger("werkmap.service")
+
+MAX_KEY_LENGTH = 200
+"""The longest idempotency key a caller may give (printable characters only)."""
+
+
+@attrs.define
+class _Keyed:
+    """The idempotency key of the command being run, until its change is written."""
+
+    key: str
+    command: str
+    value: Any = None
+    written: bool = False
+
+
+_CURRENT: contextvars.ContextVar[_Keyed | None] = contextvars.ContextVar(
+    "werkmap_command_key", default=None
+)
+
+
+def _check_key(key: object) -> str:
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            [
+                Problem(
+                    path="$.idempotency_key",
+                    message=f"expected 1 to {MAX_KEY_LENGTH} printable characters",
+                )
+            ],
+            source="idempotency key",
+        )
+    return key
+
+
+def _encode(value: Any) -> str:
+    """The JSON text a command's result is stored as (``null`` for none)."""
+    if value is None:
+        return "null"
+    if isinstance(value, tuple):
+        return json.dumps({"tuple": list(value)}, ensure_ascii=False)
+    if isinstance(value, str | int | float | bool | list):
+        return json.dumps({"json": value}, ensure_ascii=False)
+    return json.dumps({"envelope": serialization.dump(value)}, ensure_ascii=False)
+
+
+def _decode(text: str) -> Any:
+    data = json.loads(text)
+    if data is None:
+        return None
+    if "tuple" in data:
+        return tuple(data["tuple"])
+    if "json" in data:
+        return data["json"]
+    envelope = data["envelope"]
+    spec = serialization._BY_NAME[envelope["schema"]]
+    return serialization.load(envelope, spec.cls, source="idempotency key")
+
+
+def idempotent(method: Callable[P, R]) -> Callable[P, R]:
+    """Make a facade command idempotent by its ``idempotency_key=`` keyword (see the module text).
+
+    The wrapped method must take ``idempotency_key: str | None = None`` (it need not use it). The key
+    is written with the command's change; a retry with a stored key returns the first result and
+    changes nothing.
+    """
+    returns_folder = str(method.__annotations__.get("return", "")) == "WorkFolder"
+    command = method.__name__
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        self = args[0]
+        assert isinstance(self, UnitOfWork)
+        given = kwargs.get("idempotency_key")
+        if given is not None:
+            key = _check_key(given)
+            found = self._stored_key(key)
+            if found is not None:
+                if found.command != command:
+                    raise InvalidInput(
+                        [
+                            Problem(
+                                path="$.idempotency_key",
+                                message=f"was used for {found.command!r}, not {command!r}",
+                            )
+                        ],
+                        source=command,
+                    )
+                self._counts["idempotent_replays"] += 1
+                if returns_folder:
+                    folder, _ = self._get(found.folder_id)
+                    return folder  # type: ignore[return-value]
+                return _decode(found.result)  # type: ignore[no-any-return]
+        else:
+            key = uuid.uuid4().hex
+        token = _CURRENT.set(_Keyed(key=key, command=command))
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _CURRENT.reset(token)
+
+    return run
 
 
 @attrs.define
@@ -43,6 +174,8 @@ class _Pending:
     index: FolderIndex | None = None
     # reads of the folder, also in ``audit`` in their place: kept even when the unit is undone
     reads: list[AuditEntry] = attrs.field(factory=list)
+    # the idempotency keys of the commands in the unit
+    commands: list[CommandKey] = attrs.field(factory=list)
 
     def copy(self) -> _Pending:
         return attrs.evolve(
@@ -50,6 +183,7 @@ class _Pending:
             notifications=list(self.notifications),
             audit=list(self.audit),
             reads=list(self.reads),
+            commands=list(self.commands),
         )
 
 
@@ -72,6 +206,61 @@ class UnitOfWork:
         self._pending: dict[str, _Pending] | None = None
         self._sealed: list[AuditRecord] = []
         self.organisation: Organisation | None = None
+        self._counts: Counter[str] = Counter()
+
+    def counts(self) -> dict[str, int]:
+        """Return what the shell counted since it was made.
+
+        ``plugin_failures``: audit hooks that raised after a change was stored; ``idempotent_replays``:
+        commands retried with a stored idempotency key (run once, answered again).
+        """
+        return {"plugin_failures": 0, "idempotent_replays": 0, **self._counts}
+
+    def _announce(self, records: Sequence[AuditRecord]) -> None:
+        """Hand sealed records to the ``werkmap_audit`` hooks; a hook that raises is logged and counted.
+
+        The change is stored by then: raising would make the caller think the command failed and run it
+        again.
+        """
+        if not records:
+            return
+        try:
+            self.plugins.announce(records)
+        except Exception as exc:
+            self._counts["plugin_failures"] += 1
+            log.error(
+                "a werkmap_audit hook raised after the change was stored (%s: %s); the command "
+                "succeeded and is not to be retried",
+                type(exc).__name__,
+                exc,
+            )
+
+    def _audit_entry(self, entry: AuditEntry) -> None:
+        """Seal an entry that is not part of a save, then announce it."""
+        self._announce([self.store.append_audit(entry)])
+
+    def _stored_key(self, key: str) -> CommandKey | None:
+        """The command key ``key`` as pending in this unit of work or stored."""
+        for pending in (self._pending or {}).values():
+            for command in pending.commands:
+                if command.key == key:
+                    return command
+        return self.store.command_result(key)
+
+    def _command_key(self, folder: WorkFolder) -> list[CommandKey]:
+        """The key of the command being run, for its (first) write; ``[]`` when there is none."""
+        keyed = _CURRENT.get()
+        if keyed is None or keyed.written:
+            return []
+        return [
+            CommandKey(
+                key=keyed.key,
+                command=keyed.command,
+                folder_id=folder.folder_id,
+                version=folder.version,
+                result=_encode(keyed.value),
+            )
+        ]
 
     @property
     def today(self) -> dt.date:
@@ -134,6 +323,7 @@ class UnitOfWork:
                     index=p.index if p.index is not None else self.index_of(p.folder, p.on),
                     notifications=tuple(p.notifications),
                     audit=tuple(p.audit),
+                    commands=tuple(p.commands),
                 )
                 for p in pending.values()
             ]
@@ -143,12 +333,12 @@ class UnitOfWork:
                 for fid in pending:
                     self._cache.pop(fid, None)
                 raise
-            self.plugins.announce(records)
+            self._announce(records)
 
     def _keep_reads(self, pending: _Pending) -> None:
         """A read was shown even when the unit it was part of is undone: audit it on its own."""
         for entry in pending.reads:
-            self.plugins.audit(self.store, entry)
+            self._audit_entry(entry)
 
     # --------------------------------------------------------------------------------- the cache
 
@@ -229,27 +419,55 @@ class UnitOfWork:
         fid = new.folder_id
         records: tuple[AuditRecord, ...] = ()
         expected = old.version if old is not None else 0
+        keys = self._command_key(new)
         if self._pending is not None:
             pending = self._pending.get(fid)
             if pending is None:
-                self._pending[fid] = _Pending(new, expected, on, notes, [entry])
+                self._pending[fid] = _Pending(new, expected, on, notes, [entry], commands=keys)
             else:
                 pending.folder = new
                 pending.on = on
                 pending.index = None
                 pending.notifications.extend(notes)
                 pending.audit.append(entry)
+                pending.commands.extend(keys)
+            self._key_written(keys)
         else:
             index = self.index_of(new, on)
             try:
-                records = self.store.save(
-                    new, expected_version=expected, index=index, notifications=notes, audit=[entry]
-                )
+                if keys:
+                    records = self.store.save_many(
+                        [
+                            SaveRequest(
+                                folder=new,
+                                expected_version=expected,
+                                index=index,
+                                notifications=notes,
+                                audit=[entry],
+                                commands=keys,
+                            )
+                        ]
+                    )
+                else:
+                    records = self.store.save(
+                        new,
+                        expected_version=expected,
+                        index=index,
+                        notifications=notes,
+                        audit=[entry],
+                    )
             except BaseException:
                 self._cache.pop(fid, None)
                 raise
+            self._key_written(keys)
         self._remember(new)
         return new, records
+
+    @staticmethod
+    def _key_written(keys: Sequence[CommandKey]) -> None:
+        keyed = _CURRENT.get()
+        if keys and keyed is not None:
+            keyed.written = True
 
     def _command(
         self,
@@ -274,6 +492,9 @@ class UnitOfWork:
                 if not made.events and not from_cache:
                     return folder, made.value
                 if made.events:
+                    keyed = _CURRENT.get()
+                    if keyed is not None and not keyed.written:
+                        keyed.value = made.value
                     reason = why(made) if callable(why) else why
                     stored, records = self._write(
                         folder,
@@ -294,7 +515,7 @@ class UnitOfWork:
             folder, from_cache = self._fresh(folder_id), False
         else:  # pragma: no cover
             raise AssertionError("unreachable")
-        self.plugins.announce(records)
+        self._announce(records)
         return stored, made.value
 
     def _audit_read(self, actor: Actor, folder: WorkFolder, what: str, why: str) -> None:
@@ -312,4 +533,4 @@ class UnitOfWork:
             pending.audit.append(entry)
             pending.reads.append(entry)
         else:
-            self.plugins.audit(self.store, entry)
+            self._audit_entry(entry)

@@ -25,13 +25,21 @@ from werkmap.storage.manager import (
     load_plugins,
     open_store,
 )
-from werkmap.storage.outbox import Backoff, Dispatcher, DispatchReport
+from werkmap.storage.outbox import (
+    DEFAULT_DEAD_LETTER_ROLE,
+    DEFAULT_LEASE,
+    DEFAULT_MAX_ATTEMPTS,
+    Backoff,
+    Dispatcher,
+    DispatchReport,
+)
 from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.url import redact_url
 from werkmap.storage.values import (
     BANDS,
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     FolderIndex,
     IndexColumns,
@@ -44,12 +52,16 @@ from werkmap.storage.values import (
 
 __all__ = [
     "BANDS",
+    "DEFAULT_DEAD_LETTER_ROLE",
+    "DEFAULT_LEASE",
+    "DEFAULT_MAX_ATTEMPTS",
     "ENTRY_POINT_GROUP",
     "SCHEMA_VERSION",
     "AuditCheck",
     "AuditEntry",
     "AuditRecord",
     "Backoff",
+    "CommandKey",
     "DispatchReport",
     "Dispatcher",
     "DueFolder",

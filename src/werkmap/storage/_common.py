@@ -17,11 +17,32 @@ from werkmap.storage.values import (
     FolderIndex,
     IndexColumns,
     Notification,
+    OutboxItem,
     SaveRequest,
     looks_like_bsn,
 )
 
 __all__: list[str] = []
+
+DEFAULT_LEASE = dt.timedelta(seconds=300)
+"""How long a claim on outbox items holds when the dispatcher names no lease."""
+
+#: The SQL condition under which a failure or a dead letter may be recorded for an item (the
+#: parameters: the owner, twice): alive, undelivered, and not claimed by another dispatcher since.
+MAY_MARK_SQL = (
+    "delivered_at IS NULL AND dead_lettered_at IS NULL "
+    "AND ({p} = '' OR claimed_by IS NULL OR claimed_by = '' OR claimed_by = {p})"
+)
+
+
+def may_mark(item: OutboxItem, owner: str) -> bool:
+    """Whether a failure may be recorded for an item: alive, undelivered, not claimed by another since.
+
+    ``owner`` is the dispatcher recording it (empty: whoever).
+    """
+    if item.delivered_at is not None or item.dead_lettered_at is not None:
+        return False
+    return not owner or item.claimed_by in ("", owner)
 
 
 def as_requests(

@@ -7,7 +7,8 @@ are found through the entry-point group ``werkmap``; werkmap's own storages (``m
 The hooks, grouped by lifecycle:
 
 1. **Storage** (when a store is opened): :func:`werkmap_storage_schemes`, :func:`werkmap_open_store`.
-2. **Notification** (when the outbox is dispatched): :func:`werkmap_deliver_notification`.
+2. **Notification** (when the outbox is dispatched): :func:`werkmap_channels`,
+   :func:`werkmap_resolve_recipient`, :func:`werkmap_deliver_notification`.
 3. **Audit** (when a decision is recorded or a profile is read): :func:`werkmap_audit`.
 
 Every hook is called with keyword arguments; an implementation may accept fewer arguments than the spec
@@ -17,19 +18,25 @@ Every hook is called with keyword arguments; an implementation may accept fewer 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from werkmap.storage.protocol import Store
 from werkmap.storage.values import AuditRecord, Notification
 
+if TYPE_CHECKING:
+    from werkmap.channels import Channel
+
 __all__ = [
     "PROJECT",
     "hookimpl",
     "hookspec",
     "werkmap_audit",
+    "werkmap_channels",
     "werkmap_deliver_notification",
     "werkmap_open_store",
+    "werkmap_resolve_recipient",
     "werkmap_storage_schemes",
 ]
 
@@ -80,6 +87,36 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> Store | None:
 
 
 @hookspec
+def werkmap_channels() -> list[Channel]:  # type: ignore[empty-body]
+    """Offer the channels this plugin sends over (:class:`werkmap.channels.Channel` objects).
+
+    Called by every plugin (results are collected); when two plugins offer a channel of one name, the
+    first registered wins. A notification whose channel no plugin offers goes to
+    :func:`werkmap_deliver_notification` instead.
+
+    Returns:
+        The channels, each with its ``name`` and ``send(notification, address)``.
+    """
+
+
+@hookspec(firstresult=True)
+def werkmap_resolve_recipient(recipient: str, channel: str) -> str | None:
+    """Return the address of a pseudonymous recipient on a channel, if this plugin knows it.
+
+    Stops at the first non-None result. werkmap holds only pseudonyms (``"jobseeker:js-7f3a"``,
+    ``"coach:c-12"``); the host keeps the addresses (an email address, a telephone number) and hands one
+    over only at the moment of sending. Never log the address.
+
+    Args:
+        recipient: the notification's recipient, as werkmap wrote it.
+        channel: the channel it is to be sent over (``"email"``).
+
+    Returns:
+        The address, or ``None`` when this plugin does not know it.
+    """
+
+
+@hookspec
 def werkmap_deliver_notification(notification: Notification) -> bool | None:
     """Deliver one notification from the outbox over the channels this plugin serves.
 
@@ -105,8 +142,9 @@ def werkmap_audit(record: AuditRecord) -> None:
     """Receive an audit record: a decision taken or a profile read (who, what, when, why).
 
     Every plugin is called (fan out), after the record has been sealed into the folder's hash chain in
-    the store. Use it to forward the trail to a SIEM or an archive. An exception here is reported to the
-    caller; the record stays in the store.
+    the store. Use it to forward the trail to a SIEM or an archive. The command has committed by then: an
+    exception here is logged (``werkmap.service``) and counted (``Werkmap.counts()``), never raised to the
+    caller as if the command had failed; the record stays in the store.
 
     Args:
         record: the sealed record, with its hash and the hash of the record before it.

@@ -17,9 +17,11 @@ import attrs
 
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
 from werkmap.storage._common import (
+    DEFAULT_LEASE,
     SavesThroughMany,
     check_audit,
     check_requests,
+    may_mark,
     new_events,
     seal_next,
 )
@@ -30,6 +32,7 @@ from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     FolderIndex,
     IndexColumns,
@@ -73,6 +76,7 @@ class MemoryStore(SavesThroughMany):
         self._events: dict[str, list[tuple[int, str]]] = {}
         self._outbox: dict[str, OutboxItem] = {}
         self._audit: dict[str, list[AuditRecord]] = {}
+        self._commands: dict[str, CommandKey] = {}
         self._closed = False
 
     @property
@@ -137,6 +141,11 @@ class MemoryStore(SavesThroughMany):
                     raise ConcurrencyConflict(
                         req.folder.folder_id, req.expected_version, actual if row else None
                     )
+                for command in req.commands:
+                    if command.key in self._commands:
+                        raise ConcurrencyConflict(
+                            req.folder.folder_id, req.expected_version, actual if row else None
+                        )
                 log = self._events.get(req.folder.folder_id, [])
                 last = log[-1][0] if log else 0
                 added.append(
@@ -158,6 +167,8 @@ class MemoryStore(SavesThroughMany):
                 for note in req.notifications:
                     if note.idempotency_key not in self._outbox:
                         self._outbox[note.idempotency_key] = OutboxItem(notification=note)
+                for command in req.commands:
+                    self._commands[command.key] = command
                 for entry in req.audit:
                     sealed.append(self._seal(entry))
             return tuple(sealed)
@@ -204,15 +215,32 @@ class MemoryStore(SavesThroughMany):
     def pending_notifications(
         self, *, now: dt.datetime, limit: int = 100
     ) -> tuple[OutboxItem, ...]:
-        """Return undelivered notifications due at ``now``, oldest first."""
+        """Return the notifications that may be tried at ``now``, oldest first (claims nothing)."""
         with self._lock:
             items = list(self._outbox.values())
-        due = [
-            i
-            for i in items
-            if i.delivered_at is None and (i.next_attempt_at is None or i.next_attempt_at <= now)
-        ]
-        return tuple(due[:limit])
+        return tuple([i for i in items if i.is_due(now)][:limit])
+
+    def claim_notifications(
+        self,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta | None = None,
+        limit: int = 100,
+    ) -> tuple[OutboxItem, ...]:
+        """Claim up to ``limit`` due notifications for ``owner`` until ``now + lease``, oldest first."""
+        until = now + (lease if lease is not None else DEFAULT_LEASE)
+        claimed: list[OutboxItem] = []
+        with self._lock:
+            self._writable()
+            for key, item in self._outbox.items():
+                if len(claimed) >= limit:
+                    break
+                if item.is_due(now):
+                    item = attrs.evolve(item, claimed_by=owner, claimed_until=until)
+                    self._outbox[key] = item
+                    claimed.append(item)
+        return tuple(claimed)
 
     def enqueue(self, notifications: Sequence[Notification]) -> None:
         """Put notifications that belong to no folder change into the outbox, in one transaction.
@@ -232,22 +260,66 @@ class MemoryStore(SavesThroughMany):
             items = list(self._outbox.values())
         return tuple(i for i in items if include_delivered or i.delivered_at is None)
 
-    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
-        """Record a delivery."""
+    def dead_letters(self) -> tuple[OutboxItem, ...]:
+        """Return the dead-lettered notifications, oldest first."""
+        with self._lock:
+            return tuple(i for i in self._outbox.values() if i.dead_lettered_at is not None)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
+        """Record a delivery (a second mark keeps the first moment) and end the lease."""
         with self._lock:
             item = self._item(idempotency_key)
-            if item.delivered_at is None:
-                self._outbox[idempotency_key] = attrs.evolve(item, delivered_at=at)
+            first = item.delivered_at is None
+            self._outbox[idempotency_key] = attrs.evolve(
+                item,
+                delivered_at=item.delivered_at or at,
+                claimed_by="",
+                claimed_until=None,
+            )
+            return first
 
     def mark_failed(
-        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
-    ) -> None:
-        """Record a failed attempt and when to retry."""
+        self,
+        idempotency_key: str,
+        *,
+        at: dt.datetime,
+        retry_at: dt.datetime,
+        error: str,
+        owner: str = "",
+    ) -> bool:
+        """Record a failed attempt and when to retry, and end the lease (unless another holds it)."""
         with self._lock:
             item = self._item(idempotency_key)
+            if not may_mark(item, owner):
+                return False
             self._outbox[idempotency_key] = attrs.evolve(
-                item, attempts=item.attempts + 1, next_attempt_at=retry_at, last_error=error
+                item,
+                attempts=item.attempts + 1,
+                next_attempt_at=retry_at,
+                last_error=error[:500],
+                claimed_by="",
+                claimed_until=None,
             )
+            return True
+
+    def mark_dead(
+        self, idempotency_key: str, *, at: dt.datetime, error: str, owner: str = ""
+    ) -> bool:
+        """Dead-letter a notification after its last failed attempt."""
+        with self._lock:
+            item = self._item(idempotency_key)
+            if not may_mark(item, owner):
+                return False
+            self._outbox[idempotency_key] = attrs.evolve(
+                item,
+                attempts=item.attempts + 1,
+                next_attempt_at=None,
+                last_error=error[:500],
+                claimed_by="",
+                claimed_until=None,
+                dead_lettered_at=at,
+            )
+            return True
 
     def _item(self, key: str) -> OutboxItem:
         self._writable()
@@ -255,6 +327,13 @@ class MemoryStore(SavesThroughMany):
         if item is None:
             raise NotFound(f"no notification with idempotency key {key!r} in the outbox")
         return item
+
+    # --- command keys --------------------------------------------------------------------------------
+
+    def command_result(self, key: str) -> CommandKey | None:
+        """Return the stored idempotency key of a command, or ``None``."""
+        with self._lock:
+            return self._commands.get(key)
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -15,11 +15,11 @@ Install it with the extra: ``pip install werkmap[postgres]``.
   row once a concurrent writer commits, so of two writers from one version one succeeds and the other
   gets :class:`~werkmap.errors.ConcurrencyConflict`; a new folder is ``INSERT … ON CONFLICT DO NOTHING``.
   The folder rows, their new events, their outbox items and their audit records commit together or not.
-* **Outbox.** :meth:`PostgresStore.pending_notifications` *claims* the items it returns: it selects them
-  ``FOR UPDATE SKIP LOCKED`` and marks them claimed until ``now + claim_seconds``, in one transaction, so
-  several dispatchers on several machines never get the same item at the same time. Marking an item
-  delivered or failed ends its claim; a dispatcher that dies leaves it to be claimed again after the claim
-  ran out (at least once, as always).
+* **Outbox.** :meth:`PostgresStore.claim_notifications` *claims* the items it returns: it selects them
+  ``FOR UPDATE SKIP LOCKED`` and writes a lease (owner, ``now + lease``, by default ``claim_seconds``) in
+  one transaction, so several dispatchers on several machines never get the same item at the same time.
+  Marking an item delivered, failed or dead ends its lease; a dispatcher that dies leaves it to be
+  claimed again after the lease ran out (at least once, as always).
 * **Migrations.** The table ``werkmap_schema`` holds the schema version; a new schema is created at version 1
   and migrated forward by the same steps an old one takes, under an advisory lock (two processes opening
   a new store at once do not race). A store from a newer werkmap is refused.
@@ -28,7 +28,7 @@ Install it with the extra: ``pip install werkmap[postgres]``.
 
 URL: ``postgresql://user:password@host:5432/database?schema=werkmap`` (``postgres://`` works too). werkmap's
 own options: ``schema`` (default ``public``; created when missing), ``migrate`` (``true``/``false``) and
-``claim_seconds`` (how long a dispatcher holds the items it took, default 300). Every other query parameter
+``claim_seconds`` (how long a dispatcher holds the items it claimed when it names no lease, default 300). Every other query parameter
 goes to libpq as it is (``sslmode``, ``connect_timeout`` (default 10), ``application_name``, …).
 """
 
@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from werkmap import serialization
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, StorageError
 from werkmap.storage._common import (
+    MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
     audit_records_of,
@@ -64,6 +65,7 @@ from werkmap.storage.url import redact_url, scheme_of, scrub
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     IndexColumns,
     IndexRow,
@@ -80,6 +82,7 @@ except ImportError:  # pragma: no cover - without the extra the plugin says how 
 
 __all__ = [
     "MIGRATIONS",
+    "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
     "PostgresStore",
     "werkmap_open_store",
@@ -146,6 +149,28 @@ SCHEMA_V1: tuple[str, ...] = (
 )
 """The statements that create a version-1 schema (new stores start here and are migrated)."""
 
+OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
+    # the outbox's leases (``claimed_until`` was there; now also who holds it) and its dead letters
+    "ALTER TABLE outbox ADD COLUMN claimed_by text COLLATE \"C\" NOT NULL DEFAULT ''",
+    "ALTER TABLE outbox ADD COLUMN dead_lettered_at timestamptz",
+    "DROP INDEX outbox_pending",
+    "CREATE INDEX outbox_pending ON outbox (id) "
+    "WHERE delivered_at IS NULL AND dead_lettered_at IS NULL",
+    "CREATE INDEX outbox_dead ON outbox (id) WHERE dead_lettered_at IS NOT NULL",
+    # the idempotency keys of commands, written in the transaction of the command's change
+    """CREATE TABLE command_keys (
+        folder_id text COLLATE "C" NOT NULL,
+        idempotency_key text COLLATE "C" NOT NULL,
+        command text COLLATE "C" NOT NULL,
+        version bigint NOT NULL,
+        result text NOT NULL,
+        PRIMARY KEY (folder_id, idempotency_key)
+    )""",
+    "CREATE INDEX command_keys_key ON command_keys (idempotency_key)",
+    "UPDATE werkmap_schema SET version = version + 1",
+)
+"""The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
+
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
     1: (
         'ALTER TABLE folders ADD COLUMN band text COLLATE "C"',
@@ -163,6 +188,7 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "WHERE next_due_on IS NOT NULL",
         "UPDATE werkmap_schema SET version = 2",
     ),
+    2: OUTBOX_LEASES_AND_COMMAND_KEYS,
 }
 """``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1``."""
 
@@ -188,7 +214,20 @@ _INSERT_OUTBOX = (
     "INSERT INTO outbox (folder_id, idempotency_key, document) VALUES (%s, %s, %s) "
     "ON CONFLICT (folder_id, idempotency_key) DO NOTHING"
 )
-_OUTBOX_COLUMNS = "id, document, attempts, next_attempt_at, delivered_at, last_error"
+_OUTBOX_COLUMNS = (
+    "id, document, attempts, next_attempt_at, delivered_at, last_error, claimed_by, "
+    "claimed_until, dead_lettered_at"
+)
+_INSERT_COMMAND = (
+    "INSERT INTO command_keys (folder_id, idempotency_key, command, version, result) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1"
+)
+# an item that may be tried at a moment (the parameters: the moment, twice)
+_DUE = (
+    "delivered_at IS NULL AND dead_lettered_at IS NULL "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+    "AND (claimed_until IS NULL OR claimed_until <= %s)"
+)
 _OPTIONS = frozenset({"schema", "migrate", "claim_seconds"})
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SETUP_LOCK = 0x7765726B6D6170  # "werkmap": held while a schema is created or migrated
@@ -223,7 +262,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         codec: how folders are written (the default: real WorkFolders).
         schema: the PostgreSQL schema holding the tables (created when missing).
         migrate: migrate an older schema on opening (otherwise it is refused).
-        claim_seconds: how long the items returned by :meth:`pending_notifications` stay claimed.
+        claim_seconds: the default lease of :meth:`claim_notifications` (seconds).
 
     Raises:
         StorageError: the server cannot be reached or refuses the login (the message never shows the
@@ -488,6 +527,15 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             if outbox_rows:
                 c.executemany(_INSERT_OUTBOX, outbox_rows)
             sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
+            for req in requests:
+                for k in req.commands:
+                    row = c.execute(
+                        _INSERT_COMMAND,
+                        (k.folder_id, _text(k.key), _text(k.command), k.version, k.result),
+                    ).fetchone()
+                    if row is None:
+                        # a retry with the same key raced this one and won (the batch rolls back)
+                        raise ConcurrencyConflict(k.folder_id, req.expected_version, None)
         return tuple(sealed)
 
     @staticmethod
@@ -544,30 +592,49 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 next_attempt_at=next_at,
                 delivered_at=delivered,
                 last_error=error,
+                claimed_by=_untext(owner),
+                claimed_until=until,
+                dead_lettered_at=dead,
             )
-            for _, doc, attempts, next_at, delivered, error in sorted(rows, key=lambda r: r[0])
+            for _, doc, attempts, next_at, delivered, error, owner, until, dead in sorted(
+                rows, key=lambda r: r[0]
+            )
         )
 
     def pending_notifications(
         self, *, now: dt.datetime, limit: int = 100
     ) -> tuple[OutboxItem, ...]:
-        """Claim and return undelivered notifications due at ``now``, oldest first.
+        """Return the notifications that may be tried at ``now``, oldest first (claims nothing)."""
+        rows = self._all(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_DUE} ORDER BY id LIMIT %s",
+            (now, now, limit),
+        )
+        return self._outbox_items(rows)
 
-        The items are claimed until ``now + claim_seconds`` (``FOR UPDATE SKIP LOCKED``): another
-        dispatcher asking meanwhile does not get them. :meth:`mark_delivered` and :meth:`mark_failed`
-        end the claim.
+    def claim_notifications(
+        self,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta | None = None,
+        limit: int = 100,
+    ) -> tuple[OutboxItem, ...]:
+        """Claim due notifications for ``owner`` until ``now + lease``, oldest first.
+
+        The items are selected ``FOR UPDATE SKIP LOCKED`` and their lease written in one transaction:
+        another dispatcher claiming meanwhile skips them (it never waits for them). ``lease`` defaults
+        to the store's ``claim_seconds``.
         """
+        until = now + (lease if lease is not None else self.claim)
         with self._write() as conn:
             rows = conn.execute(
                 "WITH picked AS (SELECT folder_id, idempotency_key FROM outbox "
-                "WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
-                "AND (claimed_until IS NULL OR claimed_until <= %s) "
-                "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
-                "UPDATE outbox o SET claimed_until = %s FROM picked "
+                f"WHERE {_DUE} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+                "UPDATE outbox o SET claimed_by = %s, claimed_until = %s FROM picked "
                 "WHERE o.folder_id = picked.folder_id "
                 "AND o.idempotency_key = picked.idempotency_key "
                 f"RETURNING {', '.join('o.' + c for c in _OUTBOX_COLUMNS.split(', '))}",
-                (now, now, limit, now + self.claim),
+                (now, now, limit, _text(owner), until),
             ).fetchall()
         return self._outbox_items(rows)
 
@@ -589,31 +656,85 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         rows = self._all(f"SELECT {_OUTBOX_COLUMNS} FROM outbox {undelivered}ORDER BY id", ())
         return self._outbox_items(rows)
 
-    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
-        """Record a delivery (a second mark keeps the first moment) and end the claim."""
+    def dead_letters(self) -> tuple[OutboxItem, ...]:
+        """Return the dead-lettered notifications, oldest first."""
+        rows = self._all(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE dead_lettered_at IS NOT NULL ORDER BY id",
+            (),
+        )
+        return self._outbox_items(rows)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
+        """Record a delivery (a second mark keeps the first moment) and end the lease."""
         with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE outbox SET delivered_at = coalesce(delivered_at, %s), claimed_until = NULL "
-                "WHERE idempotency_key = %s",
+            before = conn.execute(
+                "SELECT delivered_at FROM outbox WHERE idempotency_key = %s FOR UPDATE",
+                (idempotency_key,),
+            ).fetchall()
+            if not before:
+                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+            conn.execute(
+                "UPDATE outbox SET delivered_at = coalesce(delivered_at, %s), claimed_by = '', "
+                "claimed_until = NULL WHERE idempotency_key = %s",
                 (at, idempotency_key),
             )
-            if cursor.rowcount < 1:
-                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+        return any(row[0] is None for row in before)
 
     def mark_failed(
-        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
-    ) -> None:
-        """Record a failed attempt and when to retry, and end the claim."""
+        self,
+        idempotency_key: str,
+        *,
+        at: dt.datetime,
+        retry_at: dt.datetime,
+        error: str,
+        owner: str = "",
+    ) -> bool:
+        """Record a failed attempt and when to retry, and end the lease (unless another holds it)."""
+        return self._mark(idempotency_key, "next_attempt_at = %s", retry_at, error, owner)
+
+    def mark_dead(
+        self, idempotency_key: str, *, at: dt.datetime, error: str, owner: str = ""
+    ) -> bool:
+        """Dead-letter a notification after its last failed attempt."""
+        return self._mark(
+            idempotency_key, "next_attempt_at = NULL, dead_lettered_at = %s", at, error, owner
+        )
+
+    def _mark(self, key: str, assign: str, moment: dt.datetime, error: str, owner: str) -> bool:
         with self._write() as conn:
             cursor = conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = %s, last_error = %s, "
-                "claimed_until = NULL WHERE idempotency_key = %s AND delivered_at IS NULL",
-                (retry_at, error[:500], idempotency_key),
+                f"UPDATE outbox SET attempts = attempts + 1, {assign}, last_error = %s, "
+                "claimed_by = '', claimed_until = NULL "
+                f"WHERE idempotency_key = %s AND {MAY_MARK_SQL.format(p='%s')}",
+                (moment, _text(error[:500]), key, _text(owner), _text(owner)),
             )
-            if cursor.rowcount < 1:
-                raise NotFound(
-                    f"no undelivered notification with idempotency key {idempotency_key!r}"
-                )
+            if cursor.rowcount >= 1:
+                return True
+            exists = conn.execute(
+                "SELECT 1 FROM outbox WHERE idempotency_key = %s", (key,)
+            ).fetchone()
+            if exists is None:
+                raise NotFound(f"no notification with idempotency key {key!r}")
+            return False
+
+    # --- command keys --------------------------------------------------------------------------------
+
+    def command_result(self, key: str) -> CommandKey | None:
+        """Return the stored idempotency key of a command, or ``None``."""
+        row = self._one(
+            "SELECT idempotency_key, command, folder_id, version, result FROM command_keys "
+            "WHERE idempotency_key = %s ORDER BY folder_id LIMIT 1",
+            (_text(key),),
+        )
+        if row is None:
+            return None
+        return CommandKey(
+            key=_untext(row[0]),
+            command=_untext(row[1]),
+            folder_id=row[2],
+            version=int(row[3]),
+            result=row[4],
+        )
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     FolderIndex,
     IndexColumns,
@@ -29,8 +30,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
-SCHEMA_VERSION = 2
-"""The storage schema version this werkmap writes (the index columns and tables of a store)."""
+SCHEMA_VERSION = 3
+"""The storage schema version this werkmap writes (the index columns and tables of a store).
+
+Version 3 added the outbox's leases and dead letters and the table of command idempotency keys."""
 
 
 @runtime_checkable
@@ -88,6 +91,10 @@ class Store(Protocol):
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders in one transaction: all of them, or (on any error) none of them.
 
+        Each request's command keys (``SaveRequest.commands``) are stored with it; a key that is stored
+        already is a :class:`~werkmap.errors.ConcurrencyConflict` (a retry raced this save), and nothing
+        is written.
+
         Returns:
             The audit records sealed, in request order.
         """
@@ -116,21 +123,101 @@ class Store(Protocol):
     def pending_notifications(
         self, *, now: dt.datetime, limit: int = 100
     ) -> tuple[OutboxItem, ...]:
-        """Return undelivered notifications whose next attempt is due at ``now``, oldest first."""
+        """Return the notifications that may be tried at ``now``, oldest first (a read; claims nothing).
+
+        That is: undelivered, not dead-lettered, due (``next_attempt_at`` at or before ``now``) and not
+        claimed by a dispatcher whose lease is still running.
+        """
+        ...
+
+    def claim_notifications(
+        self,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta | None = None,
+        limit: int = 100,
+    ) -> tuple[OutboxItem, ...]:
+        """Claim up to ``limit`` of the notifications :meth:`pending_notifications` would return.
+
+        In one transaction, each item returned gets ``claimed_by = owner`` and ``claimed_until = now +
+        lease``; until then no other call returns it, whichever process or machine asks. A dispatcher
+        that dies leaves its items to be claimed again once the lease ran out (so delivery is at least
+        once; two deliveries of one item never overlap while leases are longer than a delivery takes).
+
+        Args:
+            owner: who claims (a dispatcher's unique name).
+            now: the moment of the claim.
+            lease: how long the claim holds (``None``: the store's default, 300 seconds unless the
+                store is configured otherwise).
+            limit: the most items to claim.
+
+        Returns:
+            The claimed items, oldest first, with their lease.
+        """
         ...
 
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
-        """Return the outbox (for inspection and tests), oldest first."""
+        """Return the outbox (for inspection and tests), oldest first; dead letters included."""
         ...
 
-    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
-        """Record that a notification was delivered."""
+    def dead_letters(self) -> tuple[OutboxItem, ...]:
+        """Return the dead-lettered notifications, oldest first (those given up after too many tries)."""
+        ...
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
+        """Record that a notification was delivered, and end its lease (whoever holds it).
+
+        A second mark keeps the first moment.
+
+        Returns:
+            ``True`` when this call marked it, ``False`` when it was marked delivered before.
+
+        Raises:
+            NotFound: no notification has this key.
+        """
         ...
 
     def mark_failed(
-        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
-    ) -> None:
-        """Record a failed delivery attempt and when to try again."""
+        self,
+        idempotency_key: str,
+        *,
+        at: dt.datetime,
+        retry_at: dt.datetime,
+        error: str,
+        owner: str = "",
+    ) -> bool:
+        """Record a failed delivery attempt and when to try again, and end the lease.
+
+        Nothing changes when the item is delivered or dead-lettered already, or when ``owner`` is given
+        and another dispatcher claimed the item since (its lease is not ended).
+
+        Returns:
+            ``True`` when the failure was recorded.
+
+        Raises:
+            NotFound: no notification has this key.
+        """
+        ...
+
+    def mark_dead(
+        self, idempotency_key: str, *, at: dt.datetime, error: str, owner: str = ""
+    ) -> bool:
+        """Dead-letter a notification after its last failed attempt: it is never offered again.
+
+        Counts the attempt, keeps the error, ends the lease. Nothing changes under the same conditions
+        as :meth:`mark_failed`.
+
+        Returns:
+            ``True`` when the item was dead-lettered by this call.
+
+        Raises:
+            NotFound: no notification has this key.
+        """
+        ...
+
+    def command_result(self, key: str) -> CommandKey | None:
+        """Return a command's stored idempotency key (``SaveRequest.commands``), or ``None``."""
         ...
 
     def append_audit(self, entry: AuditEntry) -> AuditRecord:

@@ -40,6 +40,8 @@ from werkmap.errors import (
     StorageError,
 )
 from werkmap.storage._common import (
+    DEFAULT_LEASE,
+    MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
     audit_records_of,
@@ -61,6 +63,7 @@ from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
+    CommandKey,
     DueFolder,
     IndexColumns,
     IndexRow,
@@ -71,6 +74,7 @@ from werkmap.storage.values import (
 
 __all__ = [
     "MIGRATIONS",
+    "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
     "SQLiteStore",
     "path_of_url",
@@ -133,6 +137,27 @@ SCHEMA_V1: tuple[str, ...] = (
 )
 """The statements that create a version-1 database (new databases start here and are migrated)."""
 
+OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
+    # the outbox's leases (who claimed an item, until when) and its dead letters
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE outbox ADD COLUMN claimed_until TEXT",
+    "ALTER TABLE outbox ADD COLUMN dead_lettered_at TEXT",
+    "DROP INDEX outbox_pending",
+    "CREATE INDEX outbox_pending ON outbox (id) "
+    "WHERE delivered_at IS NULL AND dead_lettered_at IS NULL",
+    "CREATE INDEX outbox_dead ON outbox (id) WHERE dead_lettered_at IS NOT NULL",
+    # the idempotency keys of commands, written in the transaction of the command's change
+    """CREATE TABLE command_keys (
+        idempotency_key TEXT PRIMARY KEY,
+        command TEXT NOT NULL,
+        folder_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        result TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "UPDATE werkmap_schema SET version = version + 1",
+)
+"""The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
+
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
     1: (
         "ALTER TABLE folders ADD COLUMN band TEXT",
@@ -151,6 +176,7 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "WHERE next_due_on IS NOT NULL",
         "UPDATE werkmap_schema SET version = 2",
     ),
+    2: OUTBOX_LEASES_AND_COMMAND_KEYS,
 }
 """``MIGRATIONS[n]``: the statements that take a database from schema version ``n`` to ``n + 1``."""
 
@@ -173,6 +199,36 @@ _INSERT_OUTBOX = (
     "INSERT INTO outbox (idempotency_key, folder_id, document) VALUES (?, ?, ?) "
     "ON CONFLICT (idempotency_key) DO NOTHING"
 )
+_INSERT_COMMAND = (
+    "INSERT INTO command_keys (idempotency_key, command, folder_id, version, result) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_OUTBOX_COLUMNS = (
+    "document, attempts, next_attempt_at, delivered_at, last_error, claimed_by, claimed_until, "
+    "dead_lettered_at"
+)
+# an item that may be tried at a moment (the parameters: the moment, twice)
+_DUE = (
+    "delivered_at IS NULL AND dead_lettered_at IS NULL "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+    "AND (claimed_until IS NULL OR claimed_until <= ?)"
+)
+_PENDING = f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_DUE} ORDER BY id LIMIT ?"
+_CLAIM = (
+    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id IN "
+    f"(SELECT id FROM outbox WHERE {_DUE} ORDER BY id LIMIT ?) "
+    f"RETURNING id, {_OUTBOX_COLUMNS}"
+)
+_MARK = (
+    "UPDATE outbox SET attempts = attempts + 1, {assign}, last_error = ?, "
+    "claimed_by = '', claimed_until = NULL "
+    f"WHERE idempotency_key = ? AND {MAY_MARK_SQL.format(p='?')}"
+)
+_DEAD_LETTERS = (
+    f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE dead_lettered_at IS NOT NULL ORDER BY id"
+)
+_MARK_FAILED = _MARK.format(assign="next_attempt_at = ?")
+_MARK_DEAD = _MARK.format(assign="next_attempt_at = NULL, dead_lettered_at = ?")
 _SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL", "extra": "EXTRA"}
 _OPTIONS = frozenset(
     {"synchronous", "timeout", "max_page_count", "migrate", "read_only", "checkpoint_pages"}
@@ -436,6 +492,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             new_rows: list[tuple[Any, ...]] = []
             event_rows: list[tuple[str, int, int, str]] = []
             outbox_rows: list[tuple[str, str, str]] = []
+            command_rows: list[tuple[str, str, str, int, str]] = []
             for req, document, events in prepared:
                 folder = req.folder
                 fid: str = folder.folder_id
@@ -475,6 +532,9 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                     )
                 if req.audit:
                     sealed.extend(self._seal(c, entry) for entry in req.audit)
+                command_rows.extend(
+                    (k.key, k.command, k.folder_id, k.version, k.result) for k in req.commands
+                )
             if new_rows:
                 try:
                     c.executemany(_INSERT_FOLDER, new_rows)
@@ -488,6 +548,13 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             c.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", event_rows)
             if outbox_rows:
                 c.executemany(_INSERT_OUTBOX, outbox_rows)
+            if command_rows:
+                try:
+                    c.executemany(_INSERT_COMMAND, command_rows)
+                except sqlite3.IntegrityError:
+                    # a retry with the same key raced this one and won (the batch rolls back)
+                    fid = command_rows[0][2]
+                    raise ConcurrencyConflict(fid, requests[0].expected_version, None) from None
         return tuple(sealed)
 
     @staticmethod
@@ -563,20 +630,19 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                 next_attempt_at=moment_of(next_at),
                 delivered_at=moment_of(delivered),
                 last_error=error,
+                claimed_by=owner or "",
+                claimed_until=moment_of(until),
+                dead_lettered_at=moment_of(dead),
             )
-            for doc, attempts, next_at, delivered, error in rows
+            for doc, attempts, next_at, delivered, error, owner, until, dead in rows
         )
 
     def pending_notifications(
         self, *, now: dt.datetime, limit: int = 100
     ) -> tuple[OutboxItem, ...]:
-        """Return undelivered notifications due at ``now``, oldest first."""
-        rows = self._all(
-            "SELECT document, attempts, next_attempt_at, delivered_at, last_error FROM outbox "
-            "WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
-            "ORDER BY id LIMIT ?",
-            (moment_text(now), limit),
-        )
+        """Return the notifications that may be tried at ``now``, oldest first (claims nothing)."""
+        at = moment_text(now)
+        rows = self._all(_PENDING, (at, at, limit))
         return self._outbox_items(rows)
 
     def enqueue(self, notifications: Sequence[Notification]) -> None:
@@ -591,41 +657,89 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         with self._write() as conn:
             conn.executemany(_INSERT_OUTBOX, rows)
 
+    def claim_notifications(
+        self,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta | None = None,
+        limit: int = 100,
+    ) -> tuple[OutboxItem, ...]:
+        """Claim due notifications for ``owner`` (``BEGIN IMMEDIATE``: one claimer at a time)."""
+        at = moment_text(now)
+        until = moment_text(now + (lease if lease is not None else DEFAULT_LEASE))
+        with self._write() as c:
+            rows = c.execute(_CLAIM, (owner, until, at, at, limit)).fetchall()
+        return self._outbox_items([row[1:] for row in sorted(rows)])
+
     def outbox(self, *, include_delivered: bool = True) -> tuple[OutboxItem, ...]:
         """Return the outbox, oldest first."""
         undelivered = "" if include_delivered else "WHERE delivered_at IS NULL "
-        rows = self._all(
-            "SELECT document, attempts, next_attempt_at, delivered_at, last_error FROM outbox "
-            f"{undelivered}ORDER BY id",
-            (),
-        )
+        rows = self._all(f"SELECT {_OUTBOX_COLUMNS} FROM outbox {undelivered}ORDER BY id", ())
         return self._outbox_items(rows)
 
-    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime) -> None:
-        """Record a delivery (a second mark keeps the first moment)."""
+    def dead_letters(self) -> tuple[OutboxItem, ...]:
+        """Return the dead-lettered notifications, oldest first."""
+        rows = self._all(_DEAD_LETTERS, ())
+        return self._outbox_items(rows)
+
+    def mark_delivered(self, idempotency_key: str, *, at: dt.datetime, owner: str = "") -> bool:
+        """Record a delivery (a second mark keeps the first moment) and end the lease."""
         with self._write() as c:
-            cursor = c.execute(
-                "UPDATE outbox SET delivered_at = coalesce(delivered_at, ?) "
-                "WHERE idempotency_key = ?",
+            row = c.execute(
+                "SELECT delivered_at FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+            c.execute(
+                "UPDATE outbox SET delivered_at = coalesce(delivered_at, ?), claimed_by = '', "
+                "claimed_until = NULL WHERE idempotency_key = ?",
                 (moment_text(at), idempotency_key),
             )
-            if cursor.rowcount != 1:
-                raise NotFound(f"no notification with idempotency key {idempotency_key!r}")
+            return row[0] is None
 
     def mark_failed(
-        self, idempotency_key: str, *, at: dt.datetime, retry_at: dt.datetime, error: str
-    ) -> None:
-        """Record a failed attempt and when to retry."""
+        self,
+        idempotency_key: str,
+        *,
+        at: dt.datetime,
+        retry_at: dt.datetime,
+        error: str,
+        owner: str = "",
+    ) -> bool:
+        """Record a failed attempt and when to retry, and end the lease (unless another holds it)."""
+        return self._mark(idempotency_key, _MARK_FAILED, moment_text(retry_at), error, owner)
+
+    def mark_dead(
+        self, idempotency_key: str, *, at: dt.datetime, error: str, owner: str = ""
+    ) -> bool:
+        """Dead-letter a notification after its last failed attempt."""
+        return self._mark(idempotency_key, _MARK_DEAD, moment_text(at), error, owner)
+
+    def _mark(self, key: str, statement: str, moment: str, error: str, owner: str) -> bool:
         with self._write() as c:
-            cursor = c.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-                "WHERE idempotency_key = ? AND delivered_at IS NULL",
-                (moment_text(retry_at), error[:500], idempotency_key),
-            )
-            if cursor.rowcount != 1:
-                raise NotFound(
-                    f"no undelivered notification with idempotency key {idempotency_key!r}"
-                )
+            cursor = c.execute(statement, (moment, error[:500], key, owner, owner))
+            if cursor.rowcount == 1:
+                return True
+            exists = c.execute("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
+            if exists is None:
+                raise NotFound(f"no notification with idempotency key {key!r}")
+            return False
+
+    # --- command keys --------------------------------------------------------------------------------
+
+    def command_result(self, key: str) -> CommandKey | None:
+        """Return the stored idempotency key of a command, or ``None``."""
+        row = self._one(
+            "SELECT idempotency_key, command, folder_id, version, result FROM command_keys "
+            "WHERE idempotency_key = ?",
+            (key,),
+        )
+        if row is None:
+            return None
+        return CommandKey(
+            key=row[0], command=row[1], folder_id=row[2], version=row[3], result=row[4]
+        )
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ The suite checks: the round trip of every value type a folder holds, Unicode, la
 after reopening, version conflicts (a stale save changes nothing; a version above the stored one is refused;
 concurrent writers on one folder have exactly one winner), audit times round-tripped exactly in
 Europe/Amsterdam, ``limit`` honoured, event order, the outbox (at least once, stable keys, retries,
-nothing lost), the caseload and due-date queries, the columnar export, the audit chain, invalid input
+nothing lost, claims with a lease so that two dispatchers never hold one item, dead letters after the last
+attempt while the rest keeps flowing, command idempotency keys), the caseload and due-date queries, the
+columnar export, the audit chain, invalid input
 (and no BSN in clear), and the migration from the previous schema version.
 """
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -53,6 +56,7 @@ from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.values import (
     BANDS,
     AuditEntry,
+    CommandKey,
     DueFolder,
     FolderIndex,
     IndexRow,
@@ -465,6 +469,141 @@ class StoreConformance:
         assert report.failed == (note.idempotency_key,)
         assert "pigeon" in werkmap_store.outbox()[0].last_error
 
+    def test_claims_hold_a_lease_for_their_owner(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        """Check: a claimed item is not claimed again until its lease ends, and only its owner marks it."""
+        folder = samples.new("f-lease")
+        notes = [_note("f-lease", f"c-{i}") for i in range(5)]
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder), notifications=notes)
+        now = clock.now()
+        lease = dt.timedelta(minutes=5)
+        a = werkmap_store.claim_notifications(owner="a", now=now, lease=lease, limit=3)
+        assert [i.notification for i in a] == notes[:3]
+        assert {i.claimed_by for i in a} == {"a"}
+        assert {i.claimed_until for i in a} == {now + lease}
+        b = werkmap_store.claim_notifications(owner="b", now=now, lease=lease)
+        assert [i.notification for i in b] == notes[3:]
+        assert werkmap_store.claim_notifications(owner="b", now=now, lease=lease) == ()
+        assert werkmap_store.pending_notifications(now=now) == ()
+        # the lease runs out (a died): b may claim a's items; a's late failure changes nothing
+        later = now + lease + dt.timedelta(seconds=1)
+        taken = werkmap_store.claim_notifications(owner="b", now=later, lease=lease)
+        assert [i.notification for i in taken] == notes
+        key = notes[0].idempotency_key
+        assert not werkmap_store.mark_failed(key, at=later, retry_at=later, error="late", owner="a")
+        [item] = [i for i in werkmap_store.outbox() if i.notification.idempotency_key == key]
+        assert (item.attempts, item.claimed_by) == (0, "b")
+        assert werkmap_store.mark_failed(key, at=later, retry_at=later, error="x", owner="b")
+        # a delivery is recorded whoever holds the lease, once; marking it again says so
+        assert werkmap_store.mark_delivered(notes[1].idempotency_key, at=later)
+        assert not werkmap_store.mark_delivered(notes[1].idempotency_key, at=later)
+        assert not werkmap_store.mark_failed(
+            notes[1].idempotency_key, at=later, retry_at=later, error="x", owner="b"
+        )
+        with pytest.raises(NotFound):
+            werkmap_store.mark_delivered("no-such-key", at=later)
+        again = werkmap_store.claim_notifications(owner="c", now=later, lease=lease)
+        assert [i.notification.idempotency_key for i in again] == [key]
+        assert again[0].attempts == 1
+
+    def test_two_dispatchers_never_hold_one_item_at_once(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: two dispatchers in threads deliver every item exactly once, never overlapping."""
+        requests = []
+        for i in range(8):
+            folder = samples.new(f"f-two-{i}", events=1)
+            notes = [_note(folder.folder_id, f"c-{j}") for j in range(5)]
+            requests.append(
+                SaveRequest(
+                    folder=folder, expected_version=0, index=index_for(folder), notifications=notes
+                )
+            )
+        werkmap_store.save_many(requests)
+        channel = _OverlapChannel()
+        plugins = _plugins(channel)  # type: ignore[arg-type]
+        clock = FixedClock(dt.datetime(2024, 3, 4, 9, 0))
+        errors: list[BaseException] = []
+
+        def run(name: str) -> None:
+            try:
+                Dispatcher(werkmap_store, plugins, clock=clock, batch=3, owner=name).drain(
+                    max_rounds=100
+                )
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(f"d{n}",)) for n in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        assert channel.overlaps == []
+        keys = [n.idempotency_key for n in channel.delivered]
+        assert sorted(keys) == sorted(n.idempotency_key for r in requests for n in r.notifications)
+        assert werkmap_store.outbox(include_delivered=False) == ()
+
+    def test_a_channel_that_always_fails_is_dead_lettered_and_the_rest_flows(
+        self, werkmap_store: Store, samples: FolderSamples, clock: FixedClock
+    ) -> None:
+        """Check: after the last allowed attempt an item is dead-lettered once, listed, never offered again."""
+        folder = samples.new("f-dead")
+        broken = _note("f-dead", "broken", channel="letter")
+        fine = [_note("f-dead", f"fine-{i}") for i in range(3)]
+        werkmap_store.save(
+            folder, expected_version=0, index=index_for(folder), notifications=[broken, *fine]
+        )
+        good = RecordingChannel()
+        plugins = _plugins(good, RecordingChannel(fail_first=10**9, channel="letter"))
+
+        def sleep(seconds: float) -> None:
+            clock.advance(minutes=seconds / 60)
+
+        dispatcher = Dispatcher(werkmap_store, plugins, clock=clock, sleep=sleep, max_attempts=4)
+        report = dispatcher.drain(max_rounds=10)
+        assert report.dead_lettered == (broken.idempotency_key,)
+        assert len(report.failed) == 3
+        assert report.pending == 0
+        assert {n.idempotency_key for n in good.delivered} == {n.idempotency_key for n in fine}
+        [dead] = werkmap_store.dead_letters()
+        assert dead.notification == broken
+        assert dead.attempts == 4
+        assert dead.dead_lettered_at is not None
+        assert dead.delivered_at is None
+        assert "ConnectionError" in dead.last_error
+        clock.advance(days=30)
+        assert werkmap_store.pending_notifications(now=clock.now()) == ()
+        assert werkmap_store.claim_notifications(owner="x", now=clock.now()) == ()
+        assert dispatcher.dispatch_once().dead_lettered == ()
+
+    def test_command_keys_are_stored_with_the_change(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: a command's idempotency key is written with its change, once, or not at all."""
+        v1 = samples.new("f-keys")
+        key = CommandKey(key="k-1", command="note", folder_id="f-keys", version=v1.version)
+        werkmap_store.save_many(
+            [SaveRequest(folder=v1, expected_version=0, index=index_for(v1), commands=[key])]
+        )
+        assert werkmap_store.command_result("k-1") == key
+        assert werkmap_store.command_result("k-2") is None
+        v2 = samples.advance(v1)
+        with pytest.raises(ConcurrencyConflict):
+            werkmap_store.save_many(
+                [
+                    SaveRequest(
+                        folder=v2,
+                        expected_version=v1.version,
+                        index=index_for(v2),
+                        commands=[attrs.evolve(key, version=v2.version)],
+                    )
+                ]
+            )
+        assert werkmap_store.load("f-keys") == v1
+        assert werkmap_store.command_result("k-1") == key
+
     def test_same_idempotency_key_is_stored_once(
         self, werkmap_store: Store, samples: FolderSamples
     ) -> None:
@@ -766,6 +905,29 @@ def _race(store: Store, candidates: Sequence[Any], version: int) -> list[str]:
 
 def _sequence(event: Any) -> int:
     return int(event.seq)
+
+
+class _OverlapChannel:
+    """Records deliveries and every moment two deliveries of one item overlapped."""
+
+    def __init__(self) -> None:
+        self.delivered: list[Notification] = []
+        self.overlaps: list[str] = []
+        self._busy: set[str] = set()
+        self._lock = threading.Lock()
+
+    @hookimpl
+    def werkmap_deliver_notification(self, notification: Notification) -> bool:
+        key = notification.idempotency_key
+        with self._lock:
+            if key in self._busy:
+                self.overlaps.append(key)
+            self._busy.add(key)
+        time.sleep(0.001)  # long enough for the other dispatcher to get in
+        with self._lock:
+            self._busy.discard(key)
+            self.delivered.append(notification)
+        return True
 
 
 def _plugins(*channels: RecordingChannel) -> Plugins:

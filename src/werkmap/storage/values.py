@@ -29,6 +29,7 @@ __all__ = [
     "BANDS",
     "AuditEntry",
     "AuditRecord",
+    "CommandKey",
     "DueFolder",
     "FolderIndex",
     "IndexColumns",
@@ -240,6 +241,11 @@ class OutboxItem:
         next_attempt_at: the earliest moment of the next attempt (``None``: at once).
         delivered_at: when it was delivered (``None``: not yet).
         last_error: the type and message of the last failure (empty when none).
+        claimed_by: the dispatcher holding the item's lease (empty when none).
+        claimed_until: when that lease ends (``None``: not claimed); after it another dispatcher may
+            claim the item (the holder is presumed dead).
+        dead_lettered_at: when the item was given up after too many failed attempts (``None``: not);
+            a dead-lettered item is never offered again and is listed by ``Store.dead_letters``.
     """
 
     notification: Notification
@@ -247,6 +253,44 @@ class OutboxItem:
     next_attempt_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
     last_error: str = ""
+    claimed_by: str = ""
+    claimed_until: dt.datetime | None = None
+    dead_lettered_at: dt.datetime | None = None
+
+    def is_claimed(self, now: dt.datetime) -> bool:
+        """Tell whether a dispatcher holds the item's lease at ``now``."""
+        return self.claimed_until is not None and self.claimed_until > now
+
+    def is_due(self, now: dt.datetime) -> bool:
+        """Tell whether the item may be tried at ``now``: undelivered, alive, due and not claimed."""
+        return (
+            self.delivered_at is None
+            and self.dead_lettered_at is None
+            and (self.next_attempt_at is None or self.next_attempt_at <= now)
+            and not self.is_claimed(now)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CommandKey:
+    """A command's idempotency key, stored with the command's writes in the same transaction.
+
+    A retry of a command with the same key finds it and returns the first result instead of running
+    the command again.
+
+    Attributes:
+        key: the idempotency key (the caller's, or one the service made).
+        command: the command's name (``"add_activity"``); a key names one command only.
+        folder_id: the folder the command wrote.
+        version: the folder's version after the command.
+        result: the command's result as JSON text (written and read by the service).
+    """
+
+    key: str
+    command: str
+    folder_id: str
+    version: int
+    result: str = "null"
 
 
 @attrs.frozen(kw_only=True)
@@ -350,6 +394,7 @@ class SaveRequest:
         index: its index columns.
         notifications: outgoing messages caused by the change.
         audit: audit entries for the decisions in the change.
+        commands: the idempotency keys of the commands that made the change (stored with it).
     """
 
     folder: Any
@@ -357,6 +402,7 @@ class SaveRequest:
     index: FolderIndex
     notifications: Sequence[Notification] = ()
     audit: Sequence[AuditEntry] = ()
+    commands: Sequence[CommandKey] = ()
 
 
 Array = npt.NDArray[Any]
