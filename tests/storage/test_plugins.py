@@ -22,6 +22,7 @@ from werkmap.storage import (
     redact_url,
 )
 from werkmap.storage.memory import MemoryStore
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.testing import RecordingChannel
 from werkmap.storage.url import scrub
@@ -52,7 +53,7 @@ def test_a_blocked_built_in_is_left_out() -> None:
     with pytest.raises(NoStorageProvider) as info:
         plugins.open_store("sqlite:///x.db")
     assert "'sqlite'" in str(info.value)
-    assert plugins.open_store("memory://").schema_version() == 2
+    assert plugins.open_store("memory://").schema_version() == SCHEMA_VERSION
 
 
 def test_a_plugin_that_fails_to_import_is_reported_by_name(
@@ -99,7 +100,7 @@ def test_plugins_that_do_not_fit_the_specs_are_left_out_and_others_keep_working(
     assert "typo" not in plugins.names()
     assert "bad-signature" not in plugins.names()
     plugins.pm.check_pending()  # nothing unverified is left behind
-    assert plugins.open_store("memory://").schema_version() == 2
+    assert plugins.open_store("memory://").schema_version() == SCHEMA_VERSION
     assert "werkmap_open_stroe" in str(plugins.failures[1])
 
 

@@ -20,6 +20,7 @@ from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
 from werkmap.storage import load_plugins
 from werkmap.storage.outbox import Dispatcher
 from werkmap.storage.postgres import PostgresStore
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.testing import RecordingChannel
 from werkmap.storage.values import AuditEntry, FolderIndex, Notification, SaveRequest
 
@@ -194,7 +195,9 @@ def test_every_table_is_keyed_by_folder_id(store: PostgresStore) -> None:
             ).fetchall()
         )
     assert keys.pop("werkmap_schema") == "id"
-    assert keys == dict.fromkeys(("folders", "events", "outbox", "audit"), "folder_id")
+    assert keys == dict.fromkeys(
+        ("folders", "folder_changes", "events", "outbox", "audit"), "folder_id"
+    )
 
 
 def test_event_log_and_audit_trail_are_append_only_in_the_database(store: PostgresStore) -> None:
@@ -294,7 +297,7 @@ def test_older_schema_is_refused_when_migration_is_off(postgres_schemas: Postgre
     with pytest.raises(SchemaVersionError, match="migrate"):
         load_plugins().open_store(with_option(postgres_schemas.url(schema), migrate="false"))
     store = PostgresStore(postgres_schemas.url(schema), codec=CODEC)
-    assert store.schema_version() == 2
+    assert store.schema_version() == SCHEMA_VERSION
     assert [r.folder_id for r in store.caseload("c")] == ["old"]
     store.close()
 
@@ -332,7 +335,7 @@ def test_several_processes_may_open_a_new_schema_at_once(
     for t in threads:
         t.join(timeout=30)
     assert errors == []
-    assert [s.schema_version() for s in opened] == [2] * 4
+    assert [s.schema_version() for s in opened] == [SCHEMA_VERSION] * 4
     for s in opened:
         s.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ from storage_standin import CODEC, StandinSamples
 
 from werkmap.errors import ConcurrencyConflict, SchemaVersionError, StorageError
 from werkmap.storage import load_plugins
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.sqlite import SQLiteStore
 from werkmap.storage.values import FolderIndex, SaveRequest
 
@@ -165,7 +167,7 @@ def test_full_disk_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
     samples = StandinSamples()
     big = [
         SaveRequest(
-            folder=samples.new(f"big{i}", events=50, note="x" * 5000),
+            folder=samples.new(f"big{i}", events=50, note=random.Random(i).randbytes(4000).hex()),
             expected_version=0,
             index=FolderIndex(coach_id="full"),
         )
@@ -257,7 +259,7 @@ def test_older_schema_is_refused_when_migration_is_off(tmp_path: Path) -> None:
     write_v1_database(path, [StandinSamples().new("old")], "c")
     with pytest.raises(SchemaVersionError, match="migrate"):
         SQLiteStore(path, codec=CODEC, migrate=False)
-    assert SQLiteStore(path, codec=CODEC).schema_version() == 2
+    assert SQLiteStore(path, codec=CODEC).schema_version() == SCHEMA_VERSION
 
 
 def test_wal_and_synchronous_settings(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The storage schema version this werkmap writes (the index columns and tables of a store)."""
 
 
