@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
+import numpy as np
 
 from werkmap.clock import Clock, SystemClock
 from werkmap.errors import InvalidInput, NotAuthorized, Problem
@@ -54,13 +55,16 @@ from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.enforcement import MeasureKind
 from werkmap.plan.folder import Change, WorkFolder
 from werkmap.plan.workplan import ExtraService
+from werkmap.rules import columnar
 from werkmap.rules import commands as rc
-from werkmap.rules.due import Action, due_actions, first_due_on
+from werkmap.rules.columnar import FolderColumns
+from werkmap.rules.due import Action, first_due_on
 from werkmap.rules.measures import measure_policy
 from werkmap.rules.policy import Policy, default_policy
 from werkmap.rules.routing import CoachOverride, Decision
-from werkmap.rules.state import folder_state
+from werkmap.rules.state import FolderState, folder_state
 from werkmap.service.access import Actor, authorize
+from werkmap.service.rulestate import dump_state, load_state
 from werkmap.service.unit import UnitOfWork
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Dispatcher, DispatchReport
@@ -207,6 +211,7 @@ class Werkmap(UnitOfWork):
                 1 for a in folder.activities if str(a.state) in wf.OPEN_ACTIVITY_STATES
             ),
             overdue_activities=wf.overdue_count(folder, day),
+            rule_state=dump_state(state),
         )
 
     # ---------------------------------------------------------------------------- registration
@@ -770,14 +775,18 @@ class Werkmap(UnitOfWork):
     # ------------------------------------------------------------------------------- the sweep
 
     def sweep(self, actor: Actor, *, on: dt.date | None = None) -> SweepResult:
-        """Find and apply what the service model says is due on ``on`` (default today), folder by folder.
+        """Find and apply what the service model says is due on ``on`` (default today).
 
-        Only folders whose indexed next-due date is on or before ``on`` are loaded. Conversations are
-        proposed and invited (for the latest date the rule allows), activities marked overdue and reminded,
-        invitations cancelled when work was found, folders without a profile routed to a coach; what needs
-        a person (an enforcement proposal, an application-duty shortfall) is recorded and the coach is
-        notified. Each folder is one transaction; running the same day again finds nothing new. An action
-        a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next sweep.
+        The store returns the folders whose indexed next-due date is on or before ``on`` with what the
+        rules read of them (:class:`~werkmap.storage.DueState`, no document decoded); the one definition
+        of the rules decides for all of them at once (:func:`werkmap.rules.columnar.sweep`), and only the
+        folders with an action are loaded and changed. Conversations are proposed and invited (for the
+        latest date the rule allows), activities marked overdue and reminded, invitations cancelled when
+        work was found, folders without a profile routed to a coach; what needs a person (an enforcement
+        proposal, an application-duty shortfall) is recorded and the coach is notified. Each folder is
+        one transaction (or part of the unit of work); running the same day again finds nothing new. An
+        action a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next
+        sweep.
 
         Raises:
             NotAuthorized: the actor is not the system.
@@ -788,11 +797,15 @@ class Werkmap(UnitOfWork):
         applied: list[Action] = []
         failed: list[tuple[str, str]] = []
         invited: list[tuple[str, str, str, dt.date]] = []
-        ids = self._due_ids(day)
-        for fid in ids:
-            folder, _ = self._get(fid)
-            if not due_actions(folder_state(folder), day, self.policy, self.calendar):
-                continue  # the index was early (a policy change): nothing to do, nothing to write
+        states = self._due_states(day)
+        if states:
+            table = columnar.sweep(
+                FolderColumns.from_states(states), day, self.policy, self.calendar
+            )
+            acting = sorted({states[int(i)].folder_id for i in np.unique(table.folder)})
+        else:
+            acting = []
+        for fid in acting:
             done = self._command(
                 actor,
                 "sweep",
@@ -809,9 +822,39 @@ class Werkmap(UnitOfWork):
             on=day,
             actions=tuple(applied),
             failed=tuple(failed),
-            folders=len(ids),
+            folders=len(states),
             invitations=tuple(invited),
         )
+
+    def _due_states(self, day: dt.date) -> list[FolderState]:
+        """What the rules read of every folder due on ``day``, in folder id order.
+
+        From the store's rows where it keeps them (``due_states``); from the folder itself for a folder
+        pending in the unit of work, cached at a newer version, or stored without its rule state.
+        """
+        query = getattr(self.store, "due_states", None)
+        if query is None:  # a store plugin without the query: the folders themselves
+            return [folder_state(self._get(fid)[0]) for fid in self._due_ids(day)]
+        pending = self._pending or {}
+        found: dict[str, FolderState | None] = {}
+        for row in query(day):
+            fid = row.folder_id
+            if fid in pending:
+                continue
+            cached = self._cache.get(fid)
+            if cached is not None and cached.version != row.version:
+                del self._cache[fid]  # another writer changed it: load it fresh
+            found[fid] = load_state(row.rule_state) if row.rule_state is not None else None
+        for fid, p in pending.items():
+            if p.index is None:
+                p.index = self.index_of(p.folder, p.on)
+            due = p.index.next_due_on
+            if due is not None and due <= day:
+                found[fid] = folder_state(p.folder)
+        return [
+            state if state is not None else folder_state(self._get(fid)[0])
+            for fid, state in sorted(found.items())
+        ]
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = set()

@@ -10,7 +10,7 @@ Examples:
     >>> plugins = load_plugins()
     >>> store = plugins.open_store("memory://")
     >>> store.schema_version()
-    2
+    3
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -66,6 +66,7 @@ from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
     DueFolder,
+    DueState,
     IndexColumns,
     IndexRow,
     Notification,
@@ -175,6 +176,8 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
             PRIMARY KEY (folder_id, version)
         )""",
         "ALTER TABLE folders ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
+        # what the sweep's rules read of the folder (packed JSON), returned by due_states
+        "ALTER TABLE folders ADD COLUMN rule_state bytea",
         "ALTER TABLE events ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
         "UPDATE werkmap_schema SET version = 3",
     ),
@@ -187,22 +190,22 @@ _COLUMNS = (
 )
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-    "next_conversation_on, open_activities, overdue_activities, document) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
+    "next_conversation_on, open_activities, overdue_activities, rule_state, document) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
     "RETURNING folder_id"
 )
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
     "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s, "
-    "document = %s WHERE folder_id = %s AND version = %s "
+    "rule_state = %s, document = %s WHERE folder_id = %s AND version = %s "
     "RETURNING (SELECT coalesce(max(last_sequence), 0) FROM events e "
     "WHERE e.folder_id = folders.folder_id)"
 )
 # a save that writes a patch: the compact folder row, without its document
 _UPDATE_ROW = (
     "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
-    "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s "
-    "WHERE folder_id = %s AND version = %s "
+    "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s, "
+    "rule_state = %s WHERE folder_id = %s AND version = %s "
     "RETURNING (SELECT coalesce(max(last_sequence), 0) FROM events e "
     "WHERE e.folder_id = folders.folder_id)"
 )
@@ -483,6 +486,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                         ix.next_conversation_on,
                         ix.open_activities,
                         ix.overdue_activities,
+                        None if ix.rule_state is None else pack(ix.rule_state),
                     )
                     key = (folder.folder_id, req.expected_version)
                     if req.expected_version == 0:
@@ -583,6 +587,23 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         new = tuple.__new__
         return tuple([new(DueFolder, row) for row in rows])
+
+    def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
+        """Return the due folders with their saved rule state (from the due-date index and the row).
+
+        No document is read: the sweep decides over these and loads only the folders with an action.
+        """
+        rows = self._all(
+            "SELECT folder_id, version, next_due_on, rule_state FROM folders "
+            "WHERE next_due_on <= %s ORDER BY next_due_on, folder_id",
+            (on_or_before,),
+        )
+        return tuple(
+            [
+                DueState(fid, version, due, None if state is None else text_of(state))
+                for fid, version, due, state in rows
+            ]
+        )
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""

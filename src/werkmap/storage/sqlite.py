@@ -64,6 +64,7 @@ from werkmap.storage.values import (
     AuditEntry,
     AuditRecord,
     DueFolder,
+    DueState,
     IndexColumns,
     IndexRow,
     Notification,
@@ -163,6 +164,8 @@ MIGRATIONS: Mapping[int, tuple[str | Callable[[sqlite3.Connection], None], ...]]
             patch BLOB NOT NULL,
             PRIMARY KEY (folder_id, version)
         ) WITHOUT ROWID""",
+        # what the sweep's rules read of the folder (packed JSON), returned by due_states
+        "ALTER TABLE folders ADD COLUMN rule_state BLOB",
         # the audit trail as (folder, sequence, hash as 32 bytes, the record's fields as one packed JSON
         # array); the previous hash is the hash of the record before (checked while migrating)
         "CREATE TABLE audit_v3 (folder_id TEXT NOT NULL, sequence INTEGER NOT NULL, hash BLOB NOT NULL, "
@@ -215,19 +218,19 @@ _COLUMNS = (
 )
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-    "next_conversation_on, open_activities, overdue_activities, document) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "next_conversation_on, open_activities, overdue_activities, rule_state, document) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
     "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
-    "document = ? WHERE folder_id = ? AND version = ?"
+    "rule_state = ?, document = ? WHERE folder_id = ? AND version = ?"
 )
 # a save that writes a patch: the compact folder row, without its document
 _UPDATE_ROW = (
     "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
-    "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ? "
-    "WHERE folder_id = ? AND version = ?"
+    "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
+    "rule_state = ? WHERE folder_id = ? AND version = ?"
 )
 # _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
 _INSERT_OUTBOX = (
@@ -527,6 +530,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                         _date_text(ix.next_conversation_on),
                         ix.open_activities,
                         ix.overdue_activities,
+                        None if ix.rule_state is None else pack(ix.rule_state),
                     )
                     if req.expected_version == 0:
                         new_rows.append((fid, folder.version, *columns, plan.snapshot))
@@ -649,6 +653,25 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         date = self._dates_of(rows, 2)
         new = tuple.__new__
         return tuple([new(DueFolder, (fid, version, date[due])) for fid, version, due in rows])
+
+    def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
+        """Return the due folders with their saved rule state (from the due-date index and the row).
+
+        No document is read: the sweep decides over these and loads only the folders with an action.
+        """
+        rows = self._all(
+            "SELECT folder_id, version, next_due_on, rule_state FROM folders "
+            "WHERE next_due_on <= ? ORDER BY next_due_on, folder_id",
+            (on_or_before.isoformat(),),
+        )
+        date = self._dates_of(rows, 2)
+        new = tuple.__new__
+        return tuple(
+            [
+                new(DueState, (fid, version, date[due], None if state is None else text_of(state)))
+                for fid, version, due, state in rows
+            ]
+        )
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""
