@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from werkmap.service import Werkmap
     from werkmap.simulate import SimulationConfig, SimulationResult
 
-__all__ = ["DEMO_DB", "DemoOutput", "add_service_commands", "run_demo"]
+__all__ = ["DEMO_DB", "DemoOutput", "add_service_commands", "demo_summary", "run_demo"]
 
 DEMO_DB = "werkmap-demo.db"
 """Where ``werkmap demo`` writes its store unless ``--db`` says otherwise."""
@@ -318,8 +319,25 @@ def _band_counts(wm: Werkmap) -> dict[str, int]:
     return counts
 
 
+def demo_summary(db: str | Path, jobseekers: int, seconds: float, *, nl: bool) -> str:
+    """The line the demo prints on stderr when it ends: its time and its store's size (with ``-wal``)."""
+    path = Path(db)
+    size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    per = size / max(jobseekers, 1) / 1024
+    if nl:
+        return (
+            f"demo: {jobseekers} werkzoekenden in {seconds:.1f} s; database {size / 1e6:.1f} MB "
+            f"({per:.1f} KB per werkzoekende, met -wal)"
+        )
+    return (
+        f"demo: {jobseekers} jobseekers in {seconds:.1f} s; store {size / 1e6:.1f} MB "
+        f"({per:.1f} KB per jobseeker, with -wal)"
+    )
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     progress = _progress_bar if sys.stderr.isatty() else None
+    started = time.perf_counter()
     out = run_demo(
         args.db,
         seed=args.seed,
@@ -330,6 +348,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     if progress is not None:
         print(file=sys.stderr)
+    print(
+        demo_summary(
+            args.db, args.jobseekers, time.perf_counter() - started, nl=args.language == "nl"
+        ),
+        file=sys.stderr,
+    )
     if args.json:
         print(json.dumps(out.to_dict(), ensure_ascii=False, sort_keys=True))
         return 0
