@@ -65,7 +65,7 @@ from werkmap.rules.routing import CoachOverride, Decision
 from werkmap.rules.state import FolderState, folder_state
 from werkmap.service.access import Actor, authorize
 from werkmap.service.rulestate import dump_state, load_state
-from werkmap.service.unit import UnitOfWork
+from werkmap.service.unit import CACHE_BYTES, UnitOfWork
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
@@ -143,6 +143,8 @@ class Werkmap(UnitOfWork):
             need not load a folder this shell wrote or read. A save still checks the version, and a command
             that meets a newer version in the store is run again on the fresh folder, so another writer's
             change is never lost or overwritten; a read (:meth:`folder`) always loads from the store.
+        cache_bytes: how much memory the cached folders may take (estimated; default 256 MiB): the
+            least recently used are dropped first when either bound is reached.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -159,6 +161,7 @@ class Werkmap(UnitOfWork):
         pseudonym_key: bytes | None = None,
         calendar: HolidayCalendar | None = None,
         cache: int = 100_000,
+        cache_bytes: int = CACHE_BYTES,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -166,6 +169,7 @@ class Werkmap(UnitOfWork):
             plugins=plugins,
             clock=clock if clock is not None else SystemClock(),
             cache=cache,
+            cache_bytes=cache_bytes,
         )
         self.policy = policy if policy is not None else default_policy()
         self.calendar = calendar if calendar is not None else dutch_calendar()
