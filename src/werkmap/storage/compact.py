@@ -61,6 +61,7 @@ ENCODING = 1
 """The first byte of a compressed value: raw DEFLATE with the preset dictionary ``dictionary-1.txt``."""
 
 _DICTIONARY: list[bytes] = []
+_PRIMED: dict[int, Any] = {}
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
@@ -80,7 +81,14 @@ def pack(text: str, *, level: int = 6) -> bytes:
         >>> text_of(pack('{"kind": "activity_added"}'))
         '{"kind": "activity_added"}'
     """
-    co = zlib.compressobj(level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
+    # A copy of a compressor primed with the dictionary: 16 µs a small patch instead of 28 µs for a
+    # new compressor that reads the dictionary each time (2,000 packs, time.process_time).
+    primed = _PRIMED.get(level)
+    if primed is None:
+        primed = _PRIMED[level] = zlib.compressobj(
+            level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary()
+        )
+    co = primed.copy()
     return bytes((ENCODING,)) + co.compress(text.encode("utf-8")) + co.flush()
 
 
