@@ -240,3 +240,36 @@ def test_the_golden_store_copied_into_a_schema_2_postgresql_migrates_without_los
         assert len(reopened.audit_records(fid)) == sum(1 for row in audit if row[0] == fid)
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_due_states_return_the_rule_state_saved_with_the_folder(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from werkmap.clock import FixedClock
+    from werkmap.service import Actor, Werkmap
+    from werkmap.service.rulestate import load_state
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path}/d.db"
+    else:
+        url = request.getfixturevalue("postgres_schemas").url()
+    with Werkmap(url, clock=FixedClock(DAY)) as wm:
+        system = Actor.system()
+        wm.register(system, "f-1", jobseeker_ref="js-1", coach_id="c-1")
+        wm.register(system, "f-2", jobseeker_ref="js-2", coach_id="c-1")
+        rows = wm.store.due_states(DAY)  # type: ignore[attr-defined]
+        assert [(r.folder_id, r.version, r.next_due_on) for r in rows] == [
+            ("f-1", 1, DAY),
+            ("f-2", 1, DAY),
+        ]
+        folder = wm.store.load("f-1")
+        assert load_state(rows[0].rule_state) == wm_state(folder)
+        assert wm.sweep(system).counts() == {"invite_profiler": 2}
+        assert wm.store.due_states(DAY) == ()  # type: ignore[attr-defined]
+
+
+def wm_state(folder: object) -> object:
+    from werkmap.rules.state import folder_state
+
+    return folder_state(folder)  # type: ignore[arg-type]

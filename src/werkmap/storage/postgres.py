@@ -3,8 +3,10 @@
 Install it with the extra: ``pip install werkmap[postgres]``.
 
 * **Layout.** The same tables as :mod:`werkmap.storage.sqlite`, in one PostgreSQL schema: a folder is one row
-  (its JSON envelope without the event log, and the index columns the shell computed); the new events of
-  one save are one row of ``events``; ``outbox`` and ``audit`` are tables of their own. **Every table's key
+  (the index columns the shell computed, its rule state and a snapshot of its document), a save writes
+  a patch into ``folder_changes`` and the snapshot only when it pays (:mod:`werkmap.storage.compact`); the
+  new events of one save are one row of ``events``; ``outbox`` and ``audit`` are tables of their own
+  (the audit trail keeps its text columns here). **Every table's key
   starts with** ``folder_id``, the distribution key: a Citus-style distributed PostgreSQL can shard every
   table by it, and every query on folder data names a folder id or reads an index (due date, coach) that
   each shard serves for its own folders (see the "Scaling out" page). Triggers refuse any change to the

@@ -1,11 +1,14 @@
 """The ``sqlite://`` storage plugin: the embedded default, a real database that loses nothing.
 
-* **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) without the
-  event log, and the index columns the shell computed (coach, status, band, next due date, next
-  conversation, activity counts), with indexes on the coach and on the next due date. Events, the outbox
-  and the audit trail are tables of their own; the new events of one save are one row of the event log (a
-  JSON array with its first and last sequence number), and loading a folder puts them back, read in one
-  transaction with the document. Triggers refuse any change to the event log or an audit record once written.
+* **Layout.** A folder is one row: its index columns (coach, status, band, next due date, next
+  conversation, activity counts), the rule state the sweep reads (``rule_state``) and a snapshot of its
+  document without the event log. A save writes the compact row, a patch of what changed
+  (``folder_changes``) and its new events; the snapshot is written again only when it pays
+  (:mod:`werkmap.storage.compact`). The new events of one save are one row of the event log (a JSON array
+  with its first and last sequence number); loading a folder reads snapshot, patches and events in one
+  transaction. Documents, patches, events and audit records are packed JSON (read any of them with
+  :func:`werkmap.storage.compact.text_of`). Indexes on the coach and on the next due date; triggers
+  refuse any change to the event log or an audit record once written.
 * **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
   first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
   version give one success and one :class:`~werkmap.errors.ConcurrencyConflict`.
