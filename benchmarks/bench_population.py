@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench_sweep import _postgres_server
+from bench_sweep import _drop_schema, _postgres_server
 from harness import Benchmark, Result, Target
 
 HERE = Path(__file__).resolve().parent
@@ -103,7 +103,10 @@ def _all_runs(quick: bool) -> dict[str, dict[str, Any]]:
         if server is not None:
             schema = f"werkmap_bench_{uuid.uuid4().hex[:10]}"
             url = server + ("&" if "?" in server else "?") + f"schema={schema}"
-            _RUNS["postgresql"] = _run(url, n, months)
+            try:
+                _RUNS["postgresql"] = _run(url, n, months)
+            finally:
+                _drop_schema(url)
     return _RUNS
 
 

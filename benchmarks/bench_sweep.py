@@ -187,6 +187,16 @@ def _postgres_server() -> Iterator[str | None]:
         )
 
 
+def _drop_schema(url: str) -> None:
+    """Drop a benchmark's schema again (on a server the benchmark did not start)."""
+    import psycopg
+    from psycopg import sql
+
+    base, _, schema = url.rpartition("schema=")
+    with psycopg.connect(base.rstrip("?&"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
 def _with_schema(server: str) -> str:
     schema = f"werkmap_bench_{uuid.uuid4().hex[:10]}"
     return server + ("&" if "?" in server else "?") + f"schema={schema}"
@@ -220,6 +230,10 @@ def run_service_sweep(quick: bool) -> Result:
                     _build_postgres(url, templates, n)
                 build = time.perf_counter() - start
                 wall, cpu, due, changed = _sweep(url, day)
+                if kind == "sqlite":
+                    path.unlink()
+                else:
+                    _drop_schema(url)
                 per_due[n] = wall / max(due, 1)
                 seconds[f"{kind} {n}"] = wall
                 figures[f"{kind} {n:,} folders"] = (

@@ -273,3 +273,26 @@ def wm_state(folder: object) -> object:
     from werkmap.rules.state import folder_state
 
     return folder_state(folder)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_load_many_reads_the_folders_that_exist_as_load_does(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if kind == "sqlite":
+        store: object = SQLiteStore(tmp_path / "m.db")
+    else:
+        from werkmap.storage.postgres import PostgresStore
+
+        store = PostgresStore(request.getfixturevalue("postgres_schemas").url())
+    folders = []
+    for i in range(3):
+        f, _ = wf.create_folder(f"f-{i}", on=DAY, jobseeker_ref=f"js-{i}")
+        store.save(f, expected_version=0, index=FolderIndex())  # type: ignore[attr-defined]
+        g, _ = wf.add_activity(f, "a", "cv", due=DAY, on=DAY, actor="js")
+        store.save(g, expected_version=f.version, index=FolderIndex())  # type: ignore[attr-defined]
+        folders.append(g)
+    got = store.load_many(["f-2", "nope", "f-0", "f-1"])  # type: ignore[attr-defined]
+    assert got == {f.folder_id: f for f in folders}
+    assert got["f-1"] == store.load("f-1")  # type: ignore[attr-defined]
+    store.close()  # type: ignore[attr-defined]

@@ -832,8 +832,13 @@ class Werkmap(UnitOfWork):
                 for fid in fids
             ]
 
+        load_many = getattr(self.store, "load_many", None)
         for start in range(0, len(acting), _SWEEP_BATCH):
             chunk = acting[start : start + _SWEEP_BATCH]
+            if load_many is not None:  # read the batch's folders in bulk (those not in memory)
+                pending = self._pending or {}
+                wanted = [f for f in chunk if f not in pending and f not in self._cache]
+                self._prefetched = load_many(wanted) if wanted else {}
             if self._pending is not None:
                 done = run(chunk)  # part of the caller's unit of work
             else:
@@ -842,6 +847,7 @@ class Werkmap(UnitOfWork):
                         done = run(chunk)
                 except ConcurrencyConflict:
                     done = run(chunk)  # another writer: each folder on its own, on a fresh copy
+            self._prefetched = {}
             for d in done:
                 applied.extend(d.actions)
                 invited.extend(d.invitations)

@@ -152,6 +152,8 @@ class UnitOfWork:
         self.store: Store = store
         self.clock: Clock = clock
         self._cache = FolderCache(cache, cache_bytes)
+        # folders read ahead in bulk (the sweep's batch), taken once by _get
+        self._prefetched: dict[str, WorkFolder] = {}
         self._pending: dict[str, _Pending] | None = None
         self._sealed: list[AuditRecord] = []
 
@@ -255,8 +257,13 @@ class UnitOfWork:
             return self._pending[folder_id].folder, False
         cached = self._cache.get(folder_id)
         if cached is not None:
+            self._prefetched.pop(folder_id, None)
             self._cache.move_to_end(folder_id)
             return cached, True
+        ahead = self._prefetched.pop(folder_id, None)
+        if ahead is not None:
+            self._remember(ahead)
+            return ahead, False
         return self._fresh(folder_id), False
 
     def _exists(self, folder_id: str) -> bool:

@@ -459,6 +459,29 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
         return folder
 
+    def load_many(self, folder_ids: Sequence[str]) -> dict[str, Any]:
+        """Return the folders with these ids that exist, by id, from one statement (one snapshot).
+
+        The daily sweep reads the folders it changes this way: one round trip instead of one a folder.
+        """
+        rows = self._all(
+            "SELECT f.folder_id, f.document, ARRAY(SELECT c.patch FROM folder_changes c "
+            "WHERE c.folder_id = f.folder_id ORDER BY c.version), "
+            "ARRAY(SELECT e.document FROM events e "
+            "WHERE e.folder_id = f.folder_id ORDER BY e.last_sequence) "
+            "FROM folders f WHERE f.folder_id = ANY(%s)",
+            (list(folder_ids),),
+        )
+        out: dict[str, Any] = {}
+        for fid, document, patches, events in rows:
+            folder, current = load_folder(
+                self.codec, document, patches, events, source=f"folder {fid!r}"
+            )
+            with self._lock:
+                self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
+            out[fid] = folder
+        return out
+
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders in one transaction: all of them or none.
 
