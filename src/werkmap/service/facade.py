@@ -123,7 +123,10 @@ _SWEEP_BATCH = 1000
 """How many folders the sweep changes in one transaction (one ``save_many``).
 
 Measured with ``benchmarks/run.py --quick --only service_sweep`` (20,000 folders, 134 changed): one
-transaction per folder took 0.64 s on SQLite and 2.78 s on PostgreSQL."""
+transaction per folder took 0.64 s on SQLite and 2.78 s on PostgreSQL; 1,000 to a transaction, with the
+batch's folders read by ``load_many``, 0.24 s and 0.20 s. On 1,000,000 folders (11,667 changed) the sweep
+took 119 s on SQLite and 97 s on PostgreSQL folder by folder; with batches and ``load_many`` 2.5 ms wall
+(2.1 ms CPU) a changed folder on SQLite, against 10.2 ms before."""
 
 
 class Werkmap(UnitOfWork):
