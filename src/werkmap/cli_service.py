@@ -15,6 +15,8 @@ import logging
 import multiprocessing
 import signal
 import sqlite3
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +54,7 @@ __all__ = [
     "DemoOutput",
     "add_service_commands",
     "demo_path",
+    "demo_summary",
     "run_demo",
 ]
 
@@ -440,9 +443,26 @@ def _band_counts(wm: Werkmap) -> dict[str, int]:
     return counts
 
 
+def demo_summary(db: str | Path, jobseekers: int, seconds: float, *, nl: bool) -> str:
+    """The line the demo prints on stderr when it ends: its time and its store's size (with ``-wal``)."""
+    path = Path(db)
+    size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    per = size / max(jobseekers, 1) / 1024
+    if nl:
+        return (
+            f"demo: {jobseekers} werkzoekenden in {seconds:.1f} s; database {size / 1e6:.1f} MB "
+            f"({per:.1f} KB per werkzoekende, met -wal)"
+        )
+    return (
+        f"demo: {jobseekers} jobseekers in {seconds:.1f} s; store {size / 1e6:.1f} MB "
+        f"({per:.1f} KB per jobseeker, with -wal)"
+    )
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     path = demo_path(args.db)
     progress = progress_bar("days", quiet=bool(getattr(args, "quiet", 0)))
+    started = time.perf_counter()
     try:
         out = run_demo(
             path,
@@ -454,6 +474,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         )
     finally:
         end_progress(progress)
+    print(
+        demo_summary(
+            path, args.jobseekers, time.perf_counter() - started, nl=args.language == "nl"
+        ),
+        file=sys.stderr,
+    )
     emit(
         args,
         "demo",

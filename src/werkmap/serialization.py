@@ -36,6 +36,7 @@ __all__ = [
     "loads",
     "omit_defaults",
     "register_schema",
+    "schema_of",
     "structure",
     "unstructure",
 ]
@@ -108,6 +109,18 @@ def register_schema(
         raise ValueError(f"schema {name!r} v{version} lacks migrations from versions {missing}")
     _BY_NAME[name] = spec
     _BY_CLASS[cls] = spec
+    return spec
+
+
+def schema_of(cls: type[Any]) -> SchemaSpec:
+    """Return the schema ``cls`` is registered with (its name and current version).
+
+    Raises:
+        TypeError: ``cls`` is not registered.
+    """
+    spec = _BY_CLASS.get(cls)
+    if spec is None:
+        raise TypeError(f"{cls.__name__} is not registered with a schema")
     return spec
 
 

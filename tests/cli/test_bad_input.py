@@ -231,7 +231,7 @@ def test_ctrl_c_is_exit_130_with_one_line(tmp_path, capsys, monkeypatch):
 def test_ctrl_c_during_the_demo_shows_no_traceback(tmp_path):
     db = tmp_path / "ctrl-c.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "werkmap", "demo", "--db", str(db), "--jobseekers", "300"],
+        [sys.executable, "-m", "werkmap", "demo", "--db", str(db), "--jobseekers", "3000"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from werkmap.cli import main
+from werkmap.storage.compact import apply_patches, text_of
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,14 +32,23 @@ def edit_document(
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("SELECT folder_id, document FROM folders ORDER BY folder_id").fetchall()
-        for folder_id, text in rows:
-            envelope = json.loads(text)
+        for folder_id, stored in rows:
+            envelope = json.loads(text_of(stored))
+            patches = [
+                patch
+                for (patch,) in conn.execute(
+                    "SELECT patch FROM folder_changes WHERE folder_id = ? ORDER BY version",
+                    (folder_id,),
+                )
+            ]
+            apply_patches(envelope["data"], patches)
             if pick(envelope["data"]):
                 edit(envelope["data"])
                 conn.execute(
                     "UPDATE folders SET document = ? WHERE folder_id = ?",
                     (json.dumps(envelope), folder_id),
                 )
+                conn.execute("DELETE FROM folder_changes WHERE folder_id = ?", (folder_id,))
                 conn.commit()
                 return str(folder_id)
     finally:

@@ -72,6 +72,28 @@ def test_the_demo_gives_the_same_json_for_the_same_seed(
     assert json.loads(other)["data"]["simulation"]["seed"] == 7
 
 
+def test_the_demo_prints_its_time_and_store_size_on_stderr_not_in_its_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.db"
+    code, out, err = cli(
+        capsys, "demo", "--db", str(db), *SMALL, "--format", "json", "--language", "en"
+    )
+    assert code == 0
+    assert " s; " not in out
+    size = db.stat().st_size + (
+        db.with_name("s.db-wal").stat().st_size if db.with_name("s.db-wal").exists() else 0
+    )
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("demo: 150 jobseekers in ")
+    assert (
+        f"store {size / 1e6:.1f} MB ({size / 150 / 1024:.1f} KB per jobseeker, with -wal)" in line
+    )
+    code, _, err_nl = cli(capsys, "demo", "--db", str(db), *SMALL, "--format", "json")
+    assert code == 0
+    assert "KB per werkzoekende, met -wal" in err_nl
+
+
 def test_a_sweep_after_the_demo_adds_nothing(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

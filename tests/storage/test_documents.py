@@ -12,6 +12,7 @@ import pytest
 from werkmap import serialization
 from werkmap.plan import folder as wf
 from werkmap.storage import FolderIndex, open_store
+from werkmap.storage.compact import text_of
 
 DAY = dt.date(2025, 3, 3)
 
@@ -48,7 +49,7 @@ def test_the_sqlite_document_holds_no_event_log(tmp_path: Path) -> None:
     (document,) = conn.execute("SELECT document FROM folders").fetchone()
     (rows,) = conn.execute("SELECT count(*) FROM events").fetchone()
     conn.close()
-    assert "events" not in json.loads(document)["data"]
+    assert "events" not in json.loads(text_of(document))["data"]
     assert rows == 1
 
 

@@ -43,7 +43,10 @@ def _store_before_the_step(path: Path) -> None:
         conn.execute(statement)
     for version in range(1, STEP):
         for statement in MIGRATIONS[version]:
-            conn.execute(statement)
+            if callable(statement):
+                statement(conn)
+            else:
+                conn.execute(statement)
     rows = [
         ("k-pending", "f-1", _doc("k-pending"), 0, None, None, ""),
         ("k-failed", "f-1", _doc("k-failed"), 3, "2024-03-04T10:00:00.000000+00:00", None, "Oops"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -166,7 +167,7 @@ def test_full_disk_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
     samples = StandinSamples()
     big = [
         SaveRequest(
-            folder=samples.new(f"big{i}", events=50, note="x" * 5000),
+            folder=samples.new(f"big{i}", events=50, note=random.Random(i).randbytes(4000).hex()),
             expected_version=0,
             index=FolderIndex(coach_id="full"),
         )

@@ -17,6 +17,7 @@ ALLOWED_IN_SQL = {
     "_SYNCHRONOUS[synchronous.lower()]",
     "int(max_page_count)",
     "int(checkpoint)",
+    "marks",  # only "?, ?, …": one placeholder per id of a bulk read
 }
 
 

@@ -47,10 +47,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from werkmap import serialization
 from werkmap.clock import Clock, SystemClock
-from werkmap.errors import InvalidInput, NotAuthorized, Problem, StorageError, VersionMismatch
+from werkmap.errors import (
+    ConcurrencyConflict,
+    InvalidInput,
+    NotAuthorized,
+    Problem,
+    StorageError,
+    VersionMismatch,
+)
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
 from werkmap.plan.activity import ActivityKind
@@ -60,16 +68,19 @@ from werkmap.plan.duty import ApplicationDuty
 from werkmap.plan.enforcement import MeasureKind
 from werkmap.plan.folder import Change, WorkFolder
 from werkmap.plan.workplan import ExtraService
+from werkmap.rules import columnar
 from werkmap.rules import commands as rc
-from werkmap.rules.due import Action, due_actions, first_due_on
+from werkmap.rules.columnar import FolderColumns
+from werkmap.rules.due import Action, first_due_on
 from werkmap.rules.measures import measure_policy
 from werkmap.rules.policy import Policy, default_policy
 from werkmap.rules.routing import CoachOverride, Decision
-from werkmap.rules.state import folder_state
+from werkmap.rules.state import FolderState, folder_state
 from werkmap.service.access import Actor, authorize
 from werkmap.service.inputs import FIELDS, guarded
+from werkmap.service.rulestate import dump_state, load_state
 from werkmap.service.teams import Organisation
-from werkmap.service.unit import UnitOfWork, idempotent
+from werkmap.service.unit import CACHE_BYTES, UnitOfWork, idempotent
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS, Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
@@ -128,6 +139,16 @@ class SweepResult:
         return out
 
 
+_SWEEP_BATCH = 1000
+"""How many folders the sweep changes in one transaction (one ``save_many``).
+
+Measured with ``benchmarks/run.py --quick --only service_sweep`` (20,000 folders, 134 changed): one
+transaction per folder took 0.64 s on SQLite and 2.78 s on PostgreSQL; 1,000 to a transaction, with the
+batch's folders read by ``load_many``, 0.24 s and 0.20 s. On 1,000,000 folders (11,667 changed) the sweep
+took 119 s on SQLite and 97 s on PostgreSQL folder by folder; with batches and ``load_many`` 2.5 ms wall
+(2.1 ms CPU) a changed folder on SQLite, against 10.2 ms before."""
+
+
 class Werkmap(UnitOfWork):
     """The service: commands on folders, the daily sweep, the dashboard and reports.
 
@@ -152,6 +173,8 @@ class Werkmap(UnitOfWork):
         organisation: the offices and teams (:class:`~werkmap.service.teams.Organisation`): a team lead
             then reads and reassigns only the folders of their teams' coaches. Default ``None``: one team,
             a team lead reads every folder.
+        cache_bytes: how much memory the cached folders may take (estimated; default 256 MiB): the
+            least recently used are dropped first when either bound is reached.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -170,6 +193,7 @@ class Werkmap(UnitOfWork):
         cache: int = 100_000,
         organisation: Organisation | None = None,
         shadow_model: ScoringModel | None = None,
+        cache_bytes: int = CACHE_BYTES,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -177,6 +201,7 @@ class Werkmap(UnitOfWork):
             plugins=plugins,
             clock=clock if clock is not None else SystemClock(),
             cache=cache,
+            cache_bytes=cache_bytes,
         )
         self.policy = policy if policy is not None else default_policy()
         self.calendar = calendar if calendar is not None else dutch_calendar()
@@ -237,6 +262,7 @@ class Werkmap(UnitOfWork):
                 1 for a in folder.activities if str(a.state) in wf.OPEN_ACTIVITY_STATES
             ),
             overdue_activities=wf.overdue_count(folder, day),
+            rule_state=dump_state(state),
         )
 
     # ---------------------------------------------------------------------------- registration
@@ -954,14 +980,19 @@ class Werkmap(UnitOfWork):
     # ------------------------------------------------------------------------------- the sweep
 
     def sweep(self, actor: Actor, *, on: dt.date | None = None) -> SweepResult:
-        """Find and apply what the service model says is due on ``on`` (default today), folder by folder.
+        """Find and apply what the service model says is due on ``on`` (default today).
 
-        Only folders whose indexed next-due date is on or before ``on`` are loaded. Conversations are
-        proposed and invited (for the latest date the rule allows), activities marked overdue and reminded,
-        invitations cancelled when work was found, folders without a profile routed to a coach; what needs
-        a person (an enforcement proposal, an application-duty shortfall) is recorded and the coach is
-        notified. Each folder is one transaction; running the same day again finds nothing new. An action
-        a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next sweep.
+        The store returns the folders whose indexed next-due date is on or before ``on`` with what the
+        rules read of them (:class:`~werkmap.storage.DueState`, no document decoded); the one definition
+        of the rules decides for all of them at once (:func:`werkmap.rules.columnar.sweep`), and only the
+        folders with an action are loaded and changed. Conversations are proposed and invited (for the
+        latest date the rule allows), activities marked overdue and reminded, invitations cancelled when
+        work was found, folders without a profile routed to a coach; what needs a person (an enforcement
+        proposal, an application-duty shortfall) is recorded and the coach is notified. The changes are one
+        transaction per 1,000 folders (or part of the caller's unit of work; a batch that meets another
+        writer's change is run again folder by folder); running the same day again finds nothing new. An
+        action a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next
+        sweep.
 
         Raises:
             NotAuthorized: the actor is not the system.
@@ -972,32 +1003,88 @@ class Werkmap(UnitOfWork):
         applied: list[Action] = []
         failed: list[tuple[str, str]] = []
         invited: list[tuple[str, str, str, dt.date]] = []
-        ids = self._due_ids(day)
-        for fid in ids:
-            folder, _ = self._get(fid)
-            if not due_actions(folder_state(folder), day, self.policy, self.calendar):
-                continue  # the index was early (a policy change): nothing to do, nothing to write
-            done = self._command(
-                actor,
-                "sweep",
-                fid,
-                lambda f: rc.sweep_folder(
-                    f, on=day, actor=who, policy=self.policy, calendar=self.calendar
-                ),
-                why=lambda made: made.value.why,
-            )[1]
-            applied.extend(done.actions)
-            invited.extend(done.invitations)
-            failed.extend(done.failed)
+        states = self._due_states(day)
+        if states:
+            table = columnar.sweep(
+                FolderColumns.from_states(states), day, self.policy, self.calendar
+            )
+            acting = sorted({states[int(i)].folder_id for i in np.unique(table.folder)})
+        else:
+            acting = []
+
+        def run(fids: Sequence[str]) -> list[rc.FolderSweep]:
+            return [
+                self._command(
+                    actor,
+                    "sweep",
+                    fid,
+                    lambda f: rc.sweep_folder(
+                        f, on=day, actor=who, policy=self.policy, calendar=self.calendar
+                    ),
+                    why=lambda made: made.value.why,
+                )[1]
+                for fid in fids
+            ]
+
+        load_many = getattr(self.store, "load_many", None)
+        for start in range(0, len(acting), _SWEEP_BATCH):
+            chunk = acting[start : start + _SWEEP_BATCH]
+            if load_many is not None:  # read the batch's folders in bulk (those not in memory)
+                pending = self._pending or {}
+                wanted = [f for f in chunk if f not in pending and f not in self._cache]
+                self._prefetched = load_many(wanted) if wanted else {}
+            if self._pending is not None:
+                done = run(chunk)  # part of the caller's unit of work
+            else:
+                try:
+                    with self.unit_of_work():
+                        done = run(chunk)
+                except ConcurrencyConflict:
+                    done = run(chunk)  # another writer: each folder on its own, on a fresh copy
+            self._prefetched = {}
+            for d in done:
+                applied.extend(d.actions)
+                invited.extend(d.invitations)
+                failed.extend(d.failed)
         result = SweepResult(
             on=day,
             actions=tuple(applied),
             failed=tuple(failed),
-            folders=len(ids),
+            folders=len(states),
             invitations=tuple(invited),
         )
         _log_sweep(result)
         return result
+
+    def _due_states(self, day: dt.date) -> list[FolderState]:
+        """What the rules read of every folder due on ``day``, in folder id order.
+
+        From the store's rows where it keeps them (``due_states``); from the folder itself for a folder
+        pending in the unit of work, cached at a newer version, or stored without its rule state.
+        """
+        query = getattr(self.store, "due_states", None)
+        if query is None:  # a store plugin without the query: the folders themselves
+            return [folder_state(self._get(fid)[0]) for fid in self._due_ids(day)]
+        pending = self._pending or {}
+        found: dict[str, FolderState | None] = {}
+        for row in query(day):
+            fid = row.folder_id
+            if fid in pending:
+                continue
+            cached = self._cache.get(fid)
+            if cached is not None and cached.version != row.version:
+                del self._cache[fid]  # another writer changed it: load it fresh
+            found[fid] = load_state(row.rule_state) if row.rule_state is not None else None
+        for fid, p in pending.items():
+            if p.index is None:
+                p.index = self.index_of(p.folder, p.on)
+            due = p.index.next_due_on
+            if due is not None and due <= day:
+                found[fid] = folder_state(p.folder)
+        return [
+            state if state is not None else folder_state(self._get(fid)[0])
+            for fid, state in sorted(found.items())
+        ]
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = set()

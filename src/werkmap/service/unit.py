@@ -53,7 +53,17 @@ from werkmap.storage.values import (
     SaveRequest,
 )
 
-__all__ = ["MAX_KEY_LENGTH", "UnitOfWork", "idempotent"]
+__all__ = [
+    "CACHE_BYTES",
+    "MAX_KEY_LENGTH",
+    "FolderCache",
+    "UnitOfWork",
+    "folder_bytes",
+    "idempotent",
+]
+
+CACHE_BYTES = 256 * 2**20
+"""The default bound of the folder cache: 256 MiB of folders (estimated with :func:`folder_bytes`)."""
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -187,6 +197,79 @@ class _Pending:
         )
 
 
+def folder_bytes(folder: WorkFolder) -> int:
+    """Estimate the memory a loaded folder takes, in bytes (for the size bound of the folder cache).
+
+    Fitted with ``tracemalloc`` on the 1,000 folders of a one-year demo (52 KB a folder on average):
+    about 5 KB per folder, 650 bytes per event or activity and 300 per conversation, plan, case, route
+    or profile; within 10 % of the measured size for groups of 50 folders.
+    """
+    items = len(folder.events) + len(folder.activities)
+    others = (
+        len(folder.conversations)
+        + len(folder.plans)
+        + len(folder.cases)
+        + len(folder.routes)
+        + len(folder.profiles)
+    )
+    return 5_000 + 650 * items + 300 * others
+
+
+class FolderCache:
+    """The service's folder cache: least recently used out first, bounded by count and estimated bytes.
+
+    Args:
+        count: at most this many folders (``0``: none are kept).
+        max_bytes: at most this many estimated bytes (:func:`folder_bytes`).
+    """
+
+    def __init__(self, count: int, max_bytes: int) -> None:
+        self.count = max(int(count), 0)
+        self.max_bytes = max(int(max_bytes), 0)
+        self.bytes = 0
+        self._folders: OrderedDict[str, tuple[WorkFolder, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._folders)
+
+    def __contains__(self, folder_id: object) -> bool:
+        return folder_id in self._folders
+
+    def get(self, folder_id: str) -> WorkFolder | None:
+        """Return a cached folder (without marking it used), or ``None``."""
+        item = self._folders.get(folder_id)
+        return item[0] if item is not None else None
+
+    def move_to_end(self, folder_id: str) -> None:
+        """Mark a folder as the most recently used."""
+        self._folders.move_to_end(folder_id)
+
+    def put(self, folder: WorkFolder) -> None:
+        """Keep a folder (the most recently used), evicting the least recently used over the bounds."""
+        if not self.count or not self.max_bytes:
+            return
+        fid = folder.folder_id
+        self.pop(fid, None)
+        size = folder_bytes(folder)
+        self._folders[fid] = (folder, size)
+        self.bytes += size
+        while self._folders and (len(self._folders) > self.count or self.bytes > self.max_bytes):
+            _, (_, dropped) = self._folders.popitem(last=False)
+            self.bytes -= dropped
+
+    def pop(self, folder_id: str, default: None = None) -> WorkFolder | None:
+        """Forget a folder; return it (or ``default``)."""
+        item = self._folders.pop(folder_id, None)
+        if item is None:
+            return default
+        self.bytes -= item[1]
+        return item[0]
+
+    def __delitem__(self, folder_id: str) -> None:
+        if self.pop(folder_id) is None:
+            raise KeyError(folder_id)
+
+
 class UnitOfWork:
     """Loading, caching and writing folders for the service (see the module docstring).
 
@@ -195,14 +278,24 @@ class UnitOfWork:
         plugins: the plugin manager (audit and announcement hooks).
         clock: where the date and time come from.
         cache: how many folders to keep in memory (the most recently used; ``0``: none).
+        cache_bytes: how much memory the kept folders may take, estimated (default 256 MiB).
     """
 
-    def __init__(self, store: Store, *, plugins: Plugins, clock: Clock, cache: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        plugins: Plugins,
+        clock: Clock,
+        cache: int,
+        cache_bytes: int = CACHE_BYTES,
+    ) -> None:
         self.plugins = plugins
         self.store: Store = store
         self.clock: Clock = clock
-        self._cache_size = max(int(cache), 0)
-        self._cache: OrderedDict[str, WorkFolder] = OrderedDict()
+        self._cache = FolderCache(cache, cache_bytes)
+        # folders read ahead in bulk (the sweep's batch), taken once by _get
+        self._prefetched: dict[str, WorkFolder] = {}
         self._pending: dict[str, _Pending] | None = None
         self._sealed: list[AuditRecord] = []
         self.organisation: Organisation | None = None
@@ -343,12 +436,7 @@ class UnitOfWork:
     # --------------------------------------------------------------------------------- the cache
 
     def _remember(self, folder: WorkFolder) -> None:
-        if self._cache_size:
-            cache = self._cache
-            cache[folder.folder_id] = folder
-            cache.move_to_end(folder.folder_id)
-            if len(cache) > self._cache_size:
-                cache.popitem(last=False)
+        self._cache.put(folder)
 
     def _fresh(self, folder_id: str) -> WorkFolder:
         folder = self.store.load(folder_id)
@@ -368,8 +456,13 @@ class UnitOfWork:
             return self._pending[folder_id].folder, False
         cached = self._cache.get(folder_id)
         if cached is not None:
+            self._prefetched.pop(folder_id, None)
             self._cache.move_to_end(folder_id)
             return cached, True
+        ahead = self._prefetched.pop(folder_id, None)
+        if ahead is not None:
+            self._remember(ahead)
+            return ahead, False
         return self._fresh(folder_id), False
 
     def _exists(self, folder_id: str) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 
 from werkmap.errors import InvalidInput, Problem, StorageError
 from werkmap.storage.codec import FolderCodec
+from werkmap.storage.compact import text_of
 from werkmap.storage.values import (
     BANDS,
     AuditEntry,
@@ -147,7 +148,7 @@ def events_after(
 ) -> tuple[Any, ...]:
     """Decode event-log rows (one-column rows of event arrays) and keep the events after ``after``."""
     source = f"events of {folder_id!r}"
-    events = [e for (text,) in texts for e in codec.decode_events(text, source=source)]
+    events = [e for (text,) in texts for e in codec.decode_events(text_of(text), source=source)]
     return tuple(e for e in events if codec.sequence(e) > after)
 
 

@@ -34,6 +34,7 @@ from werkmap.storage.values import (
     AuditRecord,
     CommandKey,
     DueFolder,
+    DueState,
     FolderIndex,
     IndexColumns,
     IndexRow,
@@ -204,6 +205,16 @@ class MemoryStore(SavesThroughMany):
             for r in self._rows()
             if r.next_due_on is not None and r.next_due_on <= on_or_before
         ]
+        return tuple(sorted(rows, key=lambda d: (d.next_due_on, d.folder_id)))
+
+    def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
+        """Return the due folders with the rule state saved with them (see :class:`DueState`)."""
+        with self._lock:
+            rows = [
+                DueState(fid, r.version, r.index.next_due_on, r.index.rule_state)
+                for fid, r in self._folders.items()
+                if r.index.next_due_on is not None and r.index.next_due_on <= on_or_before
+            ]
         return tuple(sorted(rows, key=lambda d: (d.next_due_on, d.folder_id)))
 
     def index_columns(self) -> IndexColumns:

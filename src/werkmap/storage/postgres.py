@@ -3,8 +3,10 @@
 Install it with the extra: ``pip install werkmap[postgres]``.
 
 * **Layout.** The same tables as :mod:`werkmap.storage.sqlite`, in one PostgreSQL schema: a folder is one row
-  (its JSON envelope without the event log, and the index columns the shell computed); the new events of
-  one save are one row of ``events``; ``outbox`` and ``audit`` are tables of their own. **Every table's key
+  (the index columns the shell computed, its rule state and a snapshot of its document), a save writes
+  a patch into ``folder_changes`` and the snapshot only when it pays (:mod:`werkmap.storage.compact`); the
+  new events of one save are one row of ``events``; ``outbox`` and ``audit`` are tables of their own
+  (the audit trail keeps its text columns here). **Every table's key
   starts with** ``folder_id``, the distribution key: a Citus-style distributed PostgreSQL can shard every
   table by it, and every query on folder data names a folder id or reads an index (due date, coach) that
   each shard serves for its own folders (see the "Scaling out" page). Triggers refuse any change to the
@@ -59,6 +61,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -67,6 +70,7 @@ from werkmap.storage.values import (
     AuditRecord,
     CommandKey,
     DueFolder,
+    DueState,
     IndexColumns,
     IndexRow,
     Notification,
@@ -188,7 +192,23 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "WHERE next_due_on IS NOT NULL",
         "UPDATE werkmap_schema SET version = 2",
     ),
-    2: OUTBOX_LEASES_AND_COMMAND_KEYS,
+    2: (
+        # a save writes a patch of the folder's document and its new events; the whole document is
+        # written again only when it pays (werkmap.storage.compact). Documents, patches and event rows
+        # are packed JSON (bytea); the rows of older versions stay plain JSON, read as before.
+        """CREATE TABLE folder_changes (
+            folder_id text COLLATE "C" NOT NULL,
+            version bigint NOT NULL,
+            patch bytea NOT NULL,
+            PRIMARY KEY (folder_id, version)
+        )""",
+        "ALTER TABLE folders ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
+        # what the sweep's rules read of the folder (packed JSON), returned by due_states
+        "ALTER TABLE folders ADD COLUMN rule_state bytea",
+        "ALTER TABLE events ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
+        "UPDATE werkmap_schema SET version = 3",
+    ),
+    3: OUTBOX_LEASES_AND_COMMAND_KEYS,
 }
 """``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1``."""
 
@@ -198,18 +218,26 @@ _COLUMNS = (
 )
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-    "next_conversation_on, open_activities, overdue_activities, document) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
+    "next_conversation_on, open_activities, overdue_activities, rule_state, document) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (folder_id) DO NOTHING "
     "RETURNING folder_id"
 )
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
     "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s, "
-    "document = %s WHERE folder_id = %s AND version = %s "
+    "rule_state = %s, document = %s WHERE folder_id = %s AND version = %s "
     "RETURNING (SELECT coalesce(max(last_sequence), 0) FROM events e "
     "WHERE e.folder_id = folders.folder_id)"
 )
-# _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
+# a save that writes a patch: the compact folder row, without its document
+_UPDATE_ROW = (
+    "UPDATE folders SET version = %s, jobseeker_ref = %s, coach_id = %s, status = %s, band = %s, "
+    "next_due_on = %s, next_conversation_on = %s, open_activities = %s, overdue_activities = %s, "
+    "rule_state = %s WHERE folder_id = %s AND version = %s "
+    "RETURNING (SELECT coalesce(max(last_sequence), 0) FROM events e "
+    "WHERE e.folder_id = folders.folder_id)"
+)
+# _INSERT_FOLDER, _UPDATE_FOLDER and _UPDATE_ROW take the index columns in the same order.
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (folder_id, idempotency_key, document) VALUES (%s, %s, %s) "
     "ON CONFLICT (folder_id, idempotency_key) DO NOTHING"
@@ -306,6 +334,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             raise StorageError("the postgresql option claim_seconds must be a number") from None
         self.claim = dt.timedelta(seconds=max(seconds, 0.0))
         self._codec_given = codec
+        self._documents = DocumentWriter(self.codec)
         self._lock = threading.RLock()
         try:
             self._conn = psycopg.connect(conninfo, autocommit=True)
@@ -450,92 +479,148 @@ class PostgresStore(SavesThroughMany, LockedQueries):
 
     def load(self, folder_id: str) -> Any:
         """Return the folder with this id (raises :class:`~werkmap.errors.NotFound`)."""
-        # one statement: the document and its events from one snapshot
+        # one statement: the snapshot, its patches and its events from one snapshot of the database
         row = self._one(
-            "SELECT f.document, ARRAY(SELECT e.document FROM events e "
+            "SELECT f.document, ARRAY(SELECT c.patch FROM folder_changes c "
+            "WHERE c.folder_id = f.folder_id ORDER BY c.version), "
+            "ARRAY(SELECT e.document FROM events e "
             "WHERE e.folder_id = f.folder_id ORDER BY e.last_sequence) "
             "FROM folders f WHERE f.folder_id = %s",
             (folder_id,),
         )
         if row is None:
             raise NotFound(f"no folder {folder_id!r} in the store")
-        return self.codec.load_parts(row[0], row[1], source=f"folder {folder_id!r}")
+        document, patches, events = row
+        folder, current = load_folder(
+            self.codec, document, patches, events, source=f"folder {folder_id!r}"
+        )
+        with self._lock:
+            self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
+        return folder
+
+    def load_many(self, folder_ids: Sequence[str]) -> dict[str, Any]:
+        """Return the folders with these ids that exist, by id, from one statement (one snapshot).
+
+        The daily sweep reads the folders it changes this way: one round trip instead of one a folder.
+        """
+        rows = self._all(
+            "SELECT f.folder_id, f.document, ARRAY(SELECT c.patch FROM folder_changes c "
+            "WHERE c.folder_id = f.folder_id ORDER BY c.version), "
+            "ARRAY(SELECT e.document FROM events e "
+            "WHERE e.folder_id = f.folder_id ORDER BY e.last_sequence) "
+            "FROM folders f WHERE f.folder_id = ANY(%s)",
+            (list(folder_ids),),
+        )
+        out: dict[str, Any] = {}
+        for fid, document, patches, events in rows:
+            folder, current = load_folder(
+                self.codec, document, patches, events, source=f"folder {fid!r}"
+            )
+            with self._lock:
+                self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
+            out[fid] = folder
+        return out
 
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
-        """Save several folders in one transaction: all of them or none."""
+        """Save several folders in one transaction: all of them or none.
+
+        Each folder's document is written as a patch or, when it pays, a snapshot
+        (:mod:`werkmap.storage.compact`).
+        """
         codec = self.codec
         check_requests(requests, codec)
-        prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
         sealed: list[AuditRecord] = []
-        with self._write() as conn, conn.cursor() as c:
-            new_rows: list[tuple[Any, ...]] = []
-            update_rows: list[tuple[Any, ...]] = []
-            for req, document, _ in prepared:
-                folder = req.folder
-                ix = req.index
-                columns = (
-                    _text(folder.jobseeker_ref),
-                    _text(ix.coach_id),
-                    _text(ix.status),
-                    _text(ix.band),
-                    ix.next_due_on,
-                    ix.next_conversation_on,
-                    ix.open_activities,
-                    ix.overdue_activities,
-                    document,
-                )
-                if req.expected_version == 0:
-                    new_rows.append((folder.folder_id, folder.version, *columns))
-                else:
-                    update_rows.append(
-                        (folder.version, *columns, folder.folder_id, req.expected_version)
+        with self._lock:
+            writer = self._documents
+            plans = [writer.plan(req.folder, req.expected_version) for req in requests]
+            with self._write() as conn, conn.cursor() as c:
+                new_rows: list[tuple[Any, ...]] = []
+                snapshot_rows: list[tuple[Any, ...]] = []
+                patch_rows: list[tuple[Any, ...]] = []
+                changes: list[tuple[str, int, bytes]] = []
+                for req, plan in zip(requests, plans, strict=True):
+                    folder = req.folder
+                    ix = req.index
+                    columns = (
+                        _text(folder.jobseeker_ref),
+                        _text(ix.coach_id),
+                        _text(ix.status),
+                        _text(ix.band),
+                        ix.next_due_on,
+                        ix.next_conversation_on,
+                        ix.open_activities,
+                        ix.overdue_activities,
+                        None if ix.rule_state is None else pack(ix.rule_state),
                     )
-            # The conditional updates go out together (psycopg pipelines executemany); each answers
-            # with the folder's last stored event sequence, or with nothing when its version moved on.
-            last_of: dict[str, int] = {}
-            if update_rows:
-                c.executemany(_UPDATE_FOLDER, update_rows, returning=True)
-                for row in update_rows:
-                    found = c.fetchone()
-                    if found is None:
-                        raise ConcurrencyConflict(row[-2], row[-1], self._version_in(c, row[-2]))
-                    last_of[row[-2]] = int(found[0])
-                    c.nextset()
-            if new_rows:
-                c.executemany(_INSERT_FOLDER, new_rows, returning=True)
-                inserted: set[str] = set()
-                while True:
-                    inserted.update(row[0] for row in c.fetchall())
-                    if not c.nextset():
-                        break
-                for row in new_rows:
-                    if row[0] not in inserted:
-                        # it exists already: a conflict (the whole batch rolls back)
-                        raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
-            event_rows: list[tuple[str, int, int, str]] = []
-            outbox_rows: list[tuple[str, str, str]] = []
-            for req, _, events in prepared:
-                fid: str = req.folder.folder_id
-                event = event_row(codec, fid, events, last_of.get(fid, 0))
-                if event is not None:
-                    event_rows.append(event)
-                outbox_rows.extend(
-                    (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
-                )
-            if event_rows:
-                c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
-            if outbox_rows:
-                c.executemany(_INSERT_OUTBOX, outbox_rows)
-            sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
-            for req in requests:
-                for k in req.commands:
-                    row = c.execute(
-                        _INSERT_COMMAND,
-                        (k.folder_id, _text(k.key), _text(k.command), k.version, k.result),
-                    ).fetchone()
-                    if row is None:
-                        # a retry with the same key raced this one and won (the batch rolls back)
-                        raise ConcurrencyConflict(k.folder_id, req.expected_version, None)
+                    key = (folder.folder_id, req.expected_version)
+                    if req.expected_version == 0:
+                        new_rows.append((folder.folder_id, folder.version, *columns, plan.snapshot))
+                    elif plan.snapshot is not None:
+                        snapshot_rows.append((folder.version, *columns, plan.snapshot, *key))
+                    else:
+                        assert plan.patch is not None
+                        patch_rows.append((folder.version, *columns, *key))
+                        changes.append((folder.folder_id, folder.version, plan.patch))
+                # The conditional updates go out together (psycopg pipelines executemany); each
+                # answers with the folder's last stored event sequence, or with nothing when its
+                # version moved on.
+                last_of: dict[str, int] = {}
+                for statement, rows in ((_UPDATE_FOLDER, snapshot_rows), (_UPDATE_ROW, patch_rows)):
+                    if not rows:
+                        continue
+                    c.executemany(statement, rows, returning=True)
+                    for row in rows:
+                        found = c.fetchone()
+                        if found is None:
+                            raise ConcurrencyConflict(
+                                row[-2], row[-1], self._version_in(c, row[-2])
+                            )
+                        last_of[row[-2]] = int(found[0])
+                        c.nextset()
+                if snapshot_rows:
+                    c.execute(
+                        "DELETE FROM folder_changes WHERE folder_id = ANY(%s)",
+                        ([row[-2] for row in snapshot_rows],),
+                    )
+                if changes:
+                    c.executemany("INSERT INTO folder_changes VALUES (%s, %s, %s)", changes)
+                if new_rows:
+                    c.executemany(_INSERT_FOLDER, new_rows, returning=True)
+                    inserted: set[str] = set()
+                    while True:
+                        inserted.update(row[0] for row in c.fetchall())
+                        if not c.nextset():
+                            break
+                    for row in new_rows:
+                        if row[0] not in inserted:
+                            # it exists already: a conflict (the whole batch rolls back)
+                            raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
+                event_rows: list[tuple[str, int, int, bytes]] = []
+                outbox_rows: list[tuple[str, str, str]] = []
+                for req in requests:
+                    fid: str = req.folder.folder_id
+                    event = event_row(codec, fid, codec.events(req.folder), last_of.get(fid, 0))
+                    if event is not None:
+                        event_rows.append((*event[:3], pack(event[3])))
+                    outbox_rows.extend(
+                        (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
+                    )
+                if event_rows:
+                    c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
+                if outbox_rows:
+                    c.executemany(_INSERT_OUTBOX, outbox_rows)
+                sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
+                for req in requests:
+                    for k in req.commands:
+                        row = c.execute(
+                            _INSERT_COMMAND,
+                            (k.folder_id, _text(k.key), _text(k.command), k.version, k.result),
+                        ).fetchone()
+                        if row is None:
+                            # a retry with the same key raced this one and won (the batch rolls back)
+                            raise ConcurrencyConflict(k.folder_id, req.expected_version, None)
+            for req, plan in zip(requests, plans, strict=True):
+                writer.wrote(req.folder, plan)
         return tuple(sealed)
 
     @staticmethod
@@ -575,6 +660,23 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         new = tuple.__new__
         return tuple([new(DueFolder, row) for row in rows])
+
+    def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
+        """Return the due folders with their saved rule state (from the due-date index and the row).
+
+        No document is read: the sweep decides over these and loads only the folders with an action.
+        """
+        rows = self._all(
+            "SELECT folder_id, version, next_due_on, rule_state FROM folders "
+            "WHERE next_due_on <= %s ORDER BY next_due_on, folder_id",
+            (on_or_before,),
+        )
+        return tuple(
+            [
+                DueState(fid, version, due, None if state is None else text_of(state))
+                for fid, version, due, state in rows
+            ]
+        )
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""

@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The storage schema version this werkmap writes (the index columns and tables of a store).
 
-Version 3 added the outbox's leases and dead letters and the table of command idempotency keys."""
+Version 3 writes a folder's changes as patches beside compressed snapshots and keeps the rule state the
+sweep reads; version 4 added the outbox's leases and dead letters and the table of command idempotency
+keys."""
 
 
 @runtime_checkable

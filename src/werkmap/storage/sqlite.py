@@ -1,11 +1,14 @@
 """The ``sqlite://`` storage plugin: the embedded default, a real database that loses nothing.
 
-* **Layout.** A folder is one row: its JSON envelope (written by :mod:`werkmap.serialization`) without the
-  event log, and the index columns the shell computed (coach, status, band, next due date, next
-  conversation, activity counts), with indexes on the coach and on the next due date. Events, the outbox
-  and the audit trail are tables of their own; the new events of one save are one row of the event log (a
-  JSON array with its first and last sequence number), and loading a folder puts them back, read in one
-  transaction with the document. Triggers refuse any change to the event log or an audit record once written.
+* **Layout.** A folder is one row: its index columns (coach, status, band, next due date, next
+  conversation, activity counts), the rule state the sweep reads (``rule_state``) and a snapshot of its
+  document without the event log. A save writes the compact row, a patch of what changed
+  (``folder_changes``) and its new events; the snapshot is written again only when it pays
+  (:mod:`werkmap.storage.compact`). The new events of one save are one row of the event log (a JSON array
+  with its first and last sequence number); loading a folder reads snapshot, patches and events in one
+  transaction. Documents, patches, events and audit records are packed JSON (read any of them with
+  :func:`werkmap.storage.compact.text_of`). Indexes on the coach and on the next due date; triggers
+  refuse any change to the event log or an audit record once written.
 * **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
   first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
   version give one success and one :class:`~werkmap.errors.ConcurrencyConflict`.
@@ -25,9 +28,10 @@ URL: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (as in SQ
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
@@ -57,6 +61,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
@@ -65,6 +70,7 @@ from werkmap.storage.values import (
     AuditRecord,
     CommandKey,
     DueFolder,
+    DueState,
     IndexColumns,
     IndexRow,
     Notification,
@@ -158,7 +164,7 @@ OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
 )
 """The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
 
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {
+MIGRATIONS: Mapping[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = {
     1: (
         "ALTER TABLE folders ADD COLUMN band TEXT",
         "ALTER TABLE folders ADD COLUMN next_conversation_on TEXT",
@@ -176,9 +182,64 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "WHERE next_due_on IS NOT NULL",
         "UPDATE werkmap_schema SET version = 2",
     ),
-    2: OUTBOX_LEASES_AND_COMMAND_KEYS,
+    2: (
+        # a save writes the changes of the folder's document (a patch) and its new events; the whole
+        # document (folders.document, now compressed) is written again only when it pays (see
+        # werkmap.storage.compact). Old rows stay as they are: plain JSON is read as before.
+        """CREATE TABLE folder_changes (
+            folder_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            patch BLOB NOT NULL,
+            PRIMARY KEY (folder_id, version)
+        ) WITHOUT ROWID""",
+        # what the sweep's rules read of the folder (packed JSON), returned by due_states
+        "ALTER TABLE folders ADD COLUMN rule_state BLOB",
+        # the audit trail as (folder, sequence, hash as 32 bytes, the record's fields as one packed JSON
+        # array); the previous hash is the hash of the record before (checked while migrating)
+        "CREATE TABLE audit_v3 (folder_id TEXT NOT NULL, sequence INTEGER NOT NULL, hash BLOB NOT NULL, "
+        "record BLOB NOT NULL, PRIMARY KEY (folder_id, sequence)) WITHOUT ROWID",
+        lambda conn: _audit_to_v3(conn),
+        "DROP TABLE audit",
+        "ALTER TABLE audit_v3 RENAME TO audit",
+        """CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        "UPDATE werkmap_schema SET version = 3",
+    ),
+    3: OUTBOX_LEASES_AND_COMMAND_KEYS,
 }
-"""``MIGRATIONS[n]``: the statements that take a database from schema version ``n`` to ``n + 1``."""
+"""``MIGRATIONS[n]``: the statements that take a database from schema version ``n`` to ``n + 1``.
+
+A step is SQL text, or a function of the connection for a step SQL cannot do alone (within the same
+transaction)."""
+
+_AUDIT_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _audit_record(actor: str, action: str, what: str, at: str, why: str) -> bytes:
+    return pack(_AUDIT_JSON.encode([actor, action, what, at, why]))
+
+
+def _audit_to_v3(conn: sqlite3.Connection) -> None:
+    """Copy the audit trail of schema 2 into the compact table, checking every link of each chain."""
+    rows = conn.execute(
+        "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash FROM audit "
+        "ORDER BY folder_id, sequence"
+    )
+    out: list[tuple[str, int, bytes, bytes]] = []
+    before: tuple[str, str] = ("", "")
+    for fid, seq, actor, action, what, at, why, previous, digest in rows:
+        expected = before[1] if before[0] == fid else ""
+        if previous != expected:
+            raise StorageError(
+                f"the audit trail of folder {fid!r} is broken at sequence {seq}; the store was not "
+                "migrated (check it with werkmap's verify_audit)"
+            )
+        out.append((fid, seq, bytes.fromhex(digest), _audit_record(actor, action, what, at, why)))
+        before = (fid, digest)
+    conn.executemany("INSERT INTO audit_v3 VALUES (?, ?, ?, ?)", out)
+
 
 _COLUMNS = (
     "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
@@ -186,13 +247,19 @@ _COLUMNS = (
 )
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-    "next_conversation_on, open_activities, overdue_activities, document) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "next_conversation_on, open_activities, overdue_activities, rule_state, document) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
     "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
-    "document = ? WHERE folder_id = ? AND version = ?"
+    "rule_state = ?, document = ? WHERE folder_id = ? AND version = ?"
+)
+# a save that writes a patch: the compact folder row, without its document
+_UPDATE_ROW = (
+    "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
+    "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
+    "rule_state = ? WHERE folder_id = ? AND version = ?"
 )
 # _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
 _INSERT_OUTBOX = (
@@ -277,6 +344,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         self.path = Path(path)
         self.read_only = read_only
         self._codec_given = codec
+        self._documents = DocumentWriter(self.codec)
         self._lock = threading.RLock()
         if synchronous.lower() not in _SYNCHRONOUS:
             raise StorageError(
@@ -363,7 +431,10 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def _apply_migrations(self, conn: sqlite3.Connection, start: int) -> None:
         for version in range(start, SCHEMA_VERSION):
             for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+                if callable(statement):
+                    statement(conn)
+                else:
+                    conn.execute(statement)
 
     def schema_version(self) -> int:
         """Return the schema version in the file's version table."""
@@ -456,17 +527,21 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         with self._lock:
             conn = self._conn
             try:
-                exists = conn.execute(
-                    "SELECT 1 FROM folders WHERE folder_id = ?", (folder_id,)
-                ).fetchone()
-                if exists is None:
-                    raise NotFound(f"no folder {folder_id!r} in the store")
-                # one read transaction: the document and its events from the same snapshot
+                # one read transaction: the snapshot, its patches and the events from one state
                 conn.execute("BEGIN")
                 try:
                     row = conn.execute(
                         "SELECT document FROM folders WHERE folder_id = ?", (folder_id,)
                     ).fetchone()
+                    if row is None:
+                        raise NotFound(f"no folder {folder_id!r} in the store")
+                    patches = [
+                        patch
+                        for (patch,) in conn.execute(
+                            "SELECT patch FROM folder_changes WHERE folder_id = ? ORDER BY version",
+                            (folder_id,),
+                        )
+                    ]
                     events = [
                         text
                         for (text,) in conn.execute(
@@ -478,83 +553,173 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                     conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
-        if row is None:
-            raise NotFound(f"no folder {folder_id!r} in the store")
-        return self.codec.load_parts(row[0], events, source=f"folder {folder_id!r}")
+            folder, current = load_folder(
+                self.codec, row[0], patches, events, source=f"folder {folder_id!r}"
+            )
+            self._documents.loaded(folder, len(row[0]), sum(map(len, patches)), current)
+        return folder
+
+    def load_many(self, folder_ids: Sequence[str]) -> dict[str, Any]:
+        """Return the folders with these ids that exist, by id, read in one transaction.
+
+        One query per table for up to 500 folders, instead of four statements a folder: the daily sweep
+        reads the folders it changes this way (measured on a 100,000-folder store, 2,328 folders
+        changed: ``load`` spent 4.0 s of the sweep's 15.6 s (profiled) in 18,631 SQLite statements).
+        """
+        out: dict[str, Any] = {}
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN")
+                try:
+                    for start in range(0, len(folder_ids), 500):
+                        chunk = list(folder_ids[start : start + 500])
+                        marks = ", ".join("?" * len(chunk))
+                        documents = dict(
+                            conn.execute(
+                                f"SELECT folder_id, document FROM folders "
+                                f"WHERE folder_id IN ({marks})",
+                                chunk,
+                            ).fetchall()
+                        )
+                        patches: dict[str, list[Any]] = {}
+                        for fid, patch in conn.execute(
+                            f"SELECT folder_id, patch FROM folder_changes "
+                            f"WHERE folder_id IN ({marks}) ORDER BY folder_id, version",
+                            chunk,
+                        ):
+                            patches.setdefault(fid, []).append(patch)
+                        events: dict[str, list[Any]] = {}
+                        for fid, text in conn.execute(
+                            f"SELECT folder_id, document FROM events "
+                            f"WHERE folder_id IN ({marks}) ORDER BY folder_id, last_sequence",
+                            chunk,
+                        ):
+                            events.setdefault(fid, []).append(text)
+                        for fid, document in documents.items():
+                            mine = patches.get(fid, [])
+                            folder, current = load_folder(
+                                self.codec,
+                                document,
+                                mine,
+                                events.get(fid, []),
+                                source=f"folder {fid!r}",
+                            )
+                            self._documents.loaded(
+                                folder, len(document), sum(map(len, mine)), current
+                            )
+                            out[fid] = folder
+                finally:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        return out
 
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
-        """Save several folders in one transaction: all of them or none."""
+        """Save several folders in one transaction: all of them or none.
+
+        Each folder's document is written as a patch or, when it pays, a snapshot
+        (:mod:`werkmap.storage.compact`).
+        """
         codec = self.codec
         check_requests(requests, codec)
-        prepared = [(req, *codec.dump_parts(req.folder)) for req in requests]
         sealed: list[AuditRecord] = []
-        with self._write() as c:
-            new_rows: list[tuple[Any, ...]] = []
-            event_rows: list[tuple[str, int, int, str]] = []
-            outbox_rows: list[tuple[str, str, str]] = []
-            command_rows: list[tuple[str, str, str, int, str]] = []
-            for req, document, events in prepared:
-                folder = req.folder
-                fid: str = folder.folder_id
-                ix = req.index
-                columns = (
-                    folder.jobseeker_ref,
-                    ix.coach_id,
-                    ix.status,
-                    ix.band,
-                    _date_text(ix.next_due_on),
-                    _date_text(ix.next_conversation_on),
-                    ix.open_activities,
-                    ix.overdue_activities,
-                    document,
-                )
-                if req.expected_version == 0:
-                    new_rows.append((fid, folder.version, *columns))
-                    last = 0
-                else:
-                    cursor = c.execute(
-                        _UPDATE_FOLDER, (folder.version, *columns, fid, req.expected_version)
+        with self._lock:
+            writer = self._documents
+            plans = [writer.plan(req.folder, req.expected_version) for req in requests]
+            with self._write() as c:
+                new_rows: list[tuple[Any, ...]] = []
+                event_rows: list[tuple[str, int, int, bytes]] = []
+                outbox_rows: list[tuple[str, str, str]] = []
+                patch_rows: list[tuple[str, int, bytes]] = []
+                command_rows: list[tuple[str, str, str, int, str]] = []
+                for req, plan in zip(requests, plans, strict=True):
+                    folder = req.folder
+                    fid: str = folder.folder_id
+                    ix = req.index
+                    columns = (
+                        folder.jobseeker_ref,
+                        ix.coach_id,
+                        ix.status,
+                        ix.band,
+                        _date_text(ix.next_due_on),
+                        _date_text(ix.next_conversation_on),
+                        ix.open_activities,
+                        ix.overdue_activities,
+                        None if ix.rule_state is None else pack(ix.rule_state),
                     )
-                    if cursor.rowcount != 1:
-                        raise ConcurrencyConflict(
-                            fid, req.expected_version, self._version_in(c, fid)
+                    if req.expected_version == 0:
+                        new_rows.append((fid, folder.version, *columns, plan.snapshot))
+                    else:
+                        if plan.snapshot is not None:
+                            cursor = c.execute(
+                                _UPDATE_FOLDER,
+                                (
+                                    folder.version,
+                                    *columns,
+                                    plan.snapshot,
+                                    fid,
+                                    req.expected_version,
+                                ),
+                            )
+                        else:
+                            cursor = c.execute(
+                                _UPDATE_ROW, (folder.version, *columns, fid, req.expected_version)
+                            )
+                        if cursor.rowcount != 1:
+                            raise ConcurrencyConflict(
+                                fid, req.expected_version, self._version_in(c, fid)
+                            )
+                        if plan.snapshot is not None:
+                            c.execute("DELETE FROM folder_changes WHERE folder_id = ?", (fid,))
+                        else:
+                            assert plan.patch is not None
+                            patch_rows.append((fid, folder.version, plan.patch))
+                    last = plan.last_sequence
+                    if last is None:
+                        last = c.execute(
+                            "SELECT coalesce(max(last_sequence), 0) FROM events "
+                            "WHERE folder_id = ?",
+                            (fid,),
+                        ).fetchone()[0]
+                    row = event_row(codec, fid, codec.events(folder), last)
+                    if row is not None:
+                        event_rows.append((*row[:3], pack(row[3])))
+                    if req.notifications:
+                        outbox_rows.extend(
+                            (n.idempotency_key, fid, serialization.dumps(n))
+                            for n in req.notifications
                         )
-                    last = c.execute(
-                        "SELECT coalesce(max(last_sequence), 0) FROM events WHERE folder_id = ?",
-                        (fid,),
-                    ).fetchone()[0]
-                row = event_row(codec, fid, events, last)
-                if row is not None:
-                    event_rows.append(row)
-                if req.notifications:
-                    outbox_rows.extend(
-                        (n.idempotency_key, fid, serialization.dumps(n)) for n in req.notifications
+                    if req.audit:
+                        sealed.extend(self._seal(c, entry) for entry in req.audit)
+                    command_rows.extend(
+                        (k.key, k.command, k.folder_id, k.version, k.result) for k in req.commands
                     )
-                if req.audit:
-                    sealed.extend(self._seal(c, entry) for entry in req.audit)
-                command_rows.extend(
-                    (k.key, k.command, k.folder_id, k.version, k.result) for k in req.commands
-                )
-            if new_rows:
-                try:
-                    c.executemany(_INSERT_FOLDER, new_rows)
-                except sqlite3.IntegrityError:
-                    # Some new folder exists already: name the first one (the whole batch rolls back).
-                    for row in new_rows:
-                        actual = self._version_in(c, row[0])
-                        if actual is not None:
-                            raise ConcurrencyConflict(row[0], 0, actual) from None
-                    raise
-            c.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", event_rows)
-            if outbox_rows:
-                c.executemany(_INSERT_OUTBOX, outbox_rows)
-            if command_rows:
-                try:
-                    c.executemany(_INSERT_COMMAND, command_rows)
-                except sqlite3.IntegrityError:
-                    # a retry with the same key raced this one and won (the batch rolls back)
-                    fid = command_rows[0][2]
-                    raise ConcurrencyConflict(fid, requests[0].expected_version, None) from None
+                if new_rows:
+                    try:
+                        c.executemany(_INSERT_FOLDER, new_rows)
+                    except sqlite3.IntegrityError:
+                        # Some new folder exists already: name the first one (the whole batch rolls
+                        # back).
+                        for new_row in new_rows:
+                            actual = self._version_in(c, new_row[0])
+                            if actual is not None:
+                                raise ConcurrencyConflict(new_row[0], 0, actual) from None
+                        raise
+                if patch_rows:
+                    c.executemany("INSERT INTO folder_changes VALUES (?, ?, ?)", patch_rows)
+                c.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", event_rows)
+                if outbox_rows:
+                    c.executemany(_INSERT_OUTBOX, outbox_rows)
+                if command_rows:
+                    try:
+                        c.executemany(_INSERT_COMMAND, command_rows)
+                    except sqlite3.IntegrityError:
+                        # a retry with the same key raced this one and won (the batch rolls back)
+                        fid = command_rows[0][2]
+                        raise ConcurrencyConflict(fid, requests[0].expected_version, None) from None
+            for req, plan in zip(requests, plans, strict=True):
+                writer.wrote(req.folder, plan)
         return tuple(sealed)
 
     @staticmethod
@@ -614,6 +779,25 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         date = self._dates_of(rows, 2)
         new = tuple.__new__
         return tuple([new(DueFolder, (fid, version, date[due])) for fid, version, due in rows])
+
+    def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
+        """Return the due folders with their saved rule state (from the due-date index and the row).
+
+        No document is read: the sweep decides over these and loads only the folders with an action.
+        """
+        rows = self._all(
+            "SELECT folder_id, version, next_due_on, rule_state FROM folders "
+            "WHERE next_due_on <= ? ORDER BY next_due_on, folder_id",
+            (on_or_before.isoformat(),),
+        )
+        date = self._dates_of(rows, 2)
+        new = tuple.__new__
+        return tuple(
+            [
+                new(DueState, (fid, version, date[due], None if state is None else text_of(state)))
+                for fid, version, due, state in rows
+            ]
+        )
 
     def index_columns(self) -> IndexColumns:
         """Return every folder's index columns as numpy arrays, in folder id order."""
@@ -755,22 +939,33 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             "SELECT sequence, hash FROM audit WHERE folder_id = ? ORDER BY sequence DESC LIMIT 1",
             (entry.folder_id,),
         ).fetchone()
-        record = seal_next(entry, last)
+        record = seal_next(entry, (last[0], bytes(last[1]).hex()) if last else None)
+        _, _, actor, action, what, at, why, _, digest = audit_row(record)
         conn.execute(
-            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
-            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            audit_row(record),
+            "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)",
+            (
+                record.folder_id,
+                record.sequence,
+                bytes.fromhex(digest),
+                _audit_record(actor, action, what, at, why),
+            ),
         )
         return record
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""
         rows = self._all(
-            "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash "
-            "FROM audit WHERE folder_id = ? ORDER BY sequence",
+            "SELECT sequence, hash, record FROM audit WHERE folder_id = ? ORDER BY sequence",
             (folder_id,),
         )
-        return audit_records_of(rows)
+        out: list[tuple[Any, ...]] = []
+        previous = ""
+        for seq, digest, record in rows:
+            actor, action, what, at, why = json.loads(text_of(record))
+            hex_digest = bytes(digest).hex()
+            out.append((folder_id, seq, actor, action, what, at, why, previous, hex_digest))
+            previous = hex_digest
+        return audit_records_of(out)
 
 
 def path_of_url(url: str) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "AuditRecord",
     "CommandKey",
     "DueFolder",
+    "DueState",
     "FolderIndex",
     "IndexColumns",
     "IndexRow",
@@ -71,6 +72,10 @@ class FolderIndex:
         next_conversation_on: the date of the next planned conversation, or ``None``.
         open_activities: how many activities are open.
         overdue_activities: how many activities are past their deadline.
+        rule_state: what the rules of the daily sweep read of the folder, as a JSON text the shell wrote
+            (the service: its :class:`~werkmap.rules.state.FolderState`), or ``None``. A store that keeps
+            it returns it with :class:`DueState` rows, so the sweep decides without loading documents;
+            it is not compared (two indexes with equal columns are equal).
     """
 
     coach_id: str | None = None
@@ -80,6 +85,7 @@ class FolderIndex:
     next_conversation_on: dt.date | None = None
     open_activities: int = 0
     overdue_activities: int = 0
+    rule_state: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
 class IndexRow(NamedTuple):
@@ -159,6 +165,27 @@ class DueFolder(NamedTuple):
     folder_id: str
     version: int
     next_due_on: dt.date
+
+
+class DueState(NamedTuple):
+    """A folder with something due and what the rules read of it, as ``due_states`` returns it.
+
+    The built-in stores answer ``due_states(on_or_before)`` from the due-date index and the folder row,
+    without reading or decoding any document: the daily sweep decides over these for all due folders at
+    once (:func:`werkmap.rules.columnar.sweep`) and loads only the folders with an action.
+
+    Attributes:
+        folder_id: the folder.
+        version: its version in the store.
+        next_due_on: the earliest date something is due in it.
+        rule_state: the :attr:`FolderIndex.rule_state` saved with that version (``None`` for a row
+            written before stores kept it: the sweep then loads the folder).
+    """
+
+    folder_id: str
+    version: int
+    next_due_on: dt.date
+    rule_state: str | None
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,272 @@
+"""The service's daily sweep on a large store: its cost follows the due folders, not the store.
+
+* ``service_sweep``: one day's :meth:`werkmap.service.Werkmap.sweep` on a store of 1,000,000 folders with
+  the demo's share of due folders, on SQLite and on PostgreSQL, and on a store a tenth of that size
+  (both sizes printed). The folders are the folders of a simulated year (the demo's mix: 600 jobseekers
+  through the real service), copied under new ids until the store holds N; the sweep runs on the day
+  after the simulated year, as the demo's next sweep would. The copies are written in bulk (SQLite
+  ``executemany``, PostgreSQL ``COPY``), not through the service. The sweep runs on a fresh service (an
+  empty folder cache), so every folder it changes is loaded from the store. Targets: at most 5 s at
+  1,000,000 folders on each store; the time per due folder at 1,000,000 at most 1.5x that at 100,000
+  (the cost grows with the due folders, not with the store). ``--quick``: 20,000 and 2,000 folders from
+  150 jobseekers over 3 months, SQLite only unless a server URL is given.
+
+PostgreSQL: the server's URL comes from ``WERKMAP_BENCH_POSTGRES_URL``, else a throwaway server is
+started with ``.ci/postgres`` as CI does (and stopped at the end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from harness import Benchmark, Result, Target
+from werkmap.clock import FixedClock
+from werkmap.service import Actor, Werkmap
+from werkmap.simulate import SimulationConfig, simulate
+from werkmap.storage import default_codec
+from werkmap.storage.compact import pack, text_of
+from werkmap.storage.sqlite import SQLiteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+_FOLDER_COLUMNS = (
+    "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, next_conversation_on, "
+    "open_activities, overdue_activities, rule_state, document"
+)
+
+
+def _templates(jobseekers: int, months: int) -> tuple[list[tuple[Any, ...]], dt.date]:
+    """Simulate the demo's mix; return each folder's row parts and the day after the simulation."""
+    cfg = SimulationConfig(jobseekers=jobseekers, months=months, seed=2017)
+    tmp = Path(tempfile.mkdtemp(prefix="werkmap-bench-sweep-"))
+    clock = FixedClock(cfg.start)
+    with Werkmap(f"sqlite:///{tmp}/t.db?synchronous=normal", clock=clock) as wm:
+        simulate(wm, clock, cfg)
+    store = SQLiteStore(tmp / "t.db")
+    codec = default_codec()
+    rows = store._conn.execute(  # the index columns as stored (a benchmark may read its own file)
+        "SELECT folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
+        "next_conversation_on, open_activities, overdue_activities, rule_state FROM folders "
+        "ORDER BY folder_id"
+    ).fetchall()
+    out = []
+    for row in rows:
+        folder = store.load(row[0])
+        document, events = codec.dump_parts(folder)
+        event_blob = pack(codec.encode_event_values(events), level=1) if events else None
+        last = codec.sequence(events[-1]) if events else 0
+        out.append((*row[:10], text_of(row[10]), document, event_blob, last))
+    store.close()
+    return out, cfg.end + dt.timedelta(days=1)
+
+
+def _copies(templates: list[tuple[Any, ...]], n: int) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield ``n`` folder rows (and their one event row) made from the templates under new ids."""
+    k = len(templates)
+    for i in range(n):
+        t = templates[i % k]
+        old, new = f'"{t[0]}"', f'"b{i:07d}"'
+        fid = f"b{i:07d}"
+        row = (
+            fid,
+            *t[1:10],
+            pack(t[10].replace(old, new, 1), level=1),
+            pack(t[11].replace(old, new, 1), level=1),
+        )
+        event = (fid, 1, t[13], t[12]) if t[12] is not None else None
+        yield row, event
+
+
+def _build_sqlite(path: Path, templates: list[tuple[Any, ...]], n: int) -> None:
+    SQLiteStore(path).close()  # the schema
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    batch: list[tuple[Any, ...]] = []
+    events: list[Any] = []
+
+    def flush() -> None:
+        conn.execute("BEGIN")
+        conn.executemany(
+            f"INSERT INTO folders ({_FOLDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            batch,
+        )
+        conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", events)
+        conn.execute("COMMIT")
+        batch.clear()
+        events.clear()
+
+    for row, event in _copies(templates, n):
+        batch.append(row)
+        if event is not None:
+            events.append(event)
+        if len(batch) >= 50_000:
+            flush()
+    if batch:
+        flush()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def _build_postgres(url: str, templates: list[tuple[Any, ...]], n: int) -> None:
+    from werkmap.storage.postgres import PostgresStore
+
+    store = PostgresStore(url)  # the schema, and a connection whose search path is the store's
+    conn = store._conn
+    events = []
+    with conn.transaction(), conn.cursor() as cur:
+        with cur.copy(f"COPY folders ({_FOLDER_COLUMNS}) FROM STDIN") as folders:
+            for row, event in _copies(templates, n):
+                folders.write_row(row)
+                if event is not None:
+                    events.append(event)
+        with cur.copy("COPY events FROM STDIN") as copy:
+            for event in events:
+                copy.write_row(event)
+    conn.execute("ANALYZE folders")
+    conn.execute("ANALYZE events")
+    store.close()
+
+
+def _sweep(url: str, day: dt.date) -> tuple[float, float, int, int]:
+    """One sweep on a fresh service: wall and process seconds, due folders, folders changed."""
+    with Werkmap(url, clock=FixedClock(day)) as wm:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = wm.sweep(Actor.system())
+        wall, used = time.perf_counter() - start, time.process_time() - cpu
+    changed = len({a.folder_id for a in result.actions})
+    return wall, used, result.folders, changed
+
+
+@contextmanager
+def _postgres_server() -> Iterator[str | None]:
+    url = os.environ.get("WERKMAP_BENCH_POSTGRES_URL", "").strip()
+    if url:
+        yield url
+        return
+    try:
+        done = subprocess.run(
+            ["bash", str(ROOT / ".ci" / "postgres"), "start"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        yield None
+        return
+    env = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in done.stdout.splitlines()
+        if line.startswith("export ")
+    )
+    env = {k: v.strip("'\"") for k, v in env.items()}
+    try:
+        yield env.get("WERKMAP_TEST_POSTGRES_URL")
+    finally:
+        subprocess.run(
+            [
+                "bash",
+                str(ROOT / ".ci" / "postgres"),
+                "stop",
+                env.get("WERKMAP_TEST_POSTGRES_DIR", ""),
+            ],
+            capture_output=True,
+            check=False,
+        )
+
+
+def _drop_schema(url: str) -> None:
+    """Drop a benchmark's schema again (on a server the benchmark did not start)."""
+    import psycopg
+    from psycopg import sql
+
+    base, _, schema = url.rpartition("schema=")
+    with psycopg.connect(base.rstrip("?&"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def _with_schema(server: str) -> str:
+    schema = f"werkmap_bench_{uuid.uuid4().hex[:10]}"
+    return server + ("&" if "?" in server else "?") + f"schema={schema}"
+
+
+def run_service_sweep(quick: bool) -> Result:
+    jobseekers, months = (150, 3) if quick else (600, 12)
+    large = 20_000 if quick else 1_000_000
+    small = large // 10
+    templates, day = _templates(jobseekers, months)
+    tmp = Path(tempfile.mkdtemp(prefix="werkmap-bench-sweep-"))
+    figures: dict[str, Any] = {"sweep day": day.isoformat(), "template folders": len(templates)}
+    targets: list[Target] = []
+    seconds: dict[str, float] = {}
+    stores: list[tuple[str, Any]] = [("sqlite", None)]
+    with _postgres_server() as server:
+        if server is not None:
+            stores.append(("postgresql", server))
+        elif not quick:
+            targets.append(Target("a PostgreSQL server to measure (none could be started)", False))
+        for kind, srv in stores:
+            per_due: dict[int, float] = {}
+            for n in (small, large):
+                start = time.perf_counter()
+                if kind == "sqlite":
+                    path = tmp / f"s{n}.db"
+                    _build_sqlite(path, templates, n)
+                    url = f"sqlite:///{path}?synchronous=normal"
+                else:
+                    url = _with_schema(srv)
+                    _build_postgres(url, templates, n)
+                build = time.perf_counter() - start
+                wall, cpu, due, changed = _sweep(url, day)
+                if kind == "sqlite":
+                    path.unlink()
+                else:
+                    _drop_schema(url)
+                per_due[n] = wall / max(due, 1)
+                seconds[f"{kind} {n}"] = wall
+                figures[f"{kind} {n:,} folders"] = (
+                    f"build {build:.1f} s, sweep {wall:.2f} s wall / {cpu:.2f} s CPU, "
+                    f"{due:,} due ({due / n:.2%}), {changed:,} changed"
+                )
+            targets.append(
+                Target(
+                    f"{kind}: one day's sweep of {large:,} folders <= 5 s",
+                    seconds[f"{kind} {large}"] <= 5.0,
+                )
+            )
+            growth = per_due[large] / per_due[small]
+            figures[f"{kind} growth per due folder ({large:,} vs {small:,})"] = round(growth, 3)
+            targets.append(
+                Target(
+                    f"{kind}: time per due folder at {large:,} <= 1.5x that at {small:,}",
+                    growth <= 1.5,
+                )
+            )
+    vs = {}
+    if f"postgresql {large}" in seconds:
+        vs["sqlite"] = seconds[f"postgresql {large}"] / seconds[f"sqlite {large}"]
+    return Result(
+        benchmark="service_sweep",
+        n=large,
+        median_s=seconds[f"sqlite {large}"],
+        vs=vs,
+        targets=targets,
+        extra=figures,
+    )
+
+
+__all__ = ["BENCHMARKS"]
+
+BENCHMARKS = [Benchmark("service_sweep", run_service_sweep)]
