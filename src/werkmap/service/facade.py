@@ -70,6 +70,7 @@ from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
     from werkmap.dashboard import Dashboard
+    from werkmap.experiments.definition import Experiment
     from werkmap.profiler.model import ScoringModel
     from werkmap.profiler.questionnaire import Questionnaire
     from werkmap.profiler.scoring import Profile
@@ -132,6 +133,9 @@ class Werkmap(UnitOfWork):
             need not load a folder this shell wrote or read. A save still checks the version, and a command
             that meets a newer version in the store is run again on the fresh folder, so another writer's
             change is never lost or overwritten; a read (:meth:`folder`) always loads from the store.
+        experiments: the experiments registrations take part in (:mod:`werkmap.experiments`); with
+            ``experiment_key``, :meth:`register` assigns each eligible folder to its arm.
+        experiment_key: the secret key of the assignment (at least 16 bytes).
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -148,6 +152,8 @@ class Werkmap(UnitOfWork):
         pseudonym_key: bytes | None = None,
         calendar: HolidayCalendar | None = None,
         cache: int = 100_000,
+        experiments: Sequence[Experiment] = (),
+        experiment_key: bytes | None = None,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -161,6 +167,27 @@ class Werkmap(UnitOfWork):
         self._questionnaire = questionnaire
         self._model = model
         self._pseudonym_key = pseudonym_key
+        self.experiments: tuple[Experiment, ...] = tuple(experiments)
+        if self.experiments and experiment_key is None:
+            raise InvalidInput(
+                [Problem(path="$.experiment_key", message="experiments need an assignment key")],
+                source="Werkmap",
+            )
+        if experiment_key is not None:
+            from werkmap.experiments.assignment import check_key
+
+            experiment_key = check_key(experiment_key)
+        self._experiment_key = experiment_key
+
+    def _shown(self, actor: Actor, folder: WorkFolder) -> WorkFolder:
+        """Return ``folder`` as ``actor`` may see it: without its experiment arm unless their role may."""
+        arm = folder.assignment
+        if arm is None or actor.role == "system":
+            return folder
+        for experiment in self.experiments:
+            if experiment.id == arm.experiment_id and experiment.may_see(actor.role):
+                return folder
+        return attrs.evolve(folder, assignment=None)
 
     def __enter__(self) -> Werkmap:
         return self
@@ -227,6 +254,9 @@ class Werkmap(UnitOfWork):
 
         A coach registers into their own caseload (``coach_id`` defaults to the coach); the system may give
         any coach. A BSN is checked and kept only as a pseudonym under the shell's ``pseudonym_key``.
+        When the shell has experiments and their key, a registration that takes part in one is assigned
+        to its arm in the same write (an ``arm_assigned`` event, audited with the registration); the
+        folder returned shows the arm only to a role the experiment allows.
 
         Raises:
             NotAuthorized: the actor may not register, or a coach registers into another caseload.
@@ -255,17 +285,25 @@ class Werkmap(UnitOfWork):
             pension_on=pension_on,
             actor=str(actor),
         )
+        if self.experiments and self._experiment_key is not None:
+            from werkmap.experiments.assignment import assign
+
+            folder, assigned = assign(
+                folder, self.experiments, self._experiment_key, on=on, actor="system"
+            )
+            events = (*events, *assigned)
         stored, records = self._write(
             None, folder, events, actor=actor, command="register", why="", on=on
         )
         self.plugins.announce(records)
-        return stored
+        return self._shown(actor, stored)
 
     def _run(
         self, actor: Actor, command: str, folder_id: str, change: _Step, *, why: str = ""
     ) -> WorkFolder:
-        """Run a command whose pure change makes nothing but the new folder."""
-        return self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
+        """Run a command whose pure change makes nothing but the new folder (shown as ``actor`` may see it)."""
+        folder = self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
+        return self._shown(actor, folder)
 
     def assign_coach(self, actor: Actor, folder_id: str, coach_id: str | None) -> WorkFolder:
         """Move a folder into ``coach_id``'s caseload (``None``: into none)."""
@@ -428,7 +466,7 @@ class Werkmap(UnitOfWork):
         """
         on, who = self.today, str(actor)
         pol = measure_policy(self.policy.at(on))
-        return self._command(
+        folder = self._command(
             actor,
             "record_no_show",
             folder_id,
@@ -442,6 +480,7 @@ class Werkmap(UnitOfWork):
                 open_case=open_case,
             ),
         )[0]
+        return self._shown(actor, folder)
 
     def cancel_conversation(
         self, actor: Actor, folder_id: str, conversation_id: str, *, reason: str
@@ -514,7 +553,7 @@ class Werkmap(UnitOfWork):
         """
         on, who = self.today, str(actor)
         planned = tuple(activities)
-        return self._command(
+        folder = self._command(
             actor,
             "revise_plan",
             folder_id,
@@ -530,6 +569,7 @@ class Werkmap(UnitOfWork):
             ),
             why=reason,
         )[0]
+        return self._shown(actor, folder)
 
     # ------------------------------------------------------------------------------ activities
 
@@ -851,14 +891,19 @@ class Werkmap(UnitOfWork):
         else:
             authorize(actor, "read_folder", folder)
         self._audit_read(actor, folder, "folder", why)
-        return folder
+        return self._shown(actor, folder)
 
     def caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         """Return the folders in ``coach_id``'s caseload (the coach themself, a team lead or the system).
 
+        Each folder shows its experiment arm only to a role the experiment allows.
+
         Raises:
             NotAuthorized: a coach asks for another coach's caseload, or a jobseeker asks.
         """
+        return [self._shown(actor, f) for f in self._caseload(actor, coach_id)]
+
+    def _caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         authorize(actor, "dashboard", None)
         if actor.role == "coach" and actor.id != coach_id:
             raise NotAuthorized(f"{actor} may see only their own caseload")
@@ -876,7 +921,9 @@ class Werkmap(UnitOfWork):
         from werkmap.dashboard import build_dashboard
 
         day = on if on is not None else self.today
-        folders = self.caseload(actor, coach_id)
+        folders = self._caseload(
+            actor, coach_id
+        )  # the rules read the arm; the dashboard never shows it
         for folder in folders:
             if folder.latest_profile is not None:
                 self._audit_read(actor, folder, "profile band (dashboard)", "")
@@ -884,6 +931,8 @@ class Werkmap(UnitOfWork):
 
     def all_folders(self, actor: Actor) -> Iterator[WorkFolder]:
         """Return an iterator over every folder in the store, in folder-id order (team lead or system).
+
+        Each folder shows its experiment arm only to a role the experiment allows.
 
         Raises:
             NotAuthorized: at once, for another actor.
@@ -899,7 +948,8 @@ class Werkmap(UnitOfWork):
         def folders() -> Iterator[WorkFolder]:
             for fid, version in pairs:
                 # a report reads every folder: it does not push the working set out of the cache
-                yield pending[fid] if fid in pending else self._at_version(fid, version)
+                folder = pending[fid] if fid in pending else self._at_version(fid, version)
+                yield self._shown(actor, folder)
 
         return folders()
 
