@@ -179,6 +179,21 @@ class Werkmap(UnitOfWork):
             experiment_key = check_key(experiment_key)
         self._experiment_key = experiment_key
 
+    def experiment_arm(self, jobseeker_ref: str, registered_on: dt.date) -> str | None:
+        """Return the arm a registration of ``jobseeker_ref`` on ``registered_on`` is assigned to, or ``None``.
+
+        The same pure assignment :meth:`register` records (:func:`werkmap.experiments.arm_of`); ``None``
+        when the shell has no experiments or the registration takes part in none.
+        """
+        if not self.experiments or self._experiment_key is None:
+            return None
+        from werkmap.experiments.assignment import arm_of, experiment_for
+
+        experiment = experiment_for(self.experiments, registered_on)
+        if experiment is None:
+            return None
+        return arm_of(experiment, self._experiment_key, jobseeker_ref)
+
     def _shown(self, actor: Actor, folder: WorkFolder) -> WorkFolder:
         """Return ``folder`` as ``actor`` may see it: without its experiment arm unless their role may."""
         arm = folder.assignment
