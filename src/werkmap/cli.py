@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from werkmap import cli_effect
 from werkmap._version import __version__
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_profiler_commands(commands)
     _add_fitting_commands(commands)
     add_service_commands(commands)
+    cli_effect.register(commands)
     return parser
 
 

@@ -58,6 +58,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     demo.add_argument("--language", choices=("nl", "en"), default="en", help="default: en")
     demo.add_argument("--json", action="store_true", help="print one JSON object instead")
+    demo.add_argument(
+        "--experiment", action="store_true", help="run the 2017 experiment (+2.0 points planted)"
+    )
     demo.set_defaults(handler=_cmd_demo)
 
     sweep = commands.add_parser(
@@ -319,6 +322,16 @@ def _band_counts(wm: Werkmap) -> dict[str, int]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.experiment:  # the experiment demo lives with the effect command
+        from werkmap.cli_effect import run_experiment_demo
+
+        return run_experiment_demo(
+            args.db,
+            seed=args.seed,
+            jobseekers=args.jobseekers,
+            language=args.language,
+            as_json=args.json,
+        )
     progress = _progress_bar if sys.stderr.isatty() else None
     out = run_demo(
         args.db,

@@ -428,7 +428,8 @@ def simulated_experiment(
 
     Returns:
         The report, and the true effect on work within 12 months per ``(arm, reference, group)`` (group
-        ``all``, ``low``, ``high``): the mean, over the group's folders followed up for 12 months, of
+        ``all``, ``low``, ``high``, and ``profiled``: the folders with a profile, whom the adjusted
+        estimate is over): the mean, over the group's folders followed up for 12 months, of
         :func:`chance_found_within` under the one arm's planted shift minus under the other's.
     """
     from werkmap.experiments.assignment import arm_of, experiment_for
@@ -456,8 +457,13 @@ def simulated_experiment(
             effect = chance_found_within(p + shift_a, horizon_days) - chance_found_within(
                 p + shift_b, horizon_days
             )
-            for g in ("all", "low", "high"):
-                sel = known & (groups == g if g != "all" else True)
+            for g in ("all", "low", "high", "profiled"):
+                if g == "all":
+                    sel = known
+                elif g == "profiled":
+                    sel = known & table.profiled
+                else:
+                    sel = known & (groups == g)
                 truth[(a, b, g)] = float(effect[sel].mean()) if sel.any() else math.nan
     return report, truth
 

@@ -135,7 +135,8 @@ class Werkmap(UnitOfWork):
             change is never lost or overwritten; a read (:meth:`folder`) always loads from the store.
         experiments: the experiments registrations take part in (:mod:`werkmap.experiments`); with
             ``experiment_key``, :meth:`register` assigns each eligible folder to its arm.
-        experiment_key: the secret key of the assignment (at least 16 bytes).
+        experiment_key: the secret key of the assignment (at least 16 bytes); without it registrations are
+            not assigned (a shell that only reads still hides the arms from roles not allowed).
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -168,11 +169,6 @@ class Werkmap(UnitOfWork):
         self._model = model
         self._pseudonym_key = pseudonym_key
         self.experiments: tuple[Experiment, ...] = tuple(experiments)
-        if self.experiments and experiment_key is None:
-            raise InvalidInput(
-                [Problem(path="$.experiment_key", message="experiments need an assignment key")],
-                source="Werkmap",
-            )
         if experiment_key is not None:
             from werkmap.experiments.assignment import check_key
 
