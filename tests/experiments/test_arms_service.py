@@ -113,7 +113,11 @@ def test_only_the_roles_of_the_definition_see_the_arm(actor: Actor, sees: bool):
     ref = ref_in("control_enforcement")
     shown = wm.register(SYSTEM, "f-1", jobseeker_ref=ref, coach_id="c-1")
     assert shown.assignment is not None
-    assert (wm.folder(actor, "f-1").assignment is not None) is sees
+    seen = wm.folder(actor, "f-1")
+    assert (seen.assignment is not None) is sees
+    (event,) = [e for e in seen.events if e.kind == "arm_assigned"]
+    assert ("arm" in event.data) is sees
+    assert event.data["experiment"] == "uwv-ww-2017"
     assert all((f.assignment is not None) is sees for f in wm.caseload(actor, "c-1"))
     jobseeker = Actor.jobseeker(ref)
     assert wm.folder(jobseeker, "f-1").assignment is None

@@ -191,14 +191,25 @@ class Werkmap(UnitOfWork):
         return arm_of(experiment, self._experiment_key, jobseeker_ref)
 
     def _shown(self, actor: Actor, folder: WorkFolder) -> WorkFolder:
-        """Return ``folder`` as ``actor`` may see it: without its experiment arm unless their role may."""
+        """Return ``folder`` as ``actor`` may see it: without its experiment arm unless their role may.
+
+        The assignment is left out, and the ``arm_assigned`` event keeps only the experiment's id and
+        version (not the arm or its switches).
+        """
         arm = folder.assignment
         if arm is None or actor.role == "system":
             return folder
         for experiment in self.experiments:
             if experiment.id == arm.experiment_id and experiment.may_see(actor.role):
                 return folder
-        return attrs.evolve(folder, assignment=None)
+        hidden = ("arm", "services", "enforcement")
+        events = tuple(
+            attrs.evolve(e, data={k: v for k, v in e.data.items() if k not in hidden})
+            if e.kind == "arm_assigned"
+            else e
+            for e in folder.events
+        )
+        return attrs.evolve(folder, assignment=None, events=events)
 
     def __enter__(self) -> Werkmap:
         return self
