@@ -92,6 +92,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     add_language_argument(demo)
     add_format_argument(demo, legacy_json=True)
+    demo.add_argument(
+        "--experiment", action="store_true", help="run the 2017 experiment (+2.0 points planted)"
+    )
     demo.set_defaults(handler=_cmd_demo)
 
     sweep = commands.add_parser(
@@ -460,6 +463,16 @@ def demo_summary(db: str | Path, jobseekers: int, seconds: float, *, nl: bool) -
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.experiment:  # the experiment demo lives with the effect command
+        from werkmap.cli_effect import run_experiment_demo
+
+        return run_experiment_demo(
+            args.db,
+            seed=args.seed,
+            jobseekers=args.jobseekers,
+            language=args.language,
+            as_json=args.format == "json",
+        )
     path = demo_path(args.db)
     progress = progress_bar("days", quiet=bool(getattr(args, "quiet", 0)))
     started = time.perf_counter()

@@ -14,6 +14,13 @@ What the synthetic people do (each a parameter of :class:`SimulationConfig`):
   come from :func:`werkmap.profiler.synthetic.synthetic_answers`.
 * **Work found.** Each jobseeker finds work at a time drawn from the model's own probability ``p``: an
   exponential time with ``P(found within a year) = p`` (so the model is right on average).
+* **A planted effect.** In an experiment (the service has experiments and their key), each jobseeker's
+  arm is known at inflow (the real assignment, :func:`werkmap.experiments.arm_of`), and ``planted`` shifts
+  the probability before the draw: ``p -> p + δ(arm, band group)``, clipped to ``[0, 1)``, so that
+  ``P(found within 365 days) = p + δ``. ``δ`` is given in percentage points per arm and band group
+  (``low`` = bands 0-25 and 25-50, ``high`` = 50-75 and 75-100, ``all`` = both); an arm without a planted
+  effect keeps ``p``. The effect is thus on the chance of work within a year, as the 2017 evaluation
+  measured it (+2.0 points for the service against the control without service).
 * **Conversations.** The jobseeker comes to an invited conversation unless drawn as a no-show
   (``no_show``); a share asks for a conversation themselves (``request``); coaches override a high score
   now and then (``override``), always with a reason.
@@ -36,29 +43,40 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from werkmap.clock import FixedClock
 from werkmap.errors import InvalidInput, Problem, WerkmapError
 from werkmap.interventions import default_catalogue, orientation_agenda
 from werkmap.plan.folder import WorkFolder
 from werkmap.service import Actor, PlannedActivity, Werkmap
-from werkmap.workdays import add_months, dutch_calendar
+from werkmap.workdays import HolidayCalendar, add_months, dutch_calendar
 
 if TYPE_CHECKING:
+    from werkmap.experiments.definition import Experiment
+    from werkmap.experiments.effect import EffectReport
+    from werkmap.outcomes import Outcomes
+    from werkmap.profiler.model import ScoringModel
+    from werkmap.profiler.questionnaire import Questionnaire
     from werkmap.report import PeriodReport
     from werkmap.rules.policy import Policy
 
 __all__ = [
+    "Inflow",
     "SimulationConfig",
     "SimulationResult",
+    "chance_found_within",
+    "draw_inflow",
     "forecast",
     "forecast_periods",
+    "planted_shift",
     "simulate",
+    "simulated_experiment",
 ]
 
 Progress = Callable[[int, int], None]
@@ -83,6 +101,10 @@ class SimulationConfig:
         late_response: the chance that an overdue activity is done after the reminder.
         measure: the chance that a coach decides a measure in an enforcement case.
         applications: the mean number of application activities registered per four weeks.
+        inflow_months: the months registrations are spread over, from ``start`` (default: ``months``);
+            fewer than ``months`` leaves the last months for follow-up.
+        planted: planted effects ``(arm, band group, percentage points)``: the band group is ``low``,
+            ``high`` or ``all``; a group's own entry wins over ``all`` (see the module docstring).
     """
 
     jobseekers: int = 5000
@@ -98,9 +120,22 @@ class SimulationConfig:
     late_response: float = 0.6
     measure: float = 0.5
     applications: float = 5.0
+    inflow_months: int | None = None
+    planted: tuple[tuple[str, str, float], ...] = ()
 
     def __attrs_post_init__(self) -> None:
         problems = []
+        if self.inflow_months is not None and not 1 <= self.inflow_months <= self.months:
+            problems.append(Problem(path="$.inflow_months", message="expected 1..months"))
+        for i, entry in enumerate(self.planted):
+            _arm, group, points = entry
+            if group not in ("low", "high", "all") or not -100.0 <= points <= 100.0:
+                problems.append(
+                    Problem(
+                        path=f"$.planted[{i}]",
+                        message="expected (arm, 'low' | 'high' | 'all', points in -100..100)",
+                    )
+                )
         if self.jobseekers < 1:
             problems.append(Problem(path="$.jobseekers", message="expected at least 1"))
         if not 1 <= self.months <= 60:
@@ -170,6 +205,274 @@ class SimulationResult:
 _PICK_FROM = 3
 """A coach agreeing a first plan picks one of the orientation agenda's first this many candidates."""
 
+_NEVER = -1
+_FOUND_CAP_DAYS = 3 * 365  # work found later than this is not scheduled
+
+
+def planted_shift(
+    planted: tuple[tuple[str, str, float], ...], arm: str, probability: float
+) -> float:
+    """Return the planted shift (a share: 0.02 for 2 points) of ``arm`` for a jobseeker with ``probability``.
+
+    The band group is that of the probability (``low`` up to 50 %, ``high`` above); a group's own entry
+    wins over an ``all`` entry; no entry: 0.
+    """
+    if not arm:
+        return 0.0
+    group = "low" if probability <= 0.5 else "high"
+    shift = 0.0
+    for a, g, points in planted:
+        if a == arm and g == "all":
+            shift = points / 100.0
+    for a, g, points in planted:
+        if a == arm and g == group:
+            shift = points / 100.0
+    return shift
+
+
+def chance_found_within(probability: npt.ArrayLike, days: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The chance that :func:`draw_inflow`'s jobseeker is recorded with work before ``days`` have passed.
+
+    Work drawn after ``x`` days is recorded on day ``1 + floor(x)`` after registration, so "recorded
+    before day ``D``" is ``x < D - 1``: ``1 - (1 - p) ** ((D - 1) / 365)`` (``p`` the shifted probability).
+    This is the truth a simulated experiment's estimate is checked against.
+    """
+    p = np.clip(np.asarray(probability, dtype=np.float64), 0.0, 1.0 - 1e-12)
+    d = np.asarray(days, dtype=np.float64)
+    result: npt.NDArray[np.float64] = 1.0 - (1.0 - p) ** (np.maximum(d - 1.0, 0.0) / 365.0)
+    return result
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Inflow:
+    """The drawn inflow of a simulation: who registers when, their profile and when they find work.
+
+    One row per jobseeker, in registration-number order. Offsets are days after registration,
+    ``-1`` for "never".
+
+    Attributes:
+        folder_id: the folder ids (``f-000001`` …).
+        jobseeker_ref: the jobseekers' references (``js-000001`` …).
+        coach_id: the coach of each.
+        registered_on: the registration days (``datetime64[D]``).
+        probability: the model's chance of work within a year for each one's answers.
+        arm: the experiment arm each registration is assigned to (``""``: in no experiment).
+        shifted: the probability the work-found time was drawn from (``probability`` + the planted shift).
+        found_after: the days until work is found (``inf``: never within the simulated horizon).
+        profile_after: the day the Work Profiler is filled in (``-1``: not filled in).
+        request_after: the day a conversation is asked for (``-1``: never).
+        override_after: the day a coach overrides the route (``-1``: never).
+        applications_after: the day the first application activities are registered.
+        answers: each one's answers to the Work Profiler.
+    """
+
+    folder_id: tuple[str, ...]
+    jobseeker_ref: tuple[str, ...]
+    coach_id: tuple[str, ...]
+    registered_on: npt.NDArray[np.datetime64]
+    probability: npt.NDArray[np.float64]
+    arm: npt.NDArray[np.str_]
+    shifted: npt.NDArray[np.float64]
+    found_after: npt.NDArray[np.float64]
+    profile_after: npt.NDArray[np.int64]
+    request_after: npt.NDArray[np.int64]
+    override_after: npt.NDArray[np.int64]
+    applications_after: npt.NDArray[np.int64]
+    answers: tuple[Mapping[str, object], ...]
+
+    def __len__(self) -> int:
+        return len(self.folder_id)
+
+    @property
+    def work_found_on(self) -> npt.NDArray[np.datetime64]:
+        """The day work is recorded as found (``NaT``: not within the simulated horizon)."""
+        found = self.found_after < _FOUND_CAP_DAYS
+        days = np.where(found, 1 + np.floor(np.where(found, self.found_after, 0)), 0)
+        out = self.registered_on + days.astype("timedelta64[D]")
+        out[~found] = np.datetime64("NaT")
+        result: npt.NDArray[np.datetime64] = out.astype("datetime64[D]")
+        return result
+
+    def outcomes(self, observed_until: dt.date) -> Outcomes:
+        """Return the outcome table the service would hold on ``observed_until`` (without running it).
+
+        A jobseeker has a profile when they fill in the Work Profiler before finding work (a folder with
+        work found is closed: later steps are skipped), by ``observed_until``; its band is the model's.
+        """
+        from werkmap.outcomes import Outcomes
+        from werkmap.profiler.model import band_of
+
+        nat = np.datetime64("NaT", "D")
+        last = np.datetime64(observed_until, "D")
+        found = self.work_found_on
+        profiled_on = self.registered_on + np.maximum(self.profile_after, 0).astype(
+            "timedelta64[D]"
+        )
+        has = (
+            (self.profile_after >= 0)
+            & (np.isnat(found) | (profiled_on < found))
+            & (profiled_on <= last)
+        )
+        probability = np.where(has, self.probability, np.nan)
+        bands = np.array(
+            [band_of(float(p)) if h else "" for p, h in zip(self.probability, has, strict=True)],
+            dtype=np.str_,
+        )
+        return Outcomes(
+            folder_id=np.array(self.folder_id, dtype=np.str_),
+            registered_on=self.registered_on,
+            profiled_on=np.where(has, profiled_on, nat),
+            probability=probability,
+            band=bands,
+            model_ref=np.where(has, "", ""),
+            work_found_on=np.where(~np.isnat(found) & (found <= last), found, nat),
+            benefit_ended_on=np.full(len(self), nat),
+            observed_until=observed_until,
+        )
+
+
+def draw_inflow(
+    config: SimulationConfig,
+    *,
+    model: ScoringModel,
+    questionnaire: Questionnaire,
+    rng: np.random.Generator | None = None,
+    calendar: HolidayCalendar | None = None,
+    arm_of: Callable[[str, dt.date], str | None] | None = None,
+) -> Inflow:
+    """Draw a simulation's inflow and outcomes: the one home of what :func:`simulate` schedules.
+
+    Args:
+        config: what to simulate (inflow size and months, take-up, requests, overrides, planted effects).
+        model: the scoring model the probabilities come from.
+        questionnaire: its questionnaire.
+        rng: the generator to draw from (default: ``numpy.random.default_rng(config.seed)``);
+            :func:`simulate` passes its own, which it goes on using afterwards.
+        calendar: the holiday calendar registrations fall on working days of (default: the Dutch one).
+        arm_of: the experiment arm of a reference registering on a day (``None`` or ``""``: none), for
+            the planted effects; :func:`simulate` passes :meth:`werkmap.service.Werkmap.experiment_arm`.
+    """
+    from werkmap.profiler.scoring import score_batch
+    from werkmap.profiler.synthetic import synthetic_answers
+
+    cfg = config
+    rng = rng if rng is not None else np.random.default_rng(cfg.seed)
+    cal = calendar if calendar is not None else dutch_calendar()
+    answers = synthetic_answers(cfg.jobseekers, seed=cfg.seed)
+    probabilities = score_batch(answers, model, questionnaire).probabilities
+    coaches = cfg.coaches
+    spread = cfg.inflow_months if cfg.inflow_months is not None else cfg.months
+    months = [add_months(cfg.start, m) for m in range(spread + 1)]
+    n = cfg.jobseekers
+    registered: list[dt.date] = []
+    arms: list[str] = []
+    shifted = np.empty(n, dtype=np.float64)
+    found_after = np.full(n, math.inf, dtype=np.float64)
+    profile_after = np.full(n, _NEVER, dtype=np.int64)
+    request_after = np.full(n, _NEVER, dtype=np.int64)
+    override_after = np.full(n, _NEVER, dtype=np.int64)
+    applications_after = np.empty(n, dtype=np.int64)
+    refs = tuple(f"js-{i + 1:06d}" for i in range(n))
+    for i in range(n):
+        month = i * spread // n
+        first, last = months[month], months[month + 1]
+        span = max((last - first).days, 1)
+        day = cal.next_working_day(first + dt.timedelta(days=int(rng.integers(span))))
+        while day >= last:  # past the month's last working day: take the last one
+            day -= dt.timedelta(days=1)
+            while not cal.is_working_day(day):
+                day -= dt.timedelta(days=1)
+        registered.append(day)
+        arm = (arm_of(refs[i], day) or "") if arm_of is not None else ""
+        arms.append(arm)
+        p = float(probabilities[i])
+        q = min(max(p + planted_shift(cfg.planted, arm, p), 0.0), 1.0 - 1e-12)
+        shifted[i] = q
+        rate = -math.log(max(1.0 - q, 1e-9)) / 365.0
+        drawn = rng.exponential(1.0 / rate) if rate > 0 else math.inf
+        if drawn < _FOUND_CAP_DAYS:
+            found_after[i] = drawn
+        if rng.random() < cfg.take_up:
+            profile_after[i] = int(rng.integers(1, 8))
+        if rng.random() < cfg.request:
+            request_after[i] = int(rng.integers(10, 120))
+        if rng.random() < cfg.override:
+            override_after[i] = int(rng.integers(8, 20))
+        applications_after[i] = int(rng.integers(20, 28))
+    return Inflow(
+        folder_id=tuple(f"f-{i + 1:06d}" for i in range(n)),
+        jobseeker_ref=refs,
+        coach_id=tuple(coaches[i % len(coaches)] for i in range(n)),
+        registered_on=np.array(registered, dtype="datetime64[D]"),
+        probability=np.asarray(probabilities, dtype=np.float64),
+        arm=np.array(arms, dtype=np.str_),
+        shifted=shifted,
+        found_after=found_after,
+        profile_after=profile_after,
+        request_after=request_after,
+        override_after=override_after,
+        applications_after=applications_after,
+        answers=tuple(answers),
+    )
+
+
+def simulated_experiment(
+    config: SimulationConfig,
+    experiment: Experiment,
+    key: bytes,
+    *,
+    model: ScoringModel,
+    questionnaire: Questionnaire,
+    observed_until: dt.date,
+    adjusted: bool = False,
+) -> tuple[EffectReport, dict[tuple[str, str, str], float]]:
+    """Draw an experiment's inflow and outcomes (:func:`draw_inflow`), assign and analyse, without the service.
+
+    The coverage study's one run: the same draw :func:`simulate` schedules, the real assignment
+    (:func:`werkmap.experiments.arm_of`) and the real analysis (:func:`werkmap.experiments.analyse`) over the
+    :class:`~werkmap.outcomes.Outcomes` the service would hold on ``observed_until``.
+
+    Returns:
+        The report, and the true effect on work within 12 months per ``(arm, reference, group)`` (group
+        ``all``, ``low``, ``high``, and ``profiled``: the folders with a profile, whom the adjusted
+        estimate is over): the mean, over the group's folders followed up for 12 months, of
+        :func:`chance_found_within` under the one arm's planted shift minus under the other's.
+    """
+    from werkmap.experiments.assignment import arm_of, experiment_for
+    from werkmap.experiments.effect import analyse, group_of_bands
+
+    def arm(ref: str, day: dt.date) -> str | None:
+        e = experiment_for([experiment], day)
+        return arm_of(e, key, ref) if e is not None else None
+
+    inflow = draw_inflow(config, model=model, questionnaire=questionnaire, arm_of=arm)
+    inside = inflow.arm != ""
+    table = inflow.outcomes(observed_until).take(inside)
+    arms = inflow.arm[inside]
+    report = analyse(table, arms, experiment, adjusted=adjusted, balance=False)
+    p = inflow.probability[inside]
+    horizon_days = (table.horizon_end(12) - table.registered_on).astype(np.float64)
+    known = table.followed_up(12)
+    groups = group_of_bands(table.band)
+    truth: dict[tuple[str, str, str], float] = {}
+    names = experiment.arm_names
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            shift_a = np.array([planted_shift(config.planted, a, float(x)) for x in p])
+            shift_b = np.array([planted_shift(config.planted, b, float(x)) for x in p])
+            effect = chance_found_within(p + shift_a, horizon_days) - chance_found_within(
+                p + shift_b, horizon_days
+            )
+            for g in ("all", "low", "high", "profiled"):
+                if g == "all":
+                    sel = known
+                elif g == "profiled":
+                    sel = known & table.profiled
+                else:
+                    sel = known & (groups == g)
+                truth[(a, b, g)] = float(effect[sel].mean()) if sel.any() else math.nan
+    return report, truth
+
 
 class _Run:
     """The state of one simulation: the service, the random generator and the agenda."""
@@ -192,6 +495,7 @@ class _Run:
         self.answers: dict[str, dict[str, object]] = {}
         self.system = Actor.system()
         self.catalogue = default_catalogue()
+        self.inflow: Inflow | None = None
 
     def at(self, day: dt.date, what: str, folder_id: str, subject: str = "") -> None:
         self.counter += 1
@@ -209,42 +513,32 @@ class _Run:
     # ---------------------------------------------------------------------------- the inflow
 
     def plan_inflow(self) -> None:
-        from werkmap.profiler.scoring import score_batch
-        from werkmap.profiler.synthetic import synthetic_answers
-
-        cfg = self.config
-        answers = synthetic_answers(cfg.jobseekers, seed=cfg.seed)
-        probabilities = score_batch(answers, self.wm.model, self.wm.questionnaire).probabilities
-        coaches = cfg.coaches
-        start = cfg.start
-        months = [add_months(start, m) for m in range(cfg.months + 1)]
-        rng = self.rng
-        for i in range(cfg.jobseekers):
-            month = i * cfg.months // cfg.jobseekers
-            first, last = months[month], months[month + 1]
-            span = max((last - first).days, 1)
-            day = self.calendar.next_working_day(first + dt.timedelta(days=int(rng.integers(span))))
-            while day >= last:  # past the month's last working day: take the last one
-                day -= dt.timedelta(days=1)
-                while not self.calendar.is_working_day(day):
-                    day -= dt.timedelta(days=1)
-            fid = f"f-{i + 1:06d}"
-            self.coach_of[fid] = coaches[i % len(coaches)]
-            self.ref_of[fid] = f"js-{i + 1:06d}"
-            self.answers[fid] = answers[i]
+        inflow = draw_inflow(
+            self.config,
+            model=self.wm.model,
+            questionnaire=self.wm.questionnaire,
+            rng=self.rng,
+            calendar=self.calendar,
+            arm_of=self.wm.experiment_arm if self.wm.experiments else None,
+        )
+        self.inflow = inflow
+        for i, fid in enumerate(inflow.folder_id):
+            day = inflow.registered_on[i].item()
+            self.coach_of[fid] = inflow.coach_id[i]
+            self.ref_of[fid] = inflow.jobseeker_ref[i]
+            self.answers[fid] = dict(inflow.answers[i])
             self.at(day, "register", fid)
-            p = float(probabilities[i])
-            rate = -math.log(max(1.0 - p, 1e-9)) / 365.0
-            found_after = rng.exponential(1.0 / rate) if rate > 0 else math.inf
-            if found_after < 3 * 365:
-                self.at(day + dt.timedelta(days=1 + int(found_after)), "work_found", fid)
-            if rng.random() < cfg.take_up:
-                self.at(day + dt.timedelta(days=int(rng.integers(1, 8))), "profile", fid)
-            if rng.random() < cfg.request:
-                self.at(day + dt.timedelta(days=int(rng.integers(10, 120))), "request", fid)
-            if rng.random() < cfg.override:
-                self.at(day + dt.timedelta(days=int(rng.integers(8, 20))), "override", fid)
-            self.at(day + dt.timedelta(days=int(rng.integers(20, 28))), "applications", fid)
+            found = float(inflow.found_after[i])
+            if found < _FOUND_CAP_DAYS:
+                self.at(day + dt.timedelta(days=1 + int(found)), "work_found", fid)
+            for what, after in (
+                ("profile", inflow.profile_after[i]),
+                ("request", inflow.request_after[i]),
+                ("override", inflow.override_after[i]),
+            ):
+                if after != _NEVER:
+                    self.at(day + dt.timedelta(days=int(after)), what, fid)
+            self.at(day + dt.timedelta(days=int(inflow.applications_after[i])), "applications", fid)
 
     # ------------------------------------------------------------------------------- a day
 

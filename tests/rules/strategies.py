@@ -67,6 +67,8 @@ def folder_states(draw: st.DrawFn, on: dt.date, index: int) -> FolderState:
         pension_on=draw(st.none() | near(on, 100, 700)),
         activities=tuple(activities),
         applications_on=tuple(draw(st.lists(near(on, 60, 0), max_size=8))),
+        services=draw(st.sampled_from([True, True, False])),
+        enforcement=draw(st.sampled_from([True, True, False])),
     )
 
 

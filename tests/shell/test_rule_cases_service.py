@@ -87,6 +87,16 @@ def realise(state: FolderState) -> WorkFolder:
         benefit_ends_on=state.benefit_ends_on,
         pension_on=state.pension_on,
     )
+    if not (state.services and state.enforcement):  # an experiment arm with switches off
+        arm = wf.ArmAssignment(
+            experiment_id="case",
+            experiment_version=1,
+            arm="control",
+            services=state.services,
+            enforcement=state.enforcement,
+            assigned_on=reg,
+        )
+        folder, _ = wf.assign_arm(folder, arm, on=reg)
     if state.profiler_invited_on is not None:
         folder, _ = wf.invite_to_profiler(folder, on=state.profiler_invited_on)
     if state.probability is not None:

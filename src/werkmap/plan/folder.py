@@ -62,6 +62,7 @@ __all__ = [
     "FOLDER_SCHEMA_VERSION",
     "OPEN_ACTIVITY_STATES",
     "WORK_FOUND_REASON",
+    "ArmAssignment",
     "Change",
     "FolderEvent",
     "ProfileRecord",
@@ -76,6 +77,7 @@ __all__ = [
     "agree_plan",
     "amend_plan",
     "application_duty_status",
+    "assign_arm",
     "assign_coach",
     "cancel_activity",
     "cancel_conversation",
@@ -276,6 +278,32 @@ class RouteRecord:
 
 
 @attrs.frozen(kw_only=True)
+class ArmAssignment:
+    """The arm of an experiment a folder was assigned to at registration (plain values, no definition).
+
+    The folder keeps what the rules need (whether the arm receives the service model's conversations and
+    invitations, and enforcement) and what names the assignment (the experiment's id and version), so the
+    rules never need the experiment definition, and an old definition can be found again by its version.
+
+    Attributes:
+        experiment_id: the experiment's id (``uwv-ww-2017``).
+        experiment_version: the version of its definition the assignment was made under.
+        arm: the arm's name (``service``, ``control_enforcement``, ``control_none``).
+        services: whether the arm receives the conversations and invitations of the service model.
+        enforcement: whether the arm receives enforcement (reminders, enforcement proposals, the
+            application-duty check).
+        assigned_on: the day of the assignment.
+    """
+
+    experiment_id: str
+    experiment_version: int
+    arm: str
+    services: bool = True
+    enforcement: bool = True
+    assigned_on: dt.date
+
+
+@attrs.frozen(kw_only=True)
 class FolderEvent:
     """One entry of a folder's append-only event log.
 
@@ -313,6 +341,8 @@ class WorkFolder:
         work_found_on: the day the jobseeker found work, if recorded.
         benefit_ended_on: the day the benefit ended, if recorded.
         profiler_invited_on: the day the jobseeker was invited to the Work Profiler, if they were.
+        assignment: the experiment arm the folder was assigned to at registration, or ``None`` (not in an
+            experiment: the full service). Set once by :func:`assign_arm`.
         profiles: the Work Profiler results, oldest first.
         routes: the routing decisions, oldest first.
         handled_actions: ids of the service model's due actions already applied or recorded for this
@@ -337,6 +367,7 @@ class WorkFolder:
     work_found_on: dt.date | None = None
     benefit_ended_on: dt.date | None = None
     profiler_invited_on: dt.date | None = None
+    assignment: ArmAssignment | None = None
     profiles: tuple[ProfileRecord, ...] = ()
     routes: tuple[RouteRecord, ...] = ()
     handled_actions: tuple[str, ...] = ()
@@ -620,6 +651,43 @@ def assign_coach(
     if reason:
         data["reason"] = reason
     return _commit(folder, on=on, actor=actor, events=[("coach_assigned", data)], coach_id=coach_id)
+
+
+def assign_arm(
+    folder: WorkFolder, assignment: ArmAssignment, *, on: dt.date, actor: str = "system"
+) -> Change:
+    """Record the experiment arm the folder was assigned to (an ``arm_assigned`` event).
+
+    A folder is assigned once: the arm holds for the whole follow-up (intention to treat).
+
+    Raises:
+        InvalidInput: the folder has an assignment already, or the assignment names no experiment or arm.
+    """
+    problems = []
+    if folder.assignment is not None:
+        problems.append(
+            Problem(
+                path="$.assignment",
+                message=f"assigned already to {folder.assignment.experiment_id!r} "
+                f"arm {folder.assignment.arm!r}",
+            )
+        )
+    if not assignment.experiment_id.strip():
+        problems.append(Problem(path="$.assignment.experiment_id", message="empty"))
+    if not assignment.arm.strip():
+        problems.append(Problem(path="$.assignment.arm", message="empty"))
+    if problems:
+        raise InvalidInput(problems, source="work folder")
+    data = {
+        "experiment": assignment.experiment_id,
+        "version": str(assignment.experiment_version),
+        "arm": assignment.arm,
+        "services": "yes" if assignment.services else "no",
+        "enforcement": "yes" if assignment.enforcement else "no",
+    }
+    return _commit(
+        folder, on=on, actor=actor, events=[("arm_assigned", data)], assignment=assignment
+    )
 
 
 def add_profile(folder: WorkFolder, profile: ProfileRecord, *, on: dt.date, actor: str) -> Change:

@@ -101,6 +101,9 @@ class FolderColumns:
     ``act_*`` (activities; ``act_state`` indexes :data:`~werkmap.rules.state.ACTIVITY_STATES`) and
     ``app_*`` (application dates) are flat (``act_suspended``, default all false: the deadline is suspended), with the folder index in ``*_folder``, sorted by it.
     ``handled`` holds action ids already applied or recorded, for all folders together.
+    ``services`` and ``enforcement`` are the experiment arm's switches per folder
+    (:attr:`~werkmap.rules.state.FolderState.services`, :attr:`~werkmap.rules.state.FolderState.enforcement`);
+    default all true (the full service).
     """
 
     folder_id: Sequence[str]
@@ -132,6 +135,18 @@ class FolderColumns:
     app_folder: np.ndarray = attrs.field(converter=_i64)
     app_day: np.ndarray = attrs.field(converter=_days)
     handled: frozenset[str] = frozenset()
+    services: np.ndarray = attrs.field(
+        converter=_bools,
+        default=attrs.Factory(
+            lambda self: np.ones(len(self.folder_id), dtype=bool), takes_self=True
+        ),
+    )
+    enforcement: np.ndarray = attrs.field(
+        converter=_bools,
+        default=attrs.Factory(
+            lambda self: np.ones(len(self.folder_id), dtype=bool), takes_self=True
+        ),
+    )
 
     def __attrs_post_init__(self) -> None:
         n = len(self.folder_id)
@@ -145,6 +160,8 @@ class FolderColumns:
             "work_found_on",
             "benefit_ends_on",
             "pension_on",
+            "services",
+            "enforcement",
         ):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows, expected {n}")
@@ -221,6 +238,8 @@ class FolderColumns:
             app_folder=_i64([r[0] for r in app]),
             app_day=_i64([r[1] for r in app]),
             handled=frozenset(handled),
+            services=np.array([s.services for s in states], dtype=bool),
+            enforcement=np.array([s.enforcement for s in states], dtype=bool),
         )
 
     def state(self, i: int) -> FolderState:
@@ -264,6 +283,8 @@ class FolderColumns:
             ),
             applications_on=tuple(_date(self.app_day[r]) for r in rows(self.app_folder)),
             handled=self.handled,
+            services=bool(self.services[i]),
+            enforcement=bool(self.enforcement[i]),
         )
 
 
@@ -375,7 +396,9 @@ def sweep(
     missing = (planned != NO_DATE) & (planned < d)  # outcome missing: no longer pending
     pending = np.zeros(n, dtype=bool)
     pending[c.inv_folder[~missing]] = True
-    free = live & ~pending
+    served = c.services
+    enforced = c.enforcement
+    free = live & ~pending & served  # the conversation rules need the service
     no_profile = np.isnan(c.probability)
 
     # Each part: (kind, folder index, table row for ordering, fired, due_by, subject source)
@@ -407,7 +430,7 @@ def sweep(
     fired = reg[idx] + v.profiler_invitation_days
     sel = d >= fired
     part("invite_profiler", idx[sel], idx[sel] * 0, fired[sel], nodue(int(sel.sum())), "")
-    idx = np.nonzero(live & no_profile & (route == 0))[0]
+    idx = np.nonzero(live & no_profile & (route == 0) & served)[0]
     fired = reg[idx] + v.no_profile_to_coach_days
     sel = d >= fired
     part("flag_no_profile", idx[sel], idx[sel] * 0, fired[sel], nodue(int(sel.sum())), "")
@@ -466,7 +489,7 @@ def sweep(
     part("mark_overdue", af[r[sel]], r[sel], effective[sel] + 1, nodue(int(sel.sum())), "act")
 
     grace = 1 + v.reminder_grace_days
-    r = np.nonzero(alive & (state == _ACT["overdue"]) & (deadline + grace <= d))[0]
+    r = np.nonzero(alive & enforced[af] & (state == _ACT["overdue"]) & (deadline + grace <= d))[0]
     fired = roll(deadline[r]) + grace
     sel = d >= fired
     if sel.any():
@@ -476,6 +499,7 @@ def sweep(
     reminded = c.act_reminded_on
     r = np.nonzero(
         alive
+        & enforced[af]
         & (state == _ACT["reminded"])
         & (reminded != NO_DATE)
         & (reminded + v.response_window_days < d)
@@ -495,7 +519,7 @@ def sweep(
     # flag_application_duty
     period = v.application_duty_period_days
     k = (d - reg) // period
-    idx = np.nonzero(live & (k >= 1))[0]
+    idx = np.nonzero(live & enforced & (k >= 1))[0]
     if len(idx):
         end_all = np.full(n, _FAR_PAST, dtype=np.int64)
         end_all[idx] = reg[idx] + k[idx] * period

@@ -27,6 +27,13 @@ The rules, in the order their actions are listed:
 
 A suspended deadline does not run: an open activity with a suspended deadline is never marked overdue.
 
+An experiment's arm switches rules off through the state's two switches, never through a second copy of
+a rule: without ``services`` (:attr:`FolderState.services`) the conversation rules (``invite_orientation``,
+``invite_monitor``, ``invite_early_contact``, ``invite_coaching``) and ``flag_no_profile`` do not fire;
+without ``enforcement`` (:attr:`FolderState.enforcement`) ``send_reminder``, ``propose_enforcement`` and
+``flag_application_duty`` do not. The other rules (the profiler invitation, marking an activity overdue,
+cancelling invitations, a missing outcome) are bookkeeping and apply to every arm.
+
 Every due date is a working day. An obligation of the agency "within N days" (the invitations, the
 coach's decision on enforcement) ends on the last working day inside the window
 (:meth:`~werkmap.workdays.HolidayCalendar.previous_working_day`); a window given to the jobseeker (the
@@ -344,13 +351,14 @@ def due_actions(
             fired = reg + dt.timedelta(days=v.profiler_invitation_days)
             if on >= fired:
                 add("invite_profiler", 0, "", fired, None)
-        if state.route is None:
+        if state.route is None and state.services:
             fired = reg + dt.timedelta(days=v.no_profile_to_coach_days)
             if on >= fired:
                 add("flag_no_profile", 0, "", fired, None)
     route = state.route
     routed_on = state.routed_on
-    if not pending:
+    enforce = state.enforcement
+    if not pending and state.services:
         if (
             route == "orientation"
             and routed_on is not None
@@ -393,14 +401,14 @@ def due_actions(
             effective = cal.next_working_day(act.deadline)
             if on > effective:
                 add("mark_overdue", row, act.id, effective + _DAY, None)
-        elif act.state == "overdue":
+        elif act.state == "overdue" and enforce:
             fired = cal.next_working_day(act.deadline) + dt.timedelta(
                 days=1 + v.reminder_grace_days
             )
             if on >= fired:
                 due_by = cal.next_working_day(fired + dt.timedelta(days=v.response_window_days))
                 add("send_reminder", row, act.id, fired, due_by)
-        elif act.state == "reminded" and act.reminded_on is not None:
+        elif act.state == "reminded" and act.reminded_on is not None and enforce:
             response_end = cal.next_working_day(
                 act.reminded_on + dt.timedelta(days=v.response_window_days)
             )
@@ -420,7 +428,7 @@ def due_actions(
         pension_on=state.pension_on,
         within_months=v.no_duty_before_pension_months,
     )
-    if check is not None and check.shortfall > 0:
+    if enforce and check is not None and check.shortfall > 0:
         add("flag_application_duty", 0, f"period-{check.number}", check.end, None)
     return _finish(found, state, v, policy)
 
@@ -489,13 +497,13 @@ def next_due_on(
     if state.probability is None:
         if state.profiler_invited_on is None:
             candidates.append(reg + dt.timedelta(days=v.profiler_invitation_days))
-        if state.route is None:
+        if state.route is None and state.services:
             candidates.append(reg + dt.timedelta(days=v.no_profile_to_coach_days))
     waiting = [inv for inv in state.pending if not outcome_missing(inv, on)]
     for inv in waiting:  # flagged the day after its planned date, and no longer pending then
         if inv.planned_on is not None:
             candidates.append(inv.planned_on + _DAY)
-    if not waiting or all(inv.planned_on is not None for inv in waiting):
+    if state.services and (not waiting or all(inv.planned_on is not None for inv in waiting)):
         monitor_fired = add_months(reg, v.monitor_after_months)
         if last is None:
             candidates.append(monitor_fired)
@@ -508,16 +516,17 @@ def next_due_on(
     for act in state.activities:
         if act.state == "open" and not act.suspended:
             candidates.append(cal.next_working_day(act.deadline) + _DAY)
-        elif act.state == "overdue":
+        elif act.state == "overdue" and state.enforcement:
             candidates.append(
                 cal.next_working_day(act.deadline) + dt.timedelta(days=1 + v.reminder_grace_days)
             )
-        elif act.state == "reminded" and act.reminded_on is not None:
+        elif act.state == "reminded" and act.reminded_on is not None and state.enforcement:
             candidates.append(
                 cal.next_working_day(act.reminded_on + dt.timedelta(days=v.response_window_days))
                 + _DAY
             )
-    candidates.append(period_end_after(reg, on, v.application_duty_period_days))
+    if state.enforcement:
+        candidates.append(period_end_after(reg, on, v.application_duty_period_days))
     later = [day for day in candidates if day > on]
     if closed_on is not None:  # from closed_on on, only cancelling pending invitations is left
         later = [day for day in later if day < closed_on]

@@ -108,6 +108,12 @@ class FolderState:
         activities: the work plan's activities.
         applications_on: the dates of registered application activities (for the application duty).
         handled: ids of actions already applied or recorded: never proposed again.
+        services: whether the folder receives the service model's conversations and invitations (an
+            experiment's control arm may not): ``False`` switches off the conversation rules
+            (orientation, monitor, early contact, coaching) and the coach's analysis of a folder without a
+            profile. Default ``True``: the full service.
+        enforcement: whether the folder receives enforcement: ``False`` switches off the reminder, the
+            enforcement proposal and the application-duty check. Default ``True``.
     """
 
     folder_id: str
@@ -128,6 +134,8 @@ class FolderState:
     activities: tuple[ActivityRow, ...] = ()
     applications_on: tuple[dt.date, ...] = ()
     handled: frozenset[str] = frozenset()
+    services: bool = True
+    enforcement: bool = True
 
     def check(self) -> FolderState:
         """Return the state itself after checking it, or raise one error listing every problem.
@@ -199,7 +207,9 @@ def folder_state(
     * suspended deadlines (such an activity is never marked overdue);
     * every activity with its state, effective deadline (``deadline.due``) and ``reminded_on``;
     * application activities done on time: their closing dates count for the application duty
-      (:func:`werkmap.plan.duty.counted_applications`).
+      (:func:`werkmap.plan.duty.counted_applications`);
+    * the experiment arm (:attr:`WorkFolder.assignment`): whether it receives services and enforcement
+      (without an assignment: both).
 
     Args:
         folder: the folder.
@@ -237,6 +247,7 @@ def folder_state(
         if str(c.state) in _PENDING
     )
     ends = [d for d in (folder.benefit_ended_on, folder.benefit_ends_on) if d is not None]
+    arm = folder.assignment
     return FolderState(
         folder_id=folder.folder_id,
         registered_on=folder.registered_on,
@@ -259,4 +270,6 @@ def folder_state(
         ),
         applications_on=counted_applications(folder.activities),
         handled=handled,
+        services=arm.services if arm is not None else True,
+        enforcement=arm.enforcement if arm is not None else True,
     ).check()

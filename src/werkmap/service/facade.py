@@ -89,6 +89,7 @@ from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
     from werkmap.dashboard import Dashboard
+    from werkmap.experiments.definition import Experiment
     from werkmap.jobseeker import Overview
     from werkmap.plan.folder import FolderEvent
     from werkmap.profiler.model import ScoringModel
@@ -175,6 +176,10 @@ class Werkmap(UnitOfWork):
             a team lead reads every folder.
         cache_bytes: how much memory the cached folders may take (estimated; default 256 MiB): the
             least recently used are dropped first when either bound is reached.
+        experiments: the experiments registrations take part in (:mod:`werkmap.experiments`); with
+            ``experiment_key``, :meth:`register` assigns each eligible folder to its arm.
+        experiment_key: the secret key of the assignment (at least 16 bytes); without it registrations are
+            not assigned (a shell that only reads still hides the arms from roles not allowed).
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -194,6 +199,8 @@ class Werkmap(UnitOfWork):
         organisation: Organisation | None = None,
         shadow_model: ScoringModel | None = None,
         cache_bytes: int = CACHE_BYTES,
+        experiments: Sequence[Experiment] = (),
+        experiment_key: bytes | None = None,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
         super().__init__(
@@ -216,6 +223,48 @@ class Werkmap(UnitOfWork):
                 f"shadow model {shadow_model.ref} is calibrated for {shadow_model.questionnaire}, "
                 f"not for the questionnaire in use {self.questionnaire.ref}"
             )
+        self.experiments: tuple[Experiment, ...] = tuple(experiments)
+        if experiment_key is not None:
+            from werkmap.experiments.assignment import check_key
+
+            experiment_key = check_key(experiment_key)
+        self._experiment_key = experiment_key
+
+    def experiment_arm(self, jobseeker_ref: str, registered_on: dt.date) -> str | None:
+        """Return the arm a registration of ``jobseeker_ref`` on ``registered_on`` is assigned to, or ``None``.
+
+        The same pure assignment :meth:`register` records (:func:`werkmap.experiments.arm_of`); ``None``
+        when the shell has no experiments or the registration takes part in none.
+        """
+        if not self.experiments or self._experiment_key is None:
+            return None
+        from werkmap.experiments.assignment import arm_of, experiment_for
+
+        experiment = experiment_for(self.experiments, registered_on)
+        if experiment is None:
+            return None
+        return arm_of(experiment, self._experiment_key, jobseeker_ref)
+
+    def _shown(self, actor: Actor, folder: WorkFolder) -> WorkFolder:
+        """Return ``folder`` as ``actor`` may see it: without its experiment arm unless their role may.
+
+        The assignment is left out, and the ``arm_assigned`` event keeps only the experiment's id and
+        version (not the arm or its switches).
+        """
+        arm = folder.assignment
+        if arm is None or actor.role == "system":
+            return folder
+        for experiment in self.experiments:
+            if experiment.id == arm.experiment_id and experiment.may_see(actor.role):
+                return folder
+        hidden = ("arm", "services", "enforcement")
+        events = tuple(
+            attrs.evolve(e, data={k: v for k, v in e.data.items() if k not in hidden})
+            if e.kind == "arm_assigned"
+            else e
+            for e in folder.events
+        )
+        return attrs.evolve(folder, assignment=None, events=events)
 
     def __enter__(self) -> Werkmap:
         return self
@@ -285,6 +334,9 @@ class Werkmap(UnitOfWork):
 
         A coach registers into their own caseload (``coach_id`` defaults to the coach); the system may give
         any coach. A BSN is checked and kept only as a pseudonym under the shell's ``pseudonym_key``.
+        When the shell has experiments and their key, a registration that takes part in one is assigned
+        to its arm in the same write (an ``arm_assigned`` event, audited with the registration); the
+        folder returned shows the arm only to a role the experiment allows.
 
         Raises:
             NotAuthorized: the actor may not register, or a coach registers into another caseload.
@@ -313,17 +365,25 @@ class Werkmap(UnitOfWork):
             pension_on=pension_on,
             actor=str(actor),
         )
+        if self.experiments and self._experiment_key is not None:
+            from werkmap.experiments.assignment import assign
+
+            folder, assigned = assign(
+                folder, self.experiments, self._experiment_key, on=on, actor="system"
+            )
+            events = (*events, *assigned)
         stored, records = self._write(
             None, folder, events, actor=actor, command="register", why="", on=on
         )
         self._announce(records)
-        return stored
+        return self._shown(actor, stored)
 
     def _run(
         self, actor: Actor, command: str, folder_id: str, change: _Step, *, why: str = ""
     ) -> WorkFolder:
-        """Run a command whose pure change makes nothing but the new folder."""
-        return self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
+        """Run a command whose pure change makes nothing but the new folder (shown as ``actor`` may see it)."""
+        folder = self._command(actor, command, folder_id, lambda f: _plain(change(f)), why=why)[0]
+        return self._shown(actor, folder)
 
     @idempotent
     def assign_coach(
@@ -558,7 +618,7 @@ class Werkmap(UnitOfWork):
         """
         on, who = self.today, str(actor)
         pol = measure_policy(self.policy.at(on))
-        return self._command(
+        folder = self._command(
             actor,
             "record_no_show",
             folder_id,
@@ -572,6 +632,7 @@ class Werkmap(UnitOfWork):
                 open_case=open_case,
             ),
         )[0]
+        return self._shown(actor, folder)
 
     @idempotent
     def cancel_conversation(
@@ -655,7 +716,7 @@ class Werkmap(UnitOfWork):
         """
         on, who = self.today, str(actor)
         planned = tuple(activities)
-        return self._command(
+        folder = self._command(
             actor,
             "revise_plan",
             folder_id,
@@ -671,6 +732,7 @@ class Werkmap(UnitOfWork):
             ),
             why=reason,
         )[0]
+        return self._shown(actor, folder)
 
     # ------------------------------------------------------------------------------ activities
 
@@ -1121,7 +1183,7 @@ class Werkmap(UnitOfWork):
             folder = self._fresh(folder_id)
         authorize(actor, "read_folder", folder, organisation=self.organisation)
         self._audit_read(actor, folder, "folder", why)
-        return folder
+        return self._shown(actor, folder)
 
     def export(self, actor: Actor, folder_id: str, *, why: str = "") -> dict[str, Any]:
         """Return everything werkmap holds about the person of a folder, as one JSON-ready document.
@@ -1216,9 +1278,14 @@ class Werkmap(UnitOfWork):
     def caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         """Return the folders in ``coach_id``'s caseload (the coach themself, a team lead or the system).
 
+        Each folder shows its experiment arm only to a role the experiment allows.
+
         Raises:
             NotAuthorized: a coach asks for another coach's caseload, or a jobseeker asks.
         """
+        return [self._shown(actor, f) for f in self._caseload(actor, coach_id)]
+
+    def _caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
         authorize(actor, "dashboard", None)
         if actor.role == "coach" and actor.id != coach_id:
             raise NotAuthorized(f"{actor} may see only their own caseload")
@@ -1243,7 +1310,9 @@ class Werkmap(UnitOfWork):
         from werkmap.dashboard import build_dashboard
 
         day = on if on is not None else self.today
-        folders = self.caseload(actor, coach_id)
+        folders = self._caseload(
+            actor, coach_id
+        )  # the rules read the arm; the dashboard never shows it
         for folder in folders:
             if folder.latest_profile is not None:
                 self._audit_read(actor, folder, "profile band (dashboard)", "")
@@ -1251,6 +1320,8 @@ class Werkmap(UnitOfWork):
 
     def all_folders(self, actor: Actor) -> Iterator[WorkFolder]:
         """Return an iterator over every folder in the store, in folder-id order (team lead or system).
+
+        Each folder shows its experiment arm only to a role the experiment allows.
 
         Raises:
             NotAuthorized: at once, for another actor.
@@ -1273,7 +1344,8 @@ class Werkmap(UnitOfWork):
         def folders() -> Iterator[WorkFolder]:
             for fid, version in pairs:
                 # a report reads every folder: it does not push the working set out of the cache
-                yield pending[fid] if fid in pending else self._at_version(fid, version)
+                folder = pending[fid] if fid in pending else self._at_version(fid, version)
+                yield self._shown(actor, folder)
 
         return folders()
 

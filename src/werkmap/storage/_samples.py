@@ -91,6 +91,15 @@ class WorkFolderSamples:
     def _rich(self) -> wf.WorkFolder:
         on = START
         f, _ = wf.create_folder("v-rich", on=on, jobseeker_ref="ref-rich", coach_id="coach-ĳ")
+        arm = wf.ArmAssignment(
+            experiment_id="uwv-ww-2017",
+            experiment_version=1,
+            arm="control_enforcement",
+            services=False,
+            enforcement=True,
+            assigned_on=on,
+        )
+        f, _ = wf.assign_arm(f, arm, on=on)
         f, _ = wf.invite_to_profiler(f, on=on)
         profile = wf.ProfileRecord(
             taken_on=on,
