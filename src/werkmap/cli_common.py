@@ -42,6 +42,7 @@ from werkmap.errors import InvalidInput, Problem, WerkmapError
 
 if TYPE_CHECKING:
     from werkmap.clock import Clock
+    from werkmap.profiler.model import ScoringModel
     from werkmap.service import Werkmap
 
 __all__ = [
@@ -599,8 +600,12 @@ def existing_store_url(db: str, *, flag: str = "--db") -> str:
     return url
 
 
-def open_service(db: str, *, clock: Clock, flag: str = "--db") -> Werkmap:
+def open_service(
+    db: str, *, clock: Clock, flag: str = "--db", model: ScoringModel | None = None
+) -> Werkmap:
     """Open the :class:`~werkmap.service.Werkmap` service on the store named by a ``--db`` value.
+
+    ``model`` is the live scoring model (default: the service's own, the packaged one).
 
     Raises:
         InvalidInput: a SQLite file that does not exist, or a URL no plugin serves.
@@ -611,7 +616,7 @@ def open_service(db: str, *, clock: Clock, flag: str = "--db") -> Werkmap:
 
     url = existing_store_url(db, flag=flag)
     try:
-        return Werkmap(url, clock=clock)
+        return Werkmap(url, clock=clock, model=model)
     except NoStorageProvider as exc:
         raise InvalidInput(
             [Problem(path=flag, message=f"cannot open {redact_url(db)}: {exc}")]
