@@ -693,11 +693,13 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
         "| command | what it does |",
         "|---|---|",
     ]
-    subs = _subparsers(parser)
-    helps = _subparser_helps(parser)
-    lines += [f"| [`{name}`](#werkmap-{name}) | {_md(helps.get(name, ''))} |" for name, _ in subs]
+    subs = _leaf_commands(parser)
+    lines += [
+        f"| [`{name}`](#werkmap-{name.replace(' ', '-')}) | {_md(help_)} |"
+        for name, _, help_ in subs
+    ]
     lines.append("")
-    for name, sub in subs:
+    for name, sub, _ in subs:
         lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
         if sub.description:
             lines += [sub.description, ""]
@@ -814,22 +816,23 @@ def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
     return "\n".join(lines)
 
 
-def _subparser_helps(parser: argparse.ArgumentParser) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _leaf_commands(
+    parser: argparse.ArgumentParser, prefix: str = ""
+) -> list[tuple[str, argparse.ArgumentParser, str]]:
+    """Return every command that runs, by its full name (``"catalogue lint"``), with its help."""
+    found: list[tuple[str, argparse.ArgumentParser, str]] = []
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for choice in action._choices_actions:
-                out[choice.dest] = str(choice.help or "")
-    return out
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
-    found: list[tuple[str, argparse.ArgumentParser]] = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            seen: set[int] = set()
-            for name, sub in action.choices.items():
-                if id(sub) not in seen:
-                    seen.add(id(sub))
-                    found.append((name, sub))
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {choice.dest: str(choice.help or "") for choice in action._choices_actions}
+        seen: set[int] = set()
+        for name, sub in action.choices.items():
+            if id(sub) in seen:
+                continue
+            seen.add(id(sub))
+            full = f"{prefix} {name}".strip()
+            if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                found += _leaf_commands(sub, full)
+            else:
+                found.append((full, sub, helps.get(name, "")))
     return found

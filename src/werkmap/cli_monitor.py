@@ -84,12 +84,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--version", dest="new_version", help="the new version (default: base + '.r' + --on)"
     )
     rec.add_argument(
-        "--valid-from", type=iso_date, help="first day of the new version (default: --on)"
+        "--valid-from",
+        type=iso_date,
+        metavar="DATE",
+        help="first day of the new version (default: --on)",
     )
     rec.add_argument(
-        "--from", dest="start", type=iso_date, help="registered on or after (YYYY-MM-DD)"
+        "--from",
+        dest="start",
+        type=iso_date,
+        metavar="DATE",
+        help="registered on or after (YYYY-MM-DD)",
     )
-    rec.add_argument("--to", dest="end", type=iso_date, help="registered on or before (YYYY-MM-DD)")
+    rec.add_argument(
+        "--to",
+        dest="end",
+        type=iso_date,
+        metavar="DATE",
+        help="registered on or before (YYYY-MM-DD)",
+    )
     rec.set_defaults(handler=run, monitor_command="recalibrate")
 
     cmp_ = commands.add_parser(
@@ -115,7 +128,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--jobseekers", type=positive_int, default=10_000, help="inflow (default 10000)"
     )
     cap.add_argument("--months", type=positive_int, default=12, help="months (default 12)")
-    cap.add_argument("--start", type=iso_date, default=dt.date(2025, 1, 6), help="first day")
+    cap.add_argument(
+        "--start", type=iso_date, default=dt.date(2025, 1, 6), metavar="DATE", help="first day"
+    )
     cap.add_argument("--sample", type=positive_int, default=1000, help="simulated (default 1000)")
     cap.add_argument("--seed", type=int, default=2018, help="seed (default 2018)")
     cap.add_argument("--policy", nargs="*", default=(), metavar="PATH", help="policy files or dirs")
@@ -126,7 +141,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _common(parser: argparse.ArgumentParser, *, csv: str) -> None:
     add_db_argument(parser)
-    parser.add_argument("--on", type=iso_date, help="the day (default: today)")
+    parser.add_argument("--on", type=iso_date, metavar="DATE", help="the day (default: today)")
     parser.add_argument("--model", metavar="MODEL.json", help="the live model (default: packaged)")
     add_format_argument(parser, help_text=f"csv: {csv}")
     add_language_argument(parser)
