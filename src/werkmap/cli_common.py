@@ -366,7 +366,8 @@ def emit(
 
     Args:
         args: the parsed arguments (``args.format``: ``text``, ``json`` or ``csv``).
-        kind: the command's name, the ``kind`` of the JSON envelope.
+        kind: the ``kind`` of the JSON envelope: the command's full name, such as ``"sweep"`` or
+            ``"catalogue lint"``.
         data: what ``--format json`` puts in the envelope's ``data`` (JSON-ready values), or a function
             returning it (called only for JSON).
         text: what ``--format text`` prints (or a function returning it).
