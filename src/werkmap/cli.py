@@ -82,6 +82,9 @@ def _add_verbosity_to_commands(
         if id(sub) in seen:
             continue
         seen.add(id(sub))
+        for nested in sub._actions:  # and after a sub-command: werkmap catalogue lint FILE -v
+            if isinstance(nested, argparse._SubParsersAction):
+                _add_verbosity_to_commands(nested)
         group = sub.add_argument_group("logging")
         group.add_argument(
             "-v",

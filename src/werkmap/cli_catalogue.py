@@ -2,8 +2,10 @@
 
 ``werkmap catalogue lint FILE`` checks a catalogue file (codes ``WM-C…``, see
 :mod:`werkmap.interventions.catalogue`); ``werkmap catalogue show [--file FILE] [--on DATE]`` prints the
-services (all versions, or those valid on a date). Both read files only, no store. Exit codes are those of
-:mod:`werkmap.cli`: 0 ok, 2 bad input (a catalogue that fails its lint), 1 any other error.
+services (all versions, or those valid on a date). Both read files only, no store; both take the flags of
+:mod:`werkmap.cli_common` (``--format text|json|csv``, JSON in the envelope with ``kind`` ``"catalogue
+lint"`` or ``"catalogue show"``, ``--language``). Exit codes are :data:`~werkmap.cli_common.EXIT_CODES`:
+0 ok, 2 bad input (a catalogue that fails its lint, a file that is not UTF-8 text).
 """
 
 from __future__ import annotations
@@ -11,17 +13,25 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from werkmap._version import __version__
+from werkmap.cli_common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_format_argument,
+    add_language_argument,
+    emit,
+    read_text_file,
+)
 from werkmap.cli_types import iso_date
+from werkmap.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
     from werkmap.interventions.catalogue import Catalogue, Service
 
 __all__ = ["register", "run"]
+
+_PROBLEM_COLUMNS = ("code", "path", "message")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,10 +50,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "is one.",
     )
     lint.add_argument("file", metavar="FILE", help="the catalogue TOML file")
-    lint.add_argument(
-        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
-    )
-    lint.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    add_format_argument(lint, help_text="csv: one row per problem")
+    add_language_argument(lint)
     lint.set_defaults(handler=run)
     show = sub.add_parser(
         "show",
@@ -52,10 +60,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     show.add_argument("--file", metavar="FILE", help="catalogue file (default: the packaged one)")
     show.add_argument("--on", type=iso_date, metavar="DATE", help="only services valid on DATE")
-    show.add_argument(
-        "--format", choices=("text", "json", "csv"), default="text", help="default: text"
-    )
-    show.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    add_format_argument(show, help_text="csv: one row per service version")
+    add_language_argument(show)
     show.set_defaults(handler=run)
 
 
@@ -66,70 +72,71 @@ def run(args: argparse.Namespace) -> int:
     return _show(args)
 
 
-def _envelope(kind: str, **data: Any) -> str:
-    return json.dumps(
-        {"werkmap": __version__, "kind": kind, **data}, ensure_ascii=False, sort_keys=True
-    )
+def _load(path: str) -> Catalogue:
+    """Read and lint the catalogue file ``path`` (a file that is not UTF-8 text is ``WM-C008``)."""
+    from werkmap.interventions.catalogue import InvalidCatalogue, parse_catalogue
+
+    try:
+        text = read_text_file(path)
+    except InvalidInput as exc:
+        problems = [Problem(path=path, message=p.message, code="WM-C008") for p in exc.problems]
+        raise InvalidCatalogue(problems, source=path) from None
+    return parse_catalogue(text, source=path)
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from werkmap.interventions.catalogue import InvalidCatalogue, load_catalogue
+    from werkmap.interventions.catalogue import InvalidCatalogue
 
     try:
-        catalogue = load_catalogue(args.file)
+        catalogue = _load(args.file)
     except InvalidCatalogue as exc:
         if args.format == "text":
             raise
         problems = [{"code": p.code, "path": p.path, "message": p.message} for p in exc.problems]
-        if args.format == "csv":
-            from werkmap.cli_common import csv_text
-
-            sys.stdout.write(csv_text(problems, ["code", "path", "message"]))
-            return 2
-        print(_envelope("catalogue lint", file=args.file, ok=False, problems=problems))
-        return 2
+        emit(
+            args,
+            "catalogue lint",
+            {"file": args.file, "ok": False, "problems": problems},
+            text="",
+            rows=problems,
+            columns=_PROBLEM_COLUMNS,
+        )
+        return EXIT_USAGE
     n = len(catalogue.services)
     ids = len({s.id for s in catalogue.services})
-    if args.format == "csv":
-        print("code,path,message")
-    elif args.format == "json":
-        print(
-            _envelope(
-                "catalogue lint",
-                file=args.file,
-                ok=True,
-                problems=[],
-                catalogue=catalogue.ref,
-                services=ids,
-                versions=n,
-            )
-        )
-    elif args.language == "en":
-        print(f"{args.file}: ok, catalogue {catalogue.ref}, {ids} services ({n} versions)")
+    data = {
+        "file": args.file,
+        "ok": True,
+        "problems": [],
+        "catalogue": catalogue.ref,
+        "services": ids,
+        "versions": n,
+    }
+    if args.language == "en":
+        text = f"{args.file}: ok, catalogue {catalogue.ref}, {ids} services ({n} versions)"
     else:
-        print(f"{args.file}: in orde, catalogus {catalogue.ref}, {ids} diensten ({n} versies)")
-    return 0
+        text = f"{args.file}: in orde, catalogus {catalogue.ref}, {ids} diensten ({n} versies)"
+    emit(args, "catalogue lint", data, text=text, rows=[], columns=_PROBLEM_COLUMNS)
+    return EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
-    from werkmap.interventions.catalogue import load_catalogue
+    from werkmap.interventions.catalogue import default_catalogue
 
-    catalogue = load_catalogue(args.file)
+    catalogue = _load(args.file) if args.file is not None else default_catalogue()
     services = catalogue.on(args.on) if args.on is not None else catalogue.services
-    if args.format == "json":
-        print(
-            _envelope(
-                "catalogue show",
-                catalogue=catalogue.ref,
-                on=args.on.isoformat() if args.on else None,
-                services=[_record(s) for s in services],
-            )
-        )
-    elif args.format == "csv":
-        sys.stdout.write(_csv(services))
-    else:
-        sys.stdout.write(_text(catalogue, services, args.language))
-    return 0
+    emit(
+        args,
+        "catalogue show",
+        lambda: {
+            "catalogue": catalogue.ref,
+            "on": args.on.isoformat() if args.on else None,
+            "services": [_record(s) for s in services],
+        },
+        text=lambda: _text(catalogue, services, args.language),
+        csv=lambda: _csv(services),
+    )
+    return EXIT_OK
 
 
 def _record(s: Service) -> dict[str, object]:

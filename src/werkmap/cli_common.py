@@ -42,6 +42,7 @@ from werkmap.errors import InvalidInput, Problem, WerkmapError
 
 if TYPE_CHECKING:
     from werkmap.clock import Clock
+    from werkmap.profiler.model import ScoringModel
     from werkmap.service import Werkmap
 
 __all__ = [
@@ -365,7 +366,8 @@ def emit(
 
     Args:
         args: the parsed arguments (``args.format``: ``text``, ``json`` or ``csv``).
-        kind: the command's name, the ``kind`` of the JSON envelope.
+        kind: the ``kind`` of the JSON envelope: the command's full name, such as ``"sweep"`` or
+            ``"catalogue lint"``.
         data: what ``--format json`` puts in the envelope's ``data`` (JSON-ready values), or a function
             returning it (called only for JSON).
         text: what ``--format text`` prints (or a function returning it).
@@ -599,8 +601,12 @@ def existing_store_url(db: str, *, flag: str = "--db") -> str:
     return url
 
 
-def open_service(db: str, *, clock: Clock, flag: str = "--db") -> Werkmap:
+def open_service(
+    db: str, *, clock: Clock, flag: str = "--db", model: ScoringModel | None = None
+) -> Werkmap:
     """Open the :class:`~werkmap.service.Werkmap` service on the store named by a ``--db`` value.
+
+    ``model`` is the live scoring model (default: the service's own, the packaged one).
 
     Raises:
         InvalidInput: a SQLite file that does not exist, or a URL no plugin serves.
@@ -611,7 +617,7 @@ def open_service(db: str, *, clock: Clock, flag: str = "--db") -> Werkmap:
 
     url = existing_store_url(db, flag=flag)
     try:
-        return Werkmap(url, clock=clock)
+        return Werkmap(url, clock=clock, model=model)
     except NoStorageProvider as exc:
         raise InvalidInput(
             [Problem(path=flag, message=f"cannot open {redact_url(db)}: {exc}")]
@@ -688,11 +694,13 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
         "| command | what it does |",
         "|---|---|",
     ]
-    subs = _subparsers(parser)
-    helps = _subparser_helps(parser)
-    lines += [f"| [`{name}`](#werkmap-{name}) | {_md(helps.get(name, ''))} |" for name, _ in subs]
+    subs = _leaf_commands(parser)
+    lines += [
+        f"| [`{name}`](#werkmap-{name.replace(' ', '-')}) | {_md(help_)} |"
+        for name, _, help_ in subs
+    ]
     lines.append("")
-    for name, sub in subs:
+    for name, sub, _ in subs:
         lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
         if sub.description:
             lines += [sub.description, ""]
@@ -809,22 +817,23 @@ def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
     return "\n".join(lines)
 
 
-def _subparser_helps(parser: argparse.ArgumentParser) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _leaf_commands(
+    parser: argparse.ArgumentParser, prefix: str = ""
+) -> list[tuple[str, argparse.ArgumentParser, str]]:
+    """Return every command that runs, by its full name (``"catalogue lint"``), with its help."""
+    found: list[tuple[str, argparse.ArgumentParser, str]] = []
     for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for choice in action._choices_actions:
-                out[choice.dest] = str(choice.help or "")
-    return out
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
-    found: list[tuple[str, argparse.ArgumentParser]] = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            seen: set[int] = set()
-            for name, sub in action.choices.items():
-                if id(sub) not in seen:
-                    seen.add(id(sub))
-                    found.append((name, sub))
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {choice.dest: str(choice.help or "") for choice in action._choices_actions}
+        seen: set[int] = set()
+        for name, sub in action.choices.items():
+            if id(sub) in seen:
+                continue
+            seen.add(id(sub))
+            full = f"{prefix} {name}".strip()
+            if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                found += _leaf_commands(sub, full)
+            else:
+                found.append((full, sub, helps.get(name, "")))
     return found

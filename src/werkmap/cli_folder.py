@@ -14,21 +14,31 @@ what would move the band (guidance, never a promise) and the orientation convers
 ``--letter CASE_ID`` prints one letter of an enforcement case instead, regenerated from the case's
 records (:func:`werkmap.jobseeker.case_letter`): the hearing letter on a proposed measure or the decision
 letter (``--kind``; default: the case's latest), read through :meth:`werkmap.service.Werkmap.folder`
-(audited) by the same reader. An unknown case, or a case without that letter, is exit 2. ``--db`` is a SQLite file path or a storage URL.
-Exit codes are those of :mod:`werkmap.cli`: 0 ok, 2 bad input (no store, no such folder), 1 another error.
+(audited) by the same reader. An unknown case, or a case without that letter, is exit 2.
+
+The flags are those of :mod:`werkmap.cli_common`: ``--db`` is a SQLite file path or a store URL, JSON is
+the envelope with ``kind`` ``"folder"`` (``data``: the overview's record, or ``{"letter": ...}``), CSV one
+row per line. Exit codes are :data:`~werkmap.cli_common.EXIT_CODES`: 0 ok, 2 bad input (no store, no such
+folder, no such letter), 1 another error.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from werkmap._version import __version__
+from werkmap import cli_common
+from werkmap.cli_common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_db_argument,
+    add_format_argument,
+    add_language_argument,
+    cli_clock,
+    emit,
+    open_service,
+)
 from werkmap.cli_types import iso_date
 from werkmap.errors import InvalidInput, NotFound, Problem
 
@@ -38,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "register", "run"]
 
-FORMATS = ("text", "json", "html", "csv")
+FORMATS = (*cli_common.FORMATS, "html")
 """The output formats of ``werkmap folder``."""
 
 
@@ -55,7 +65,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "CASE_ID: one letter of an enforcement case, regenerated from its records. The read is "
         "audited.",
     )
-    cmd.add_argument("--db", required=True, metavar="STORE", help="a SQLite file or a storage URL")
+    add_db_argument(cmd)
     cmd.add_argument("--folder", required=True, metavar="ID", help="the folder id")
     cmd.add_argument(
         "--as",
@@ -79,25 +89,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=None,
         help="with --letter: which letter (default: the case's latest)",
     )
-    cmd.add_argument("--format", choices=FORMATS, default="text", help="default: text")
-    cmd.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    add_format_argument(cmd, extra=("html",), help_text="csv: one row per line")
+    add_language_argument(cmd)
     cmd.set_defaults(handler=run)
 
 
-def _open(store: str, day: object) -> Werkmap:
-    import datetime as dt
+def _open(args: argparse.Namespace) -> Werkmap:
+    """Open the store of ``--db`` with a clock at ``--date`` (default: today)."""
+    from werkmap.clock import FixedClock
 
-    from werkmap.clock import FixedClock, SystemClock
-    from werkmap.service import Werkmap
-
-    if "://" in store:
-        url = store
-    else:
-        if not Path(store).is_file():
-            raise InvalidInput([Problem(path="--db", message=f"no store at {store}")])
-        url = f"sqlite:///{Path(store).resolve()}"
-    on = day if isinstance(day, dt.date) else SystemClock().today()
-    return Werkmap(url, clock=FixedClock(on))
+    day = args.date if args.date is not None else cli_clock(args).today()
+    return open_service(args.db, clock=FixedClock(day))
 
 
 def _reader(wm: Werkmap, folder_id: str, role: str) -> Actor:
@@ -117,19 +119,17 @@ def _reader(wm: Werkmap, folder_id: str, role: str) -> Actor:
     return Actor.team_lead("cli")
 
 
-def _csv(o: Overview) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["section", "day", "text"])
-    for record in o.to_records():
-        writer.writerow([record.get("section", ""), record.get("day") or "", record["text"]])
-    return buf.getvalue()
+def _rows(o: Overview) -> list[dict[str, object]]:
+    return [
+        {"section": r.get("section", ""), "day": r.get("day") or "", "text": r["text"]}
+        for r in o.to_records()
+    ]
 
 
 def _letter(args: argparse.Namespace) -> int:
     from werkmap.jobseeker import case_letter
 
-    with _open(args.db, args.date) as wm:
+    with _open(args) as wm:
         actor = _reader(wm, args.folder, args.reader)
         folder = wm.folder(actor, args.folder, why=f"letter {args.letter}")
         try:
@@ -143,45 +143,43 @@ def _letter(args: argparse.Namespace) -> int:
             )
         except InvalidInput as exc:  # one line: which case, and which letter it lacks
             print(f"werkmap: {'; '.join(p.message for p in exc.problems)}", file=sys.stderr)
-            return 2
-    if args.format == "json":
-        out = {
-            "werkmap": __version__,
-            "kind": "folder",
-            "letter": {**letter.to_record(), "text": letter.to_text()},
-        }
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
-    elif args.format == "html":
+            return EXIT_USAGE
+    if args.format == "html":
         print(letter.to_html())
-    elif args.format == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["n", "text"])
-        for n, line in enumerate(letter.to_text().rstrip("\n").split("\n")):
-            writer.writerow([n, line])
-        sys.stdout.write(buf.getvalue())
-    else:
-        sys.stdout.write(letter.to_text())
-    return 0
+        return EXIT_OK
+    text = letter.to_text()
+    emit(
+        args,
+        "folder",
+        lambda: {"letter": {**letter.to_record(), "text": text}},
+        text=text,
+        rows=lambda: [
+            {"n": n, "text": line} for n, line in enumerate(text.rstrip("\n").split("\n"))
+        ],
+        columns=("n", "text"),
+    )
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``werkmap folder`` with parsed ``args``; return the exit code (0; 2 for a missing letter)."""
     if args.kind is not None and args.letter is None:
         print("werkmap: --kind needs --letter CASE_ID", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if args.letter is not None:
         return _letter(args)
-    with _open(args.db, args.date) as wm:
+    with _open(args) as wm:
         actor = _reader(wm, args.folder, args.reader)
         o = wm.overview(actor, args.folder, language=args.language)
-    if args.format == "json":
-        out = {"werkmap": __version__, "kind": "folder", **o.to_record()}
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
-    elif args.format == "html":
+    if args.format == "html":
         print(o.to_html())
-    elif args.format == "csv":
-        sys.stdout.write(_csv(o))
-    else:
-        sys.stdout.write(o.to_text())
-    return 0
+        return EXIT_OK
+    emit(
+        args,
+        "folder",
+        o.to_record,
+        text=o.to_text,
+        rows=lambda: _rows(o),
+        columns=("section", "day", "text"),
+    )
+    return EXIT_OK

@@ -8,21 +8,41 @@
 * ``werkmap compare --db STORE --candidate MODEL.json``: the candidate set against the live model.
 * ``werkmap capacity [--jobseekers N] [--months M] [--policy PATH ...]``: the hours a policy implies.
 
-``--db`` is a SQLite file path or a store URL. Existing files are never overwritten. Bad input is a
-werkmap error with exit code 2.
+The flags are those of :mod:`werkmap.cli_common`: ``--db`` is a SQLite file path or a store URL (a SQLite
+file that does not exist is refused), JSON is the envelope with ``kind`` the command's name, ``--on``
+defaults to the command line's today. Output files are checked before any work is done and refused when
+they exist unless ``--force``; they are written whole or not at all. Bad input is a werkmap error with
+exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from werkmap.cli_common import (
+    EXIT_OK,
+    add_db_argument,
+    add_force_argument,
+    add_format_argument,
+    add_language_argument,
+    check_output,
+    cli_clock,
+    emit,
+    open_service,
+    read_text_file,
+    write_files,
+)
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
+    from werkmap.monitoring import MonitoringReport
     from werkmap.plan.folder import WorkFolder
     from werkmap.profiler.model import ScoringModel
     from werkmap.service import Werkmap
@@ -41,10 +61,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "AUC and routing errors per group, per month of registration, each with its sample size. A "
         "threshold crossed is sent to --role through the outbox.",
     )
-    _common(mon)
+    _common(mon, csv="one row per month, metric and group")
     mon.add_argument(
         "--plot", metavar="FILE", help="also draw the PSI and slope per month (plot extra)"
     )
+    add_force_argument(mon)
     mon.add_argument("--role", default="model_owner", help="who is notified (default: model_owner)")
     mon.add_argument("--no-notify", action="store_true", help="print only; send no notification")
     mon.set_defaults(handler=run, monitor_command="monitor")
@@ -55,19 +76,33 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Fit a new intercept and slope on the logit of the live model's scores against work "
         "found within the outcome horizon, and write the new model version (and its model card).",
     )
-    _common(rec)
+    _common(rec, csv="one row: the new version and its fit")
     rec.add_argument("--out", required=True, metavar="MODEL.json", help="the new model file")
     rec.add_argument("--card", metavar="CARD.md", help="also write the model card")
+    add_force_argument(rec)
     rec.add_argument(
         "--version", dest="new_version", help="the new version (default: base + '.r' + --on)"
     )
     rec.add_argument(
-        "--valid-from", type=iso_date, help="first day of the new version (default: --on)"
+        "--valid-from",
+        type=iso_date,
+        metavar="DATE",
+        help="first day of the new version (default: --on)",
     )
     rec.add_argument(
-        "--from", dest="start", type=iso_date, help="registered on or after (YYYY-MM-DD)"
+        "--from",
+        dest="start",
+        type=iso_date,
+        metavar="DATE",
+        help="registered on or after (YYYY-MM-DD)",
     )
-    rec.add_argument("--to", dest="end", type=iso_date, help="registered on or before (YYYY-MM-DD)")
+    rec.add_argument(
+        "--to",
+        dest="end",
+        type=iso_date,
+        metavar="DATE",
+        help="registered on or before (YYYY-MM-DD)",
+    )
     rec.set_defaults(handler=run, monitor_command="recalibrate")
 
     cmp_ = commands.add_parser(
@@ -77,7 +112,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "and both models' calibration and error rates on the same outcomes. Stored shadow scores are "
         "used where there are; other profiles are scored again from their stored answers.",
     )
-    _common(cmp_)
+    _common(cmp_, csv="one row per routing difference and per error rate")
     cmp_.add_argument(
         "--candidate", required=True, metavar="MODEL.json", help="the candidate model"
     )
@@ -93,33 +128,35 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--jobseekers", type=positive_int, default=10_000, help="inflow (default 10000)"
     )
     cap.add_argument("--months", type=positive_int, default=12, help="months (default 12)")
-    cap.add_argument("--start", type=iso_date, default=dt.date(2025, 1, 6), help="first day")
+    cap.add_argument(
+        "--start", type=iso_date, default=dt.date(2025, 1, 6), metavar="DATE", help="first day"
+    )
     cap.add_argument("--sample", type=positive_int, default=1000, help="simulated (default 1000)")
     cap.add_argument("--seed", type=int, default=2018, help="seed (default 2018)")
     cap.add_argument("--policy", nargs="*", default=(), metavar="PATH", help="policy files or dirs")
-    cap.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    cap.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    add_format_argument(cap, help_text="csv: one row per month")
+    add_language_argument(cap)
     cap.set_defaults(handler=run, monitor_command="capacity")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", required=True, metavar="STORE", help="SQLite file path or store URL"
-    )
-    parser.add_argument("--on", type=iso_date, help="the day (default: today)")
+def _common(parser: argparse.ArgumentParser, *, csv: str) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--on", type=iso_date, metavar="DATE", help="the day (default: today)")
     parser.add_argument("--model", metavar="MODEL.json", help="the live model (default: packaged)")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    parser.add_argument("--language", choices=("nl", "en"), default="nl", help="default: nl")
+    add_format_argument(parser, help_text=f"csv: {csv}")
+    add_language_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the monitoring command ``args`` selects; return the exit code."""
+    from werkmap.clock import FixedClock
+
     command = args.monitor_command
     if command == "capacity":
         return _capacity(args)
-    day = args.on if args.on is not None else _today()
+    day = args.on if args.on is not None else cli_clock(args).today()
     live = _load_model(args.model, "--model") if args.model else None
-    with _open(args.db, day, live) as wm:
+    with open_service(args.db, clock=FixedClock(day), model=live) as wm:
         if command == "monitor":
             return _monitor(wm, args, day)
         if command == "recalibrate":
@@ -127,41 +164,43 @@ def run(args: argparse.Namespace) -> int:
         return _compare(wm, args, day)
 
 
-def _today() -> dt.date:
-    from werkmap.clock import SystemClock
-
-    return SystemClock().today()
-
-
-def _open(store: str, day: dt.date, model: ScoringModel | None) -> Werkmap:
-    from werkmap.clock import FixedClock
-    from werkmap.service import Werkmap
-
-    if "://" not in store:
-        path = Path(store)
-        if not path.is_file():
-            raise InvalidInput([Problem(path="--db", message=f"no store at {store}")])
-        store = f"sqlite:///{path.resolve()}"
-    return Werkmap(store, clock=FixedClock(day), model=model)
-
-
 def _load_model(path: str, flag: str) -> ScoringModel:
-    from werkmap.profiler.model import load_model
+    from werkmap.profiler.model import parse_model
 
-    p = Path(path)
-    if not p.is_file():
-        raise InvalidInput([Problem(path=flag, message=f"no model file at {path}")])
-    return load_model(p)
+    return parse_model(read_text_file(path, flag=flag), source=path)
 
 
-def _refuse_existing(*pairs: tuple[str, str | None]) -> None:
-    problems = [
-        Problem(path=flag, message=f"{path} exists already; werkmap does not overwrite it")
-        for flag, path in pairs
-        if path is not None and Path(path).exists()
-    ]
-    if problems:
-        raise InvalidInput(problems)
+def _data(report: Any) -> dict[str, Any]:
+    """A report's record without its own version and kind (the envelope has them)."""
+    record: dict[str, Any] = report.to_dict()
+    return {k: v for k, v in record.items() if k not in ("werkmap", "kind")}
+
+
+def _emit(args: argparse.Namespace, kind: str, report: Any) -> None:
+    emit(
+        args,
+        kind,
+        lambda: _data(report),
+        text=lambda: report.to_text(args.language),
+        csv=report.to_csv,
+    )
+
+
+def _write_plot(report: MonitoringReport, target: Path, language: str) -> None:
+    """Draw the plot into a temporary file beside ``target``, then rename it into place (all or nothing)."""
+    from werkmap.monitoring import plot_monitoring
+
+    handle, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=target.suffix or ".png", dir=target.parent
+    )
+    os.close(handle)
+    try:
+        plot_monitoring(report, tmp, language=language)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _folders(wm: Werkmap) -> list[WorkFolder]:
@@ -170,20 +209,10 @@ def _folders(wm: Werkmap) -> list[WorkFolder]:
     return list(wm.all_folders(Actor.system("monitoring")))
 
 
-def _print(data: object, fmt: str, language: str) -> None:
-    if fmt == "json":
-        print(data.to_json())  # type: ignore[attr-defined]
-    elif fmt == "csv":
-        print(data.to_csv(), end="")  # type: ignore[attr-defined]
-    else:
-        print(data.to_text(language), end="")  # type: ignore[attr-defined]
-
-
 def _monitor(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
-    from werkmap.monitoring import monitor, plot_monitoring, send_alerts
+    from werkmap.monitoring import monitor, send_alerts
 
-    if args.plot:
-        _refuse_existing(("--plot", args.plot))
+    plot = check_output(args.plot, flag="--plot", force=args.force) if args.plot else None
     report = monitor(
         _folders(wm),
         on=day,
@@ -191,17 +220,15 @@ def _monitor(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         questionnaire=wm.questionnaire,
         policy=wm.policy,
     )
+    if plot is not None:
+        _write_plot(report, plot, args.language)
     if not args.no_notify:
         send_alerts(wm, report, role=args.role)
-    _print(report, args.format, args.language)
-    if args.plot:
-        plot_monitoring(report, args.plot, language=args.language)
-    return 0
+    _emit(args, "monitor", report)
+    return EXIT_OK
 
 
 def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
-    import json
-
     from werkmap.monitoring.parameters import default_monitoring_parameters
     from werkmap.monitoring.recalibrate import (
         fit_recalibration,
@@ -209,9 +236,12 @@ def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         recalibration_card,
     )
     from werkmap.outcomes import outcomes
-    from werkmap.profiler.model import save_model
+    from werkmap.profiler.model import dump_model
 
-    _refuse_existing(("--out", args.out), ("--card", args.card))
+    out = check_output(args.out, flag="--out", force=args.force)
+    card = check_output(args.card, flag="--card", force=args.force) if args.card else None
+    if card is not None and card.resolve() == out.resolve():
+        raise InvalidInput([Problem(path="--card", message="is the same file as --out")])
     base = wm.model
     months = default_monitoring_parameters().at(day).outcome_months
     table = outcomes(_folders(wm), observed_until=day)
@@ -227,15 +257,12 @@ def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         created=day,
         questionnaire=wm.questionnaire,
     )
-    save_model(model, args.out)
-    if args.card:
+    files = [(out, dump_model(model) + "\n")]
+    if card is not None:
         lang = "nl" if args.language == "nl" else "en"
-        Path(args.card).write_text(
-            recalibration_card(model, recal, language=lang), encoding="utf-8"
-        )
-    summary = {
-        "werkmap": _version(),
-        "kind": "recalibrate",
+        files.append((card, recalibration_card(model, recal, language=lang)))
+    write_files(files)
+    data = {
         "base": base.ref,
         "model": model.ref,
         "intercept": recal.intercept,
@@ -247,25 +274,16 @@ def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         "out": args.out,
         "card": args.card,
     }
-    if args.format == "json":
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-    elif args.format == "csv":
-        print(",".join(summary))
-        print(",".join("" if v is None else str(v) for v in summary.values()))
-    else:
-        nl = args.language == "nl"
-        print(
-            (
-                f"{model.ref} geschreven naar {args.out}: herkalibratie van {base.ref} op {recal.n} "
-                f"uitkomsten (intercept {recal.intercept:.4f}, helling {recal.slope:.4f})."
-            )
-            if nl
-            else (
-                f"{model.ref} written to {args.out}: recalibration of {base.ref} on {recal.n} "
-                f"outcomes (intercept {recal.intercept:.4f}, slope {recal.slope:.4f})."
-            )
-        )
-    return 0
+    nl = args.language == "nl"
+    text = (
+        f"{model.ref} geschreven naar {args.out}: herkalibratie van {base.ref} op {recal.n} "
+        f"uitkomsten (intercept {recal.intercept:.4f}, helling {recal.slope:.4f})."
+        if nl
+        else f"{model.ref} written to {args.out}: recalibration of {base.ref} on {recal.n} "
+        f"outcomes (intercept {recal.intercept:.4f}, slope {recal.slope:.4f})."
+    )
+    emit(args, "recalibrate", data, text=text, rows=[data])
+    return EXIT_OK
 
 
 def _compare(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
@@ -280,8 +298,8 @@ def _compare(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         questionnaire=wm.questionnaire,
         policy=wm.policy,
     )
-    _print(comparison, args.format, args.language)
-    return 0
+    _emit(args, "compare", comparison)
+    return EXIT_OK
 
 
 def _capacity(args: argparse.Namespace) -> int:
@@ -294,11 +312,5 @@ def _capacity(args: argparse.Namespace) -> int:
         jobseekers=args.jobseekers, months=args.months, start=args.start, seed=args.seed
     )
     report = capacity_forecast(cfg, policy=policy, sample=args.sample)
-    _print(report, args.format, args.language)
-    return 0
-
-
-def _version() -> str:
-    from werkmap._version import __version__
-
-    return __version__
+    _emit(args, "capacity", report)
+    return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -11,33 +12,87 @@ from pathlib import Path
 
 import pytest
 
+import werkmap.interventions
 from werkmap._version import __version__
 from werkmap.cli import build_parser
-from werkmap.cli_common import csv_text, envelope, store_url, unwrap_envelope
+from werkmap.cli_common import csv_text, envelope, reference_markdown, store_url, unwrap_envelope
 from werkmap.profiler.model import default_model, save_model
+from werkmap.profiler.questionnaire import default_questionnaire
 from werkmap.profiler.synthetic import synthetic_answers
+from werkmap.service import Werkmap
 
 from .conftest import CFG, run
 
 LAST = CFG.end.isoformat()
+FOLLOWED_UP = (
+    CFG.end + dt.timedelta(days=700)
+).isoformat()  # every demo person followed up 12 months
 SPAN = ["--from", CFG.start.isoformat(), "--to", LAST]
 
 
+CATALOGUE = Path(werkmap.interventions.__file__).parent / "data" / "catalogue.toml"
+
+
 def _commands(demo: Path, tmp: Path) -> dict[str, list[str]]:
+    """Every command of the command line, by its full name, with arguments that make it run (exit 0).
+
+    None changes the shared demo store except for audited reads: ``dispatch`` gets an empty store of its
+    own, ``monitor`` sends no notification, and files are written under ``tmp``.
+    """
     answers = tmp / "answers.json"
     answers.write_text(json.dumps(synthetic_answers(1, seed=3)[0]), encoding="utf-8")
     model = save_model(default_model(), tmp / "model.json")
+    empty = tmp / "empty.db"
+    if not empty.exists():
+        Werkmap(f"sqlite:///{empty}").close()
     db = str(demo)
     return {
         "questionnaire": ["questionnaire"],
         "score": ["score", str(answers)],
         "bands": ["bands", "--jobseekers", "200"],
+        "fit": ["fit", str(_fit_csv(tmp)), "--outcome", "y", "--out", str(tmp / "fitted.json")],
         "model-card": ["model-card", str(model)],
+        "demo": ["demo", "--db", str(tmp / "demo.db"), "--jobseekers", "10", "--months", "1"],
         "sweep": ["sweep", "--db", db, "--date", LAST],
+        "dispatch": ["dispatch", "--db", str(empty)],
         "dashboard": ["dashboard", "--db", db, "--coach", "coach-01", "--date", LAST],
         "report": ["report", "--db", db, *SPAN],
         "replay": ["replay", "--db", db],
+        "catalogue lint": ["catalogue", "lint", str(CATALOGUE)],
+        "catalogue show": ["catalogue", "show", "--on", LAST],
+        "folder": ["folder", "--db", db, "--folder", "f-000001", "--date", LAST],
+        "monitor": ["monitor", "--db", db, "--on", LAST, "--no-notify"],
+        "recalibrate": [
+            "recalibrate",
+            "--db",
+            db,
+            "--on",
+            FOLLOWED_UP,
+            "--out",
+            str(tmp / "recalibrated.json"),
+            "--card",
+            str(tmp / "card.md"),
+        ],
+        "compare": ["compare", "--db", db, "--on", LAST, "--candidate", str(model)],
+        "capacity": ["capacity", "--jobseekers", "100", "--months", "1", "--sample", "50"],
     }
+
+
+def _fit_csv(tmp: Path) -> Path:
+    """Answers of 300 made-up people with a seeded outcome ``y``, as a CSV for ``werkmap fit``."""
+    items = [it.link_id for it in default_questionnaire().answerable_items()]
+    rows = [",".join([*items, "y"])]
+    for i, person in enumerate(synthetic_answers(300, seed=9)):
+        cells = [
+            str(person.get(k, "")).lower()
+            if isinstance(person.get(k), bool)
+            else str(person.get(k, ""))
+            for k in items
+        ]
+        rows.append(",".join([*cells, str(i % 3 == 0).lower()]))
+    path = tmp / "fit.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
 
 
 def _leaf_commands(parser, prefix=""):
@@ -48,6 +103,11 @@ def _leaf_commands(parser, prefix=""):
         return
     for name, command in sub.choices.items():
         yield from _leaf_commands(command, f"{prefix} {name}")
+
+
+def test_the_table_of_commands_has_every_command(demo_store, tmp_path):
+    names = {name for name, _ in _leaf_commands(build_parser())}
+    assert set(_commands(demo_store, tmp_path)) == names
 
 
 def test_every_command_takes_format_text_json_and_csv():
@@ -117,6 +177,60 @@ def test_db_takes_a_sqlite_url_or_a_path(demo_store, capsys, monkeypatch, form):
     assert out.startswith(f"sweep {LAST}")
     code, out, err = run(capsys, "replay", "--db", db)
     assert code == 0, err
+
+
+def test_every_command_taking_db_takes_a_sqlite_url(demo_store, tmp_path, capsys):
+    commands = _commands(demo_store, tmp_path)
+    with_db = {name for name, command in _leaf_commands(build_parser()) if _takes(command, "--db")}
+    assert {"demo", "sweep", "dispatch", "folder", "monitor", "recalibrate", "compare"} <= with_db
+    for name in sorted(with_db):
+        argv = list(commands[name])
+        at = argv.index("--db") + 1
+        argv[at] = f"sqlite:///{Path(argv[at]).resolve()}"
+        code, out, err = run(capsys, *argv, "--format", "json")
+        assert code == 0, (name, err)
+        assert json.loads(out)["kind"] == name
+
+
+def test_every_command_taking_db_refuses_a_missing_sqlite_file(demo_store, tmp_path, capsys):
+    commands = _commands(demo_store, tmp_path)
+    missing = tmp_path / "none.db"
+    for name, command in _leaf_commands(build_parser()):
+        if not _takes(command, "--db") or name == "demo":  # the demo makes its store
+            continue
+        argv = list(commands[name])
+        argv[argv.index("--db") + 1] = f"sqlite:///{missing}"
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, ""), name
+        assert f"no store at {missing}" in err, name
+        assert not missing.exists(), name
+
+
+def _takes(command: argparse.ArgumentParser, flag: str) -> bool:
+    return any(flag in a.option_strings for a in command._actions)
+
+
+def test_the_reference_page_has_every_command_and_flag_by_full_name():
+    page = reference_markdown(build_parser())
+    for name, command in _leaf_commands(build_parser()):
+        section = page.split(f"## werkmap {name}\n", 1)
+        assert len(section) == 2, name
+        body = section[1].split("\n## ", 1)[0]
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help", "--json"):
+                    assert f"`{flag}`" in body, (name, flag)
+
+
+def test_verbosity_flags_come_after_a_nested_command_too(capsys):
+    for argv in (
+        ["catalogue", "lint", str(CATALOGUE), "-v"],
+        ["-v", "catalogue", "lint", str(CATALOGUE)],
+        ["catalogue", "show", "-q"],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 0, (argv, err)
+        assert out
 
 
 def test_db_takes_a_memory_url(capsys):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from werkmap._version import __version__
 from werkmap.cli import main
 from werkmap.interventions import default_catalogue
 
@@ -35,9 +36,14 @@ def test_lint_a_good_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (0, "")
     assert f"ok, catalogue {default_catalogue().ref}" in out
     code, out, _ = cli(capsys, "catalogue", "lint", str(PACKAGED), "--format", "json")
-    data = json.loads(out)
-    assert (data["kind"], data["ok"], data["problems"]) == ("catalogue lint", True, [])
-    assert "werkmap" in data
+    doc = json.loads(out)
+    assert set(doc) == {"werkmap", "kind", "data"}
+    assert doc["werkmap"] == __version__
+    data = doc["data"]
+    assert (doc["kind"], data["ok"], data["problems"]) == ("catalogue lint", True, [])
+    assert data["catalogue"] == default_catalogue().ref
+    code, out, _ = cli(capsys, "catalogue", "lint", str(PACKAGED), "--format", "csv")
+    assert (code, out) == (0, "code,path,message\r\n")
 
 
 @pytest.mark.parametrize("code_", sorted(BROKEN))
@@ -53,7 +59,14 @@ def test_lint_a_broken_file_exits_2_with_the_code(
     assert "Traceback" not in err
     code, out, _ = cli(capsys, "catalogue", "lint", str(path), "--format", "json")
     assert code == 2
-    assert [p["code"] for p in json.loads(out)["problems"]] == [code_]
+    doc = json.loads(out)
+    assert doc["kind"] == "catalogue lint"
+    assert doc["data"]["ok"] is False
+    assert [p["code"] for p in doc["data"]["problems"]] == [code_]
+    code, out, _ = cli(capsys, "catalogue", "lint", str(path), "--format", "csv")
+    assert code == 2
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["code"] for r in rows] == [code_]
 
 
 def test_lint_a_missing_file_is_bad_input(
@@ -64,6 +77,27 @@ def test_lint_a_missing_file_is_bad_input(
     assert "WM-C008" in err
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("[catalogue]\n".encode("utf-16"), "is UTF-16 or UTF-32 encoded"),
+        (b"\x00\x01\x02binary", "is a binary file"),
+    ],
+)
+def test_lint_a_file_that_is_not_utf8_text_says_so(
+    data: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "odd.toml"
+    path.write_bytes(data)
+    for command in (["lint", str(path)], ["show", "--file", str(path)]):
+        code, out, err = cli(capsys, "catalogue", *command)
+        assert code == 2
+        assert out == ""
+        assert "WM-C008" in err
+        assert message in err
+        assert "Traceback" not in err
+
+
 def test_show_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     c = default_catalogue()
     code, out, _ = cli(capsys, "catalogue", "show", "--language", "en")
@@ -71,8 +105,10 @@ def test_show_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     for s in c.services:
         assert f"{s.id}: {s.name.en}" in out
     code, out, _ = cli(capsys, "catalogue", "show", "--on", "2020-06-01", "--format", "json")
-    data = json.loads(out)
-    assert data["kind"] == "catalogue show"
+    doc = json.loads(out)
+    assert doc["kind"] == "catalogue show"
+    data = doc["data"]
+    assert data["on"] == "2020-06-01"
     on = dt.date(2020, 6, 1)
     assert [s["id"] for s in data["services"]] == [s.id for s in c.services if s.is_valid_on(on)]
     code, out, _ = cli(capsys, "catalogue", "show", "--format", "csv")

@@ -49,8 +49,11 @@ def test_the_coachs_view_as_json_is_one_object(store, capsys):
         "en",
     )
     assert code == 0
-    data = json.loads(out)
-    assert (data["werkmap"], data["kind"], data["audience"]) == (__version__, "folder", "coach")
+    doc = json.loads(out)
+    assert set(doc) == {"werkmap", "kind", "data"}
+    assert (doc["werkmap"], doc["kind"]) == (__version__, "folder")
+    data = doc["data"]
+    assert data["audience"] == "coach"
     assert data["on"] == TODAY.isoformat()
     assert data["explanation"]["probability"] is not None
     assert {i["section"] for i in data["items"]} >= {"activities", "next", "duty", "plan"}
@@ -64,6 +67,37 @@ def test_html_is_escaped_and_csv_has_a_row_per_line(store, capsys):
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["section", "day", "text"]
     assert len(rows) > 10
+    code, out, _ = _run(
+        capsys, "--db", store, "--folder", "f-1", "--letter", "case-3", "--format", "csv"
+    )
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["n", "text"]
+    assert rows[1][0] == "0"
+
+
+@pytest.mark.parametrize("form", ["url", "path"])
+def test_db_is_a_path_or_a_sqlite_url(store, capsys, form):
+    db = f"sqlite:///{store}" if form == "url" else store
+    code, out, err = _run(capsys, "--db", db, "--folder", "f-1")
+    assert (code, err) == (0, "")
+    assert out.startswith("Uw Werkmap op 6 maart 2025")
+
+
+def test_a_missing_sqlite_url_is_no_store_and_makes_none(tmp_path, capsys):
+    missing = tmp_path / "none.db"
+    code, out, err = _run(capsys, "--db", f"sqlite:///{missing}", "--folder", "f-1")
+    assert code == 2
+    assert f"no store at {missing}" in err
+    assert out == ""
+    assert not missing.exists()
+
+
+def test_without_date_today_is_the_command_lines_today(store, capsys, monkeypatch):
+    monkeypatch.setenv("WERKMAP_TODAY", TODAY.isoformat())
+    code = main(["folder", "--db", store, "--folder", "f-1"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert out.startswith("Uw Werkmap op 6 maart 2025")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +126,7 @@ def test_the_coachs_view_ends_with_the_advisers_section(store, capsys):
     code, out, _ = _run(
         capsys, "--db", store, "--folder", "f-1", "--as", "coach", "--format", "json"
     )
-    data = json.loads(out)
+    data = json.loads(out)["data"]
     heads = [i for i in data["items"] if i["section"] == "recourse" and "guidance" in i]
     assert heads
     assert heads[0]["guidance"] is True
@@ -102,7 +136,7 @@ def test_the_coachs_view_ends_with_the_advisers_section(store, capsys):
 def test_the_jobseekers_view_has_no_advisers_section(store, capsys):
     code, out, _ = _run(capsys, "--db", store, "--folder", "f-1", "--format", "json")
     assert code == 0
-    sections = {i["section"] for i in json.loads(out)["items"]}
+    sections = {i["section"] for i in json.loads(out)["data"]["items"]}
     assert not sections & {"recourse", "agenda"}
 
 
@@ -138,8 +172,9 @@ def test_a_letter_is_printed_as_regenerated_from_the_case(store, capsys):
     code, out, _ = _run(
         capsys, "--db", store, "--folder", "f-1", "--letter", "case-3", "--format", "json"
     )
-    data = json.loads(out)
-    assert (data["werkmap"], data["kind"]) == (__version__, "folder")
+    doc = json.loads(out)
+    assert (doc["werkmap"], doc["kind"]) == (__version__, "folder")
+    data = doc["data"]
     assert data["letter"]["kind"] == "decision_letter"
     assert data["letter"]["case_id"] == "case-3"
     assert data["letter"]["object_by"] is not None
