@@ -53,7 +53,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "months and on months of benefit, each arm against each other, overall and by band group, "
         "with 95 %% intervals, an adjusted estimate and a balance table.",
     )
-    eff.add_argument("--db", required=True, metavar="STORE", help="a SQLite file or a store URL")
+    from werkmap.cli_common import add_db_argument
+
+    add_db_argument(eff)
     eff.add_argument("--experiment", required=True, metavar="ID", help="e.g. uwv-ww-2017")
     eff.add_argument(
         "--definitions",
@@ -89,15 +91,6 @@ def _experiment(ident: str, definitions: list[str] | None) -> Experiment:
     return max(matching, key=lambda e: e.version)
 
 
-def _store_url(store: str) -> str:
-    if "://" in store:
-        return store
-    path = Path(store)
-    if not path.is_file():
-        raise InvalidInput([Problem(path="--db", message=f"no store at {store}")])
-    return f"sqlite:///{path.resolve()}"
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``werkmap effect``; return the exit code."""
     from werkmap.clock import FixedClock, SystemClock
@@ -116,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    url = _store_url(args.db)
+    from werkmap.cli_common import existing_store_url
+
+    url = existing_store_url(args.db)
     with Werkmap(url, clock=FixedClock(until), experiments=[experiment]) as wm:
         folders = wm.all_folders(Actor.team_lead(args.reader))
         report = effect_report(

@@ -14,7 +14,7 @@ import pytest
 
 import werkmap.interventions
 from werkmap._version import __version__
-from werkmap.cli import build_parser
+from werkmap.cli import build_parser, main
 from werkmap.cli_common import csv_text, envelope, reference_markdown, store_url, unwrap_envelope
 from werkmap.profiler.model import default_model, save_model
 from werkmap.profiler.questionnaire import default_questionnaire
@@ -45,9 +45,13 @@ def _commands(demo: Path, tmp: Path) -> dict[str, list[str]]:
     empty = tmp / "empty.db"
     if not empty.exists():
         Werkmap(f"sqlite:///{empty}").close()
+    trial = tmp / "experiment.db"
+    if not trial.exists():  # a small store of the 2017 experiment, for `werkmap effect`
+        assert main(["demo", "--experiment", "--db", str(trial), "--jobseekers", "60", "-q"]) == 0
     db = str(demo)
     return {
         "questionnaire": ["questionnaire"],
+        "effect": ["effect", "--db", str(trial), "--experiment", "uwv-ww-2017"],
         "score": ["score", str(answers)],
         "bands": ["bands", "--jobseekers", "200"],
         "fit": ["fit", str(_fit_csv(tmp)), "--outcome", "y", "--out", str(tmp / "fitted.json")],
@@ -320,7 +324,6 @@ def test_the_demo_draws_its_progress_on_a_terminal(tmp_path, monkeypatch, capsys
     )
     assert code == 0
     monkeypatch.setattr("sys.stderr", terminal)
-    from werkmap.cli import main
 
     assert (
         main(["demo", "--db", str(tmp_path / "d.db"), "--jobseekers", "10", "--months", "1"]) == 0
