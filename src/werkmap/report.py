@@ -80,6 +80,7 @@ from werkmap import serialization
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.folder import BANDS, ProfileRecord, WorkFolder
+from werkmap.tables import Table
 from werkmap.texts import number, percent
 from werkmap.workdays import add_months
 
@@ -240,15 +241,9 @@ def _fmt_text(value: int | float | None, *, share: bool, language: str) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join((first, *rest)).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, "", line(header), rule, *(line(r) for r in rows)]) + "\n"
+    # The heading, a blank line, then the table: the figure's label left, the values right.
+    table = Table(header=header, rows=rows, align="l" + "r" * (len(header) - 1))
+    return f"{title}\n\n{table.to_text()}\n"
 
 
 def label(key: str, language: str = "en") -> str:
