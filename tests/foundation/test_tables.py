@@ -73,11 +73,14 @@ def test_html_escapes_everything_and_carries_cell_attributes():
         row_headers=True,
     )
     out = t.to_html()
-    assert "<script>" not in out and "<b>" not in out
+    assert "<script>" not in out
+    assert "<b>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert 'class="c&quot;x"' in out and 'style="color: red"' in out
+    assert 'class="c&quot;x"' in out
+    assert 'style="color: red"' in out
     assert "<caption>&lt;b&gt;t&lt;/b&gt;</caption>" in out
-    assert out.startswith('<table class="werkmap-table">') and out.endswith("</table>")
+    assert out.startswith('<table class="werkmap-table">')
+    assert out.endswith("</table>")
     assert '<th style="text-align: right">n</th>' in out
     assert '<tfoot><tr><td colspan="2">&amp;</td></tr></tfoot>' in out
     assert t._repr_html_() == out
@@ -116,7 +119,8 @@ def test_progress_draws_only_on_a_terminal_and_at_most_once_per_percent():
     with progress(10, quiet) as p:
         p(5)
     assert quiet.getvalue() == ""
-    assert isinstance(p, Progress) and p.done == 5
+    assert isinstance(p, Progress)
+    assert p.done == 5
     assert progress_line(0, 0, width=3) == "[...] 0/0"
 
 
