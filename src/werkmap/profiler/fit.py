@@ -1047,6 +1047,10 @@ class FittedModel:
         """Return the statsmodels-style summary of the fit (see :meth:`FitResult.summary`)."""
         return self.result.summary()
 
+    def to_frame(self) -> pd.DataFrame:
+        """Return the coefficient table as a DataFrame (see :meth:`FitResult.to_frame`; needs pandas)."""
+        return self.result.to_frame()
+
     def __repr__(self) -> str:
         return (
             f"<FittedModel {self.model.id} {self.model.version}: {len(self.result.names)} parameters, "
