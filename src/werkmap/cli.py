@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from werkmap._version import __version__
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
+from werkmap.tables import bar_chart
 from werkmap.texts import number, percent
 
 if TYPE_CHECKING:
@@ -257,9 +259,8 @@ def _cmd_bands(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"werkmap bands: {n} synthetic jobseekers (seed {args.seed}), model {model.ref}")
     print("(illustrative model and made-up people; not the agency's model or clients)")
-    for band, count in counts.items():
-        bar = "#" * round(40 * count / n)
-        print(f"  {band:>7} %  {count:>8}  {count / n:6.1%}  {bar}")
+    chart = bar_chart({f"{band} %": count for band, count in counts.items()})
+    print(textwrap.indent(chart.to_text(), "  "))
     print(f"mean chance of work within a year: {mean:.1%}")
     print(
         f"at most 50 % (invited to an orientation conversation): {at_most_half} ({at_most_half / n:.1%})"

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import sqlite3
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ import attrs
 
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
+from werkmap.progress import progress
+from werkmap.tables import bar_chart
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -319,17 +322,16 @@ def _band_counts(wm: Werkmap) -> dict[str, int]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    progress = _progress_bar if sys.stderr.isatty() else None
+    bar = progress(0, sys.stderr, unit="days")  # draws on a terminal only
     out = run_demo(
         args.db,
         seed=args.seed,
         jobseekers=args.jobseekers,
         months=args.months,
         coach=args.coach,
-        progress=progress,
+        progress=bar if bar.enabled else None,
     )
-    if progress is not None:
-        print(file=sys.stderr)
+    bar.close()
     if args.json:
         print(json.dumps(out.to_dict(), ensure_ascii=False, sort_keys=True))
         return 0
@@ -351,27 +353,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f", database: {args.db}"
     )
     bands = out.bands
-    total = sum(bands.values())
     print()
     print("Klassen (laatste profiel)" if nl else "Bands (latest profile)")
-    for band, n in bands.items():
-        label = f"{band} %" if band != "none" else ("geen" if nl else "none")
-        print(
-            f"  {label:>10}  {n:>6}  {n / max(total, 1):6.1%}  {'#' * round(40 * n / max(total, 1))}"
-        )
+    labels = {band: f"{band} %" if band != "none" else ("geen" if nl else "none") for band in bands}
+    chart = bar_chart({labels[band]: n for band, n in bands.items()})
+    print(textwrap.indent(chart.to_text(), "  "))
     print()
     print(out.dashboard.to_text(args.language, limit=args.rows), end="")
     print()
     print(out.comparison.to_text(args.language), end="")
     return 0
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 40
-    filled = round(width * done / total)
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} days", end="", file=sys.stderr
-    )
 
 
 # ------------------------------------------------------------------------------- store commands
