@@ -17,7 +17,7 @@ from werkmap._version import __version__
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch, WerkmapError
-from werkmap.tables import bar_chart
+from werkmap.tables import Table, bar_chart
 from werkmap.texts import number, percent
 
 if TYPE_CHECKING:
@@ -386,10 +386,20 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         f"fitted {fitted.model.ref} on {result.n_observations} rows "
         f"({result.n_positive} found work) in {result.iterations} Newton steps"
     )
-    print(f"{'parameter':<24} {'coef':>9} {'se':>9} {'95% interval':>21}")
-    for row in result.coefficient_table():
-        interval = f"{row.ci_low:.3f} .. {row.ci_high:.3f}"
-        print(f"{row.name:<24} {row.estimate:>9.4f} {row.standard_error:>9.4f} {interval:>21}")
+    coefficients = Table(
+        header=("parameter", "coef", "se", "95% interval"),
+        rows=[
+            (
+                r.name,
+                f"{r.estimate:.4f}",
+                f"{r.standard_error:.4f}",
+                f"{r.ci_low:.3f} .. {r.ci_high:.3f}",
+            )
+            for r in result.coefficient_table()
+        ],
+        align="lrrr",
+    )
+    print(coefficients.to_text())
     auc = "-" if report.auc is None else f"{report.auc:.3f}"
     slope = "-" if report.calibration is None else f"{report.calibration.slope:.3f}"
     print(f"in-sample AUC {auc}, Brier {report.brier:.4f}, calibration slope {slope}")
