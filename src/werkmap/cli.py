@@ -37,6 +37,7 @@ from werkmap.cli_common import (
 from werkmap.cli_service import add_service_commands
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem, VersionMismatch
+from werkmap.tables import Table, bar_chart
 from werkmap.texts import number, percent
 
 if TYPE_CHECKING:
@@ -373,9 +374,11 @@ def _cmd_bands(args: argparse.Namespace) -> int:
             if nl
             else "(illustrative model and made-up people; not the agency's model or clients)",
         ]
-        for band, count in counts.items():
-            bar = "#" * round(40 * count / n)
-            lines.append(f"  {band:>7} %  {count:>8}  {percent(count / n, lang):>7}  {bar}")
+        chart = bar_chart(
+            {f"{band} %": count for band, count in counts.items()},
+            share_format=lambda share: percent(share, lang),
+        )
+        lines.extend(f"  {line}" for line in chart.to_text().splitlines())
         lines.append(
             f"{'gemiddelde kans op werk binnen een jaar' if nl else 'mean chance of work within a year'}"
             f": {percent(mean, lang)}"
@@ -673,14 +676,20 @@ def _status(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 def _coefficient_lines(result: FitResult, nl: bool) -> list[str]:
-    interval_label = "95%-interval" if nl else "95% interval"
-    lines = [f"{'parameter':<24} {'coef':>9} {'se':>9} {interval_label:>21}"]
-    for row in result.coefficient_table():
-        interval = f"{row.ci_low:.3f} .. {row.ci_high:.3f}"
-        lines.append(
-            f"{row.name:<24} {row.estimate:>9.4f} {row.standard_error:>9.4f} {interval:>21}"
-        )
-    return lines
+    table = Table(
+        header=("parameter", "coef", "se", "95%-interval" if nl else "95% interval"),
+        rows=[
+            (
+                r.name,
+                f"{r.estimate:.4f}",
+                f"{r.standard_error:.4f}",
+                f"{r.ci_low:.3f} .. {r.ci_high:.3f}",
+            )
+            for r in result.coefficient_table()
+        ],
+        align="lrrr",
+    )
+    return table.to_text().splitlines()
 
 
 def _metrics_line(report: EvaluationReport, nl: bool) -> str:

@@ -402,24 +402,16 @@ def progress_bar(label: str = "", *, quiet: bool = False) -> Callable[[int, int]
     """
     if quiet or not sys.stderr.isatty():
         return None
+    from werkmap.progress import progress
 
-    def draw(done: int, total: int) -> None:
-        width = 40
-        filled = round(width * done / total) if total else width
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return draw
+    return progress(0, sys.stderr, unit=label)
 
 
 def end_progress(bar: Callable[[int, int], None] | None) -> None:
     """End the line of a progress bar from :func:`progress_bar` (nothing when there is none)."""
-    if bar is not None:
-        print(file=sys.stderr)
+    close = getattr(bar, "close", None)
+    if close is not None:
+        close()
 
 
 # ------------------------------------------------------------------------------------- files

@@ -39,6 +39,7 @@ from werkmap.cli_common import (
 )
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
+from werkmap.tables import bar_chart
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -520,13 +521,14 @@ def _demo_text(out: DemoOutput, language: str, db: str, rows: int) -> str:
         f", database: {db}"
     )
     bands = out.bands
-    total = sum(bands.values())
     lines += ["", "Klassen (laatste profiel)" if nl else "Bands (latest profile)"]
-    for band, n in bands.items():
-        label = f"{band} %" if band != "none" else ("geen" if nl else "none")
-        lines.append(
-            f"  {label:>10}  {n:>6}  {n / max(total, 1):6.1%}  {'#' * round(40 * n / max(total, 1))}"
-        )
+    chart = bar_chart(
+        {
+            (f"{band} %" if band != "none" else ("geen" if nl else "none")): n
+            for band, n in bands.items()
+        }
+    )
+    lines.extend(f"  {line}" for line in chart.to_text().splitlines())
     lines.append("")
     text = "\n".join(lines) + "\n"
     text += out.dashboard.to_text(language, limit=rows) + "\n"

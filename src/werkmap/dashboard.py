@@ -29,12 +29,14 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.activity import ActivityState, Colour
@@ -51,6 +53,7 @@ from werkmap.plan.folder import (
 from werkmap.rules.due import due_actions, outcome_missing
 from werkmap.rules.policy import Policy, PolicyValues, default_policy
 from werkmap.rules.state import FolderState, folder_state
+from werkmap.tables import REPR_ROWS, Cell, Table
 from werkmap.texts import percent
 
 __all__ = [
@@ -383,6 +386,36 @@ class Dashboard:
         """Return the rows as JSON-ready dicts (see :meth:`DashboardRow.to_record`), in row order."""
         return [r.to_record() for r in self.rows]
 
+    def _table(self, language: str, *, limit: int | None, cut: bool) -> Table:
+        texts, values = _language(language)
+        if limit is not None and limit < 0:
+            raise InvalidInput(
+                [Problem(path="$.limit", message=f"expected at least 0, got {limit}")],
+                source="dashboard",
+            )
+        colour = _COLUMNS.index("colour")
+        rows = []
+        for r in self.rows:
+            cells: list[str | Cell] = list(_cells(r, values, cut=cut, language=language))
+            cells[colour] = Cell(
+                str(cells[colour]),
+                css_class="colour",
+                style=f"background-color: {_HTML_COLOURS[r.colour]}",
+            )
+            rows.append(cells)
+        return Table(
+            header=[texts[c] for c in _COLUMNS],
+            rows=rows,
+            align="".join("r" if c in _RIGHT_ALIGNED else "l" for c in _COLUMNS),
+            title=texts["title"].format(coach=self.coach_id, on=self.on.isoformat()),
+            footer=self._summary(texts, values),
+            limit=limit,
+            more=texts["more"],
+            empty=texts["empty"],
+            language=language,
+            css_class="werkmap-dashboard",
+        )
+
     def to_text(self, language: str = "en", *, limit: int | None = None) -> str:
         """Return the dashboard as a fixed-width table for a terminal.
 
@@ -398,84 +431,44 @@ class Dashboard:
         Raises:
             InvalidInput: another language, or a negative limit.
         """
-        texts, values = _language(language)
-        if limit is not None and limit < 0:
-            raise InvalidInput(
-                [Problem(path="$.limit", message=f"expected at least 0, got {limit}")],
-                source="dashboard",
-            )
-        shown = self.rows if limit is None else self.rows[:limit]
-        header = [texts[c] for c in _COLUMNS]
-        body = [
-            [_printable(cell) for cell in _cells(r, values, cut=True, language=language)]
-            for r in shown
-        ]
-        widths = [max([len(h), *(len(line[i]) for line in body)]) for i, h in enumerate(header)]
+        return self._table(language, limit=limit, cut=True).to_text() + "\n"
 
-        def line(cells: list[str]) -> str:
-            out = [
-                cell.rjust(w) if col in _RIGHT_ALIGNED else cell.ljust(w)
-                for col, cell, w in zip(_COLUMNS, cells, widths, strict=True)
-            ]
-            return "  ".join(out).rstrip()
-
-        lines = [
-            texts["title"].format(coach=_printable(self.coach_id), on=self.on.isoformat()),
-            line(header),
-            "  ".join("-" * w for w in widths),
-            *(line(cells) for cells in body),
-        ]
-        if not self.rows:
-            lines.append(texts["empty"])
-        if len(shown) < len(self.rows):
-            lines.append(texts["more"].format(n=len(self.rows) - len(shown)))
-        lines.append(self._summary(texts, values))
-        return "\n".join(lines) + "\n"
-
-    def to_html(self, language: str = "en") -> str:
+    def to_html(self, language: str = "en", *, limit: int | None = None) -> str:
         """Return the dashboard as an HTML ``<table>``, every value escaped, with a colour cell per row.
 
         Args:
             language: ``"en"`` (English) or ``"nl"`` (Dutch) headers and values.
+            limit: show only the first ``limit`` rows (and a line saying how many more there are); the
+                summary still counts every row.
 
         Raises:
-            InvalidInput: another language.
+            InvalidInput: another language, or a negative limit.
         """
-        texts, values = _language(language)
-        esc = html.escape
-        parts = [
-            '<table class="werkmap-dashboard">',
-            f"<caption>{esc(texts['title'].format(coach=self.coach_id, on=self.on.isoformat()))}"
-            "</caption>",
-            "<thead><tr>",
-            *(f"<th>{esc(texts[c])}</th>" for c in _COLUMNS),
-            "</tr></thead>",
-            "<tbody>",
-        ]
-        for row in self.rows:
-            parts.append("<tr>")
-            for col, cell in zip(
-                _COLUMNS, _cells(row, values, cut=False, language=language), strict=True
-            ):
-                if col == "colour":
-                    parts.append(
-                        f'<td class="colour" style="background-color: {_HTML_COLOURS[row.colour]}">'
-                        f"{esc(cell)}</td>"
-                    )
-                else:
-                    parts.append(f"<td>{esc(cell)}</td>")
-            parts.append("</tr>")
-        parts += [
-            "</tbody>",
-            f'<tfoot><tr><td colspan="{len(_COLUMNS)}">{esc(self._summary(texts, values))}'
-            "</td></tr></tfoot>",
-            "</table>",
-        ]
-        return "".join(parts)
+        return self._table(language, limit=limit, cut=False).to_html()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the rows as a pandas DataFrame indexed by ``folder_id`` (needs pandas).
+
+        The columns are those of :meth:`to_records` (dates as ``datetime64``, the flags as one
+        comma-separated text, the colour by name).
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        records = self.to_records()
+        columns = [a.name for a in attrs.fields(DashboardRow)]  # the keys of DashboardRow.to_record
+        frame = pd.DataFrame.from_records(records, columns=columns)
+        for column in ("next_deadline", "next_conversation"):
+            frame[column] = pd.to_datetime(frame[column])
+        frame["flags"] = [", ".join(r.flags) for r in self.rows]
+        return frame.set_index("folder_id")
+
+    def __repr__(self) -> str:
+        colours = ", ".join(f"{k} {v}" for k, v in self.colour_counts().items() if v)
+        return f"<Dashboard of {self.coach_id} on {self.on.isoformat()}: {len(self)} folders ({colours or '-'})>"
 
     def _repr_html_(self) -> str:
-        """Return the English HTML table, for notebooks (see :meth:`to_html`)."""
-        return self.to_html("en")
+        """Return the English HTML table of the first :data:`~werkmap.tables.REPR_ROWS` rows, for notebooks."""
+        return self.to_html("en", limit=REPR_ROWS)
 
     def _summary(self, texts: Mapping[str, str], values: Mapping[str, str]) -> str:
         colours = ", ".join(
@@ -498,10 +491,6 @@ def _language(language: str) -> tuple[Mapping[str, str], Mapping[str, str]]:
             source="dashboard",
         )
     return _TEXTS[language], _VALUES[language]
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def _cells(row: DashboardRow, values: Mapping[str, str], *, cut: bool, language: str) -> list[str]:

@@ -73,6 +73,7 @@ import io
 import math
 import types
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -80,8 +81,12 @@ from werkmap import serialization
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan.conversation import ConversationKind
 from werkmap.plan.folder import BANDS, ProfileRecord, WorkFolder
+from werkmap.tables import REPR_ROWS, Table
 from werkmap.texts import number, percent
 from werkmap.workdays import add_months
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BAND_GROUPS",
@@ -240,15 +245,9 @@ def _fmt_text(value: int | float | None, *, share: bool, language: str) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join((first, *rest)).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, "", line(header), rule, *(line(r) for r in rows)]) + "\n"
+    # The heading, a blank line, then the table: the figure's label left, the values right.
+    table = Table(header=header, rows=rows, align="l" + "r" * (len(header) - 1))
+    return f"{title}\n\n{table.to_text()}\n"
 
 
 def label(key: str, language: str = "en") -> str:
@@ -392,6 +391,44 @@ class PeriodReport:
             for k, v in self.figures.items()
         ]
         return _table(header, rows, f"{title} {self.start.isoformat()} - {self.end.isoformat()}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the figures as a pandas DataFrame indexed by ``key`` (needs pandas).
+
+        Columns: ``label_en``, ``label_nl`` and ``value`` (counts as ints, shares as floats), as :meth:`to_csv`.
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        keys = list(self.figures)
+        return pd.DataFrame(
+            {
+                "label_en": [_LABELS[k][0] for k in keys],
+                "label_nl": [_LABELS[k][1] for k in keys],
+                "value": pd.Series(list(self.figures.values()), index=keys, dtype=object),
+            },
+            index=pd.Index(keys, name="key"),
+        )
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k} {v}" for k, v in list(self.figures.items())[:3])
+        return (
+            f"<PeriodReport {self.start.isoformat()} - {self.end.isoformat()}: "
+            f"{len(self.figures)} figures; {shown or '-'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (_LABELS[k][0], _fmt_text(v, share=k in SHARE_KEYS, language="en"))
+            for k, v in self.figures.items()
+        ]
+        return Table(
+            header=("figure", "value"),
+            rows=rows,
+            align="lr",
+            title=f"Period report {self.start.isoformat()} - {self.end.isoformat()}",
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
 
 serialization.register_schema(REPORT_SCHEMA, PeriodReport, 1)
@@ -620,12 +657,16 @@ class Comparison:
         Raises:
             InvalidInput: an unknown language.
         """
+        title, header, rows = self._cells(language)
+        return _table(header, rows, title)
+
+    def _cells(self, language: str) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
         i = _check_language(language)
         header = (
             ("figure", "realised", "forecast", "deviation", "deviation %"),
             ("cijfer", "realisatie", "raming", "afwijking", "afwijking %"),
         )[i]
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for r in self.rows:
             share = r.key in SHARE_KEYS
             dev = _fmt_text(r.deviation, share=share, language=language)
@@ -647,7 +688,43 @@ class Comparison:
             f"{self.realised_start.isoformat()} - {self.realised_end.isoformat()}"
             f" / {self.forecast_start.isoformat()} - {self.forecast_end.isoformat()}"
         )
-        return _table(header, rows, f"{title} {period}")
+        return f"{title} {period}", header, rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the comparison as a pandas DataFrame indexed by ``key`` (needs pandas).
+
+        Columns: ``realised``, ``forecast``, ``deviation`` and ``deviation_share`` (``None`` when the forecast
+        is 0).
+        """
+        import pandas as pd  # lazy: pandas is an optional extra
+
+        return pd.DataFrame(
+            {
+                "realised": [r.realised for r in self.rows],
+                "forecast": [r.forecast for r in self.rows],
+                "deviation": [r.deviation for r in self.rows],
+                "deviation_share": [r.deviation_share for r in self.rows],
+            },
+            index=pd.Index([r.key for r in self.rows], name="key"),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Comparison {self.realised_start.isoformat()} - {self.realised_end.isoformat()} against "
+            f"forecast {self.forecast_start.isoformat()} - {self.forecast_end.isoformat()}: "
+            f"{len(self.rows)} figures>"
+        )
+
+    def _repr_html_(self) -> str:
+        title, header, rows = self._cells("en")
+        return Table(
+            header=header,
+            rows=rows,
+            align="lrrrr",
+            title=title,
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
 
 serialization.register_schema(COMPARISON_SCHEMA, Comparison, 1)

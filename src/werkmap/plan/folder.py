@@ -429,6 +429,16 @@ class WorkFolder:
         """
         return self.cases[_index(self.cases, "case_id", case_id, self.folder_id)]
 
+    def __repr__(self) -> str:
+        from werkmap.plan.display import folder_repr  # the display lives apart from the rules
+
+        return folder_repr(self)
+
+    def _repr_html_(self) -> str:
+        from werkmap.plan.display import folder_html
+
+        return folder_html(self)
+
 
 def migrate_folder_v1(data: dict[str, Any]) -> dict[str, Any]:
     """Lift the data of a version 1 folder document to version 2.

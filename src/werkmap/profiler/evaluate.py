@@ -45,6 +45,7 @@ import numpy.typing as npt
 from werkmap.errors import FitError, InvalidInput, Problem
 from werkmap.profiler.model import CUT_POINTS, invites
 from werkmap.serialization import register_schema
+from werkmap.tables import REPR_ROWS, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,29 +223,27 @@ class EvaluationReport:
         )
 
     def _repr_html_(self) -> str:
-        import html
-
         def num(v: float | None) -> str:
             return "-" if v is None else f"{v:.4f}"
 
-        rows = self.group_rows()
-        shown = rows[:_REPR_ROWS]
-        body = "".join(
-            f"<tr><td>{html.escape(g.group)}</td><td>{g.n}</td><td>{num(g.auc)}</td>"
-            f"<td>{num(g.brier)}</td><td>{num(g.false_negative_rate)}</td>"
-            f"<td>{num(g.false_positive_rate)}</td></tr>"
-            for g in shown
-        )
-        more = f"<p>{len(shown)} of {len(rows)} rows shown</p>" if len(rows) > len(shown) else ""
-        return (
-            f"<div class='werkmap-table'><table><caption>{html.escape(repr(self))}</caption>"
-            "<thead><tr><th>group</th><th>n</th><th>AUC</th><th>Brier</th><th>FNR</th><th>FPR</th></tr>"
-            f"</thead><tbody>{body}</tbody></table>{more}</div>"
-        )
-
-
-_REPR_ROWS = 10
-"""How many rows a notebook repr shows at most."""
+        return Table(
+            header=("group", "n", "AUC", "Brier", "FNR", "FPR"),
+            rows=[
+                (
+                    g.group,
+                    str(g.n),
+                    num(g.auc),
+                    num(g.brier),
+                    num(g.false_negative_rate),
+                    num(g.false_positive_rate),
+                )
+                for g in self.group_rows()
+            ],
+            align="lrrrrr",
+            title=repr(self),
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
 
 register_schema("werkmap.evaluation_report", EvaluationReport, 1)

@@ -62,6 +62,7 @@ from werkmap.profiler.model import (
 )
 from werkmap.profiler.questionnaire import AnswerValue, Questionnaire, validate_answers
 from werkmap.serialization import register_schema
+from werkmap.tables import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -415,54 +416,44 @@ class FitSummary:
             [list(values) for _, values in self.rows()], index=names, columns=list(self.columns())
         )
 
-    def __str__(self) -> str:
-        title = "Logistic regression (maximum likelihood, Newton–Raphson)"
+    def _title(self) -> str:
         if self.result.l2 > 0.0:
-            title = f"Logistic regression (L2 penalty {self.result.l2:g}, Newton–Raphson)"
-        stats = [(k, _fmt(v)) for k, v in self.statistics().items() if k not in ("Model", "Method")]
-        half = (len(stats) + 1) // 2
-        left, right = stats[:half], stats[half:]
-        lw = max(len(k) + len(v) for k, v in left) + 2
-        rw = max(len(k) + len(v) for k, v in right) + 2
-        stat_lines = []
-        for i in range(half):
-            lk, lv = left[i]
-            cell = f"{lk}:{' ' * (lw - len(lk) - len(lv) - 1)}{lv}"
-            if i < len(right):
-                rk, rv = right[i]
-                cell += f"   {rk}:{' ' * (rw - len(rk) - len(rv) - 1)}{rv}"
-            stat_lines.append(cell)
-        cols = self.columns()
-        body = [(name, [f"{v:.4f}" for v in values]) for name, values in self.rows()]
-        nw = max(len(n) for n, _ in body)
-        widths = [max(len(c), *(len(vals[j]) for _, vals in body)) for j, c in enumerate(cols)]
-        head = " " * nw + "".join(f"  {c:>{w}}" for c, w in zip(cols, widths, strict=True))
-        lines = [
-            f"{n:<{nw}}" + "".join(f"  {v:>{w}}" for v, w in zip(vals, widths, strict=True))
-            for n, vals in body
+            return f"Logistic regression (L2 penalty {self.result.l2:g}, Newton–Raphson)"
+        return "Logistic regression (maximum likelihood, Newton–Raphson)"
+
+    def _statistics_table(self) -> Table:
+        # The fit statistics in two pairs of columns (label, value), as statsmodels' summary2 shows them.
+        stats = [
+            (f"{k}:", _fmt(v)) for k, v in self.statistics().items() if k not in ("Model", "Method")
         ]
-        rule_len = max(len(head), *(len(x) for x in stat_lines))
-        rule = "=" * rule_len
-        thin = "-" * rule_len
-        return "\n".join([title, rule, *stat_lines, thin, head, thin, *lines, rule])
+        half = (len(stats) + 1) // 2
+        right = [*stats[half:], ("", "")]
+        rows = [(*stats[i], *right[i]) for i in range(half)]
+        return Table(header=None, rows=rows, align="lrlr", row_headers=True)
+
+    def _coefficient_table(self) -> Table:
+        rows = [(name, *(f"{v:.4f}" for v in values)) for name, values in self.rows()]
+        return Table(header=("", *self.columns()), rows=rows, align="l" + "r" * 6, row_headers=True)
+
+    def __str__(self) -> str:
+        stats = self._statistics_table().text_lines()
+        coefficients = self._coefficient_table().text_lines(rule=False)
+        width = max(len(line) for line in (*stats, *coefficients))
+        rule, thin = "=" * width, "-" * width
+        head, *body = coefficients
+        return "\n".join([self._title(), rule, *stats, thin, head, thin, *body, rule])
 
     def _repr_html_(self) -> str:
-        import html
-
-        stats = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(_fmt(v))}</td></tr>"
-            for k, v in self.statistics().items()
-        )
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns())
-        body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
-            + "".join(f"<td>{v:.4f}</td>" for v in values)
-            + "</tr>"
-            for name, values in self.rows()
+        stats = Table(
+            header=None,
+            rows=[(k, _fmt(v)) for k, v in self.statistics().items()],
+            align="lr",
+            title=self._title(),
+            row_headers=True,
         )
         return (
-            "<div class='werkmap-fit-summary'><table><caption>Logistic regression</caption>"
-            f"{stats}</table><table><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+            f"<div class='werkmap-fit-summary'>{stats.to_html()}"
+            f"{self._coefficient_table().to_html()}</div>"
         )
 
 
@@ -1044,6 +1035,10 @@ class FittedModel:
     def summary(self) -> FitSummary:
         """Return the statsmodels-style summary of the fit (see :meth:`FitResult.summary`)."""
         return self.result.summary()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the coefficient table as a DataFrame (see :meth:`FitResult.to_frame`; needs pandas)."""
+        return self.result.to_frame()
 
     def __repr__(self) -> str:
         return (

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REPR_ROWS", "html_table", "is_dataframe", "is_series", "records_from_frame"]
+__all__ = ["is_dataframe", "is_series", "records_from_frame"]
 
 
 def is_dataframe(obj: object) -> bool:
@@ -69,34 +69,3 @@ def records_from_frame(frame: pd.DataFrame) -> list[Mapping[str, object]]:
             }
         )
     return out
-
-
-REPR_ROWS = 10
-"""How many rows a notebook repr shows at most (the count of all rows follows)."""
-
-
-def html_table(
-    caption: str, header: Sequence[str], rows: Sequence[Sequence[str]], total: int
-) -> str:
-    """Return a small HTML table for a notebook: the caption, the header, the rows given and a count.
-
-    Args:
-        caption: the table's caption.
-        header: the column headings.
-        rows: the rows shown (usually the first :data:`REPR_ROWS`), cells as text.
-        total: how many rows there are in all; when more than shown, a line says so.
-
-    Returns:
-        The HTML fragment.
-    """
-    import html
-
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
-    more = f"<p>{len(rows)} of {total} rows shown</p>" if total > len(rows) else ""
-    return (
-        f"<div class='werkmap-table'><table><caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}</div>"
-    )

@@ -49,8 +49,8 @@ import numpy.typing as npt
 
 from werkmap import serialization
 from werkmap.errors import InvalidInput, InvalidModel, Problem
-from werkmap.profiler.frames import REPR_ROWS, html_table
 from werkmap.profiler.questionnaire import Item, Questionnaire
+from werkmap.tables import REPR_ROWS, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,9 +238,16 @@ class ScoringModel:
         ses = self.standard_errors
         rows = [
             (name, f"{values[i]:+.4f}", f"{ses[i]:.4f}" if ses is not None else "-")
-            for i, name in enumerate(names[:REPR_ROWS])
+            for i, name in enumerate(names)
         ]
-        return html_table(repr(self), ("parameter", "coefficient", "std. error"), rows, len(names))
+        return Table(
+            header=("parameter", "coefficient", "std. error"),
+            rows=rows,
+            align="lrr",
+            title=repr(self),
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
     def is_valid_on(self, day: dt.date) -> bool:
         """Return whether ``day`` lies in the model's validity period."""

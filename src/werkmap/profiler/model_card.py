@@ -20,6 +20,7 @@ from typing import Literal
 from werkmap.errors import VersionMismatch
 from werkmap.profiler.evaluate import BinSummary, EvaluationReport, GroupMetrics
 from werkmap.profiler.model import ScoringModel
+from werkmap.tables import Table
 from werkmap.texts import number, percent
 
 __all__ = ["Language", "is_illustrative", "model_card"]
@@ -229,13 +230,7 @@ def _pct(value: float | None, *, language: str) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    def esc(cell: str) -> str:
-        return cell.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(esc(h) for h in header) + " |"]
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    lines.extend("| " + " | ".join(esc(c) for c in row) + " |" for row in rows)
-    return lines
+    return Table(header=header, rows=rows).to_markdown().splitlines()
 
 
 def _encoding_text(model: ScoringModel, feature: str) -> str:

@@ -51,6 +51,7 @@ from werkmap.errors import (
     InvalidQuestionnaire,
     Problem,
 )
+from werkmap.tables import REPR_ROWS, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -251,14 +252,15 @@ class Questionnaire:
         )
 
     def _repr_html_(self) -> str:
-        from werkmap.profiler.frames import REPR_ROWS, html_table
-
         items = _answerable(self.items)
-        rows = [
-            (it.link_id, it.type, it.text.nl, " ".join(it.option_codes()))
-            for it in items[:REPR_ROWS]
-        ]
-        return html_table(repr(self), ("link_id", "type", "text", "options"), rows, len(items))
+        rows = [(it.link_id, it.type, it.text.nl, " ".join(it.option_codes())) for it in items]
+        return Table(
+            header=("link_id", "type", "text", "options"),
+            rows=rows,
+            title=repr(self),
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
     @property
     def ref(self) -> str:

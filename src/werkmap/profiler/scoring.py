@@ -29,9 +29,10 @@ import numpy.typing as npt
 from werkmap import serialization
 from werkmap.errors import InvalidAnswers, InvalidInput, Problem, VersionMismatch
 from werkmap.profiler.fhir import answers_from_response, is_questionnaire_response
-from werkmap.profiler.frames import REPR_ROWS, html_table, is_dataframe, records_from_frame
+from werkmap.profiler.frames import is_dataframe, records_from_frame
 from werkmap.profiler.model import Encoder, ScoringModel
 from werkmap.profiler.questionnaire import Questionnaire, validate_answers
+from werkmap.tables import REPR_ROWS, Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,8 +122,15 @@ class Profile:
     def _repr_html_(self) -> str:
         ordered = sorted(self.construct_contributions.items(), key=lambda kv: kv[1])
         caption = f"Profile: probability {self.probability:.3f}, band {self.band} ({self.model})"
-        rows = [(name, f"{value:+.3f}") for name, value in ordered[:REPR_ROWS]]
-        return html_table(caption, ("construct", "log-odds contribution"), rows, len(ordered))
+        rows = [(name, f"{value:+.3f}") for name, value in ordered]
+        return Table(
+            header=("construct", "log-odds contribution"),
+            rows=rows,
+            align="lr",
+            title=caption,
+            limit=REPR_ROWS,
+            row_headers=True,
+        ).to_html()
 
 
 serialization.register_schema("werkmap.profile", Profile, 1)
@@ -187,15 +195,17 @@ class BatchScores:
         return f"<BatchScores {len(self)} people, model {self.model or '?'}; bands {counts}>"
 
     def _repr_html_(self) -> str:
-        return html_table(
-            f"BatchScores: {len(self)} people, model {self.model or '?'}",
-            ("#", "probability", "band"),
-            [
-                (str(i), f"{self.probabilities[i]:.4f}", str(self.bands[i]))
-                for i in range(min(len(self), REPR_ROWS))
+        first = min(len(self), REPR_ROWS)  # a million scores: build ten rows, count the rest
+        return Table(
+            header=("#", "probability", "band"),
+            rows=[
+                (str(i), f"{self.probabilities[i]:.4f}", str(self.band_names[self.band_index[i]]))
+                for i in range(first)
             ],
-            len(self),
-        )
+            align="rrl",
+            title=f"BatchScores: {len(self)} people, model {self.model or '?'}",
+            total=len(self),
+        ).to_html()
 
 
 class ScoringCore:
