@@ -40,6 +40,7 @@ from werkmap.cli_common import (
 from werkmap.cli_types import iso_date, positive_int
 from werkmap.errors import InvalidInput, Problem
 from werkmap.tables import bar_chart
+from werkmap.texts import percent
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -526,7 +527,8 @@ def _demo_text(out: DemoOutput, language: str, db: str, rows: int) -> str:
         {
             (f"{band} %" if band != "none" else ("geen" if nl else "none")): n
             for band, n in bands.items()
-        }
+        },
+        share_format=lambda share: percent(share, language),
     )
     lines.extend(f"  {line}" for line in chart.to_text().splitlines())
     lines.append("")
