@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -34,7 +33,7 @@ from typing import Any
 import attrs
 
 from werkmap.errors import InvalidPolicy, Problem
-from werkmap.rules.policy import Parameter, ValuePeriod
+from werkmap.rules.policy import Parameter, ValuePeriod, check_periods
 
 __all__ = [
     "MONITORING_UNITS",
@@ -118,7 +117,9 @@ class MonitoringParameters:
         return MonitoringValues(on=day, **values)
 
 
-def _period(name: str, entry: object, where: str, problems: list[Problem]) -> ValuePeriod | None:
+def _period(
+    name: str, entry: object, where: str, source: str, problems: list[Problem]
+) -> ValuePeriod | None:
     if not isinstance(entry, Mapping):
         problems.append(Problem(path=where, message="expected a table", code="WM-P001"))
         return None
@@ -161,6 +162,7 @@ def _period(name: str, entry: object, where: str, problems: list[Problem]) -> Va
         valid_until=until if isinstance(until, dt.date) else None,
         value=int(value) if unit in ("months", "count") else float(value),
         reference=str(entry.get("reference", "")),
+        source=source,
     )
 
 
@@ -199,7 +201,7 @@ def _build(documents: list[tuple[str, Mapping[str, Any]]]) -> MonitoringParamete
                 )
                 continue
             for i, entry in enumerate(values):
-                period = _period(name, entry, f"{where}.values[{i}]", problems)
+                period = _period(name, entry, f"{where}.values[{i}]", file_name, problems)
                 if period is not None:
                     periods[name].append(period)
     parameters: dict[str, Parameter] = {}
@@ -211,18 +213,7 @@ def _build(documents: list[tuple[str, Mapping[str, Any]]]) -> MonitoringParamete
         if not ordered:
             problems.append(Problem(path=f"{name}.values", message="no value", code="WM-P002"))
             continue
-        for before, after in itertools.pairwise(ordered):
-            end = before.valid_until
-            if before.valid_from == after.valid_from or (
-                end is not None and end > after.valid_from
-            ):
-                problems.append(
-                    Problem(
-                        path=f"{name}.values",
-                        message=f"values from {before.valid_from} and {after.valid_from} overlap",
-                        code="WM-P003",
-                    )
-                )
+        check_periods(name, ordered, problems)
         parameters[name] = Parameter(
             name=name,
             description=meta[name].get("description", ""),

@@ -64,7 +64,7 @@ from werkmap.profiler.questionnaire import (
     enabled_items,
     validate_answers,
 )
-from werkmap.profiler.scoring import check_compatible, scoring_core
+from werkmap.profiler.scoring import _expit, check_compatible, scoring_core
 from werkmap.texts import percent
 
 __all__ = [
@@ -661,10 +661,3 @@ def _changes(
             )
     order = {it.link_id: k for k, it in enumerate(questionnaire.answerable_items())}
     return tuple(sorted(out, key=lambda c: order[c.link_id]))
-
-
-def _expit(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)

@@ -73,6 +73,7 @@ __all__ = [
     "Policy",
     "PolicyValues",
     "ValuePeriod",
+    "check_periods",
     "default_policy",
     "default_policy_dir",
     "load_policy",
@@ -607,7 +608,7 @@ def _build(documents: list[tuple[str, Any]], problems: list[Problem]) -> Policy 
             problems.append(Problem(path=f"{name}.values", message="no value", code="WM-P002"))
             continue
         ordered = sorted(periods[name], key=lambda p: p.valid_from)
-        _check_periods(name, ordered, problems)
+        check_periods(name, ordered, problems)
         parameters[name] = Parameter(
             name=name,
             description=meta[name].get("description", ""),
@@ -718,7 +719,12 @@ def _fits(unit: str, value: object) -> str:
     return ""
 
 
-def _check_periods(name: str, ordered: list[ValuePeriod], problems: list[Problem]) -> None:
+def check_periods(name: str, ordered: list[ValuePeriod], problems: list[Problem]) -> None:
+    """Add a problem for each period of ``name`` that ends before it starts, overlaps the next or leaves a gap.
+
+    ``ordered`` is sorted by ``valid_from``. The one check of dated values, for the service-model policy and
+    for every other dated parameter file (the monitoring thresholds, for one).
+    """
     for period in ordered:
         if period.valid_until is not None and period.valid_until <= period.valid_from:
             problems.append(
