@@ -15,6 +15,7 @@ import attrs
 __all__ = [
     "ConcurrencyConflict",
     "FitError",
+    "FolderUnreadable",
     "GuardRefused",
     "IllegalTransition",
     "InvalidAnswers",
@@ -189,3 +190,20 @@ class NoStorageProvider(StorageError):
 
 class SchemaVersionError(StorageError):
     """Data written by a schema version this werkmap does not know (newer, or without a migration)."""
+
+
+class FolderUnreadable(StorageError):
+    """A stored folder that cannot be read back (damaged document, events or columns).
+
+    The message names the folder and what could not be read, never the folder's contents. Commands that
+    work on many folders (the sweep, caseloads, dashboards, reports) skip such a folder, report its id and
+    go on; ``werkmap verify`` lists it.
+
+    Attributes:
+        folder_id: the folder that could not be read.
+    """
+
+    def __init__(self, folder_id: str, what: str) -> None:
+        super().__init__(f"folder {folder_id!r} cannot be read: {what}")
+        self.folder_id = folder_id
+        self.what = what
