@@ -207,3 +207,7 @@ class FolderUnreadable(StorageError):
         super().__init__(f"folder {folder_id!r} cannot be read: {what}")
         self.folder_id = folder_id
         self.what = what
+
+    def __reduce__(self) -> tuple[type[FolderUnreadable], tuple[str, str]]:
+        """Pickle by the folder id and what could not be read (for errors crossing processes)."""
+        return (type(self), (self.folder_id, self.what))
