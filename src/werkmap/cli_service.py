@@ -32,7 +32,6 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     end_progress,
-    existing_store_url,
     open_service,
     progress_bar,
     sqlite_path,
@@ -681,9 +680,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from werkmap.cli_common import open_cli_store
     from werkmap.replay import replay
 
-    report = replay(existing_store_url(args.db))
+    store = open_cli_store(args.db)
+    try:
+        report = replay(store)
+    finally:
+        store.close()
     emit(
         args,
         "replay",
