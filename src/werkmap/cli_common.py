@@ -771,7 +771,8 @@ def exit_codes_markdown() -> str:
         "",
         "- `replay`: a stored decision is not re-derived the same (one line per mismatch).",
         "- `sweep`: a folder refused an action; the next sweep offers it again.",
-        "- `dispatch`: a notification could not be delivered in this run; it is retried later.",
+        "- `dispatch`: a notification could not be delivered in this run (it is retried later), or was "
+        "dead-lettered after its last attempt.",
         "- `fit`: the data do not identify the model (perfect separation, rank deficiency, no "
         "convergence); `model-card`: the report evaluates another model; `score`: the answers are to "
         "another questionnaire version; any command: a store that cannot be used (a storage error).",
