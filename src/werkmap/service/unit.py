@@ -371,7 +371,8 @@ class UnitOfWork:
     @property
     def _pending(self) -> dict[str, _Pending] | None:
         """This thread's open unit of work: the folders it changed, not yet stored (``None``: none open)."""
-        pending: dict[str, _Pending] | None = getattr(self._local, "pending", None)
+        # the thread's own __dict__: a missing name is no AttributeError raised (and caught) per read
+        pending: dict[str, _Pending] | None = self._local.__dict__.get("pending")
         return pending
 
     @_pending.setter
@@ -381,7 +382,7 @@ class UnitOfWork:
     @property
     def _prefetched(self) -> dict[str, WorkFolder]:
         """Folders this thread's sweep read ahead in bulk (its batch), taken once by ``_get``."""
-        ahead: dict[str, WorkFolder] | None = getattr(self._local, "prefetched", None)
+        ahead: dict[str, WorkFolder] | None = self._local.__dict__.get("prefetched")
         if ahead is None:
             ahead = self._local.prefetched = {}
         return ahead
