@@ -61,7 +61,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -513,9 +513,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         out: dict[str, Any] = {}
         for fid, document, patches, events in rows:
-            folder, current = load_folder(
-                self.codec, document, patches, events, source=f"folder {fid!r}"
-            )
+            with reading(fid, "its document or events"):
+                folder, current = load_folder(
+                    self.codec, document, patches, events, source=f"folder {fid!r}"
+                )
             with self._lock:
                 self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
             out[fid] = folder
@@ -673,7 +674,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         return tuple(
             [
-                DueState(fid, version, due, None if state is None else text_of(state))
+                DueState(fid, version, due, rule_text(state))  # damaged: None (read the document)
                 for fid, version, due, state in rows
             ]
         )
