@@ -8,6 +8,7 @@ both damaged. Every damaged value carries :data:`MARKER`: no error, log line or 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -18,12 +19,12 @@ from typing import Any
 import pytest
 from pg_server import PostgresSchemas
 
-from werkmap.clock import FixedClock
 from werkmap.cli import main as cli_main
+from werkmap.clock import FixedClock
 from werkmap.service import Actor, Werkmap
 from werkmap.storage.compact import pack, text_of
 
-D0 = __import__("datetime").date(2025, 3, 3)
+D0 = dt.date(2025, 3, 3)
 SYSTEM = Actor.system()
 MARKER = "SECRET-CONTENTS-5K9"
 DAMAGED = {
@@ -112,10 +113,9 @@ def store(
 
 def _registered(url: str, n: int) -> list[str]:
     ids = [f"f-{i:02d}" for i in range(n)]
-    with Werkmap(url, clock=FixedClock(D0)) as wm:
-        with wm.unit_of_work():
-            for i, fid in enumerate(ids):
-                wm.register(SYSTEM, fid, jobseeker_ref=f"js-{i}", coach_id="c-1")
+    with Werkmap(url, clock=FixedClock(D0)) as wm, wm.unit_of_work():
+        for i, fid in enumerate(ids):
+            wm.register(SYSTEM, fid, jobseeker_ref=f"js-{i}", coach_id="c-1")
     return ids
 
 
@@ -127,9 +127,11 @@ def test_a_sweep_skips_the_damaged_due_folders_reports_them_and_sweeps_the_rest(
     for fid, kind in DAMAGED.items():
         _damage(execute, fid, kind)
     close()
-    with caplog.at_level(logging.WARNING, logger="werkmap.service"):
-        with Werkmap(url, clock=FixedClock(D0)) as wm:
-            result = wm.sweep(SYSTEM)
+    with (
+        caplog.at_level(logging.WARNING, logger="werkmap.service"),
+        Werkmap(url, clock=FixedClock(D0)) as wm,
+    ):
+        result = wm.sweep(SYSTEM)
     assert result.quarantined == tuple(sorted(DAMAGED))
     assert result.folders == 33
     swept = sorted({a.folder_id for a in result.actions})
@@ -161,9 +163,11 @@ def test_a_damaged_rule_state_alone_is_read_from_the_document_and_swept(
         (pack('["' + MARKER + '"'), "f-02"),
     )
     close()
-    with caplog.at_level(logging.WARNING, logger="werkmap.service"):
-        with Werkmap(url, clock=FixedClock(D0)) as wm:
-            result = wm.sweep(SYSTEM)
+    with (
+        caplog.at_level(logging.WARNING, logger="werkmap.service"),
+        Werkmap(url, clock=FixedClock(D0)) as wm,
+    ):
+        result = wm.sweep(SYSTEM)
     assert result.quarantined == ()
     assert sorted({a.folder_id for a in result.actions}) == ids
     assert all(MARKER not in r.getMessage() for r in caplog.records)
