@@ -21,7 +21,9 @@ from pg_server import PostgresSchemas
 
 from werkmap.cli import main as cli_main
 from werkmap.clock import FixedClock
+from werkmap.errors import FolderUnreadable
 from werkmap.service import Actor, Werkmap
+from werkmap.storage import open_store
 from werkmap.storage.compact import pack, text_of
 
 D0 = dt.date(2025, 3, 3)
@@ -189,3 +191,39 @@ def test_the_cli_sweep_names_the_quarantined_folders_on_stderr(
     assert "Traceback" not in err
     assert code != 0
     assert out.count("invite_profiler") >= 1
+
+
+class _Unreadable:
+    """A store whose ``load`` raises FolderUnreadable for some folders, without some bulk queries."""
+
+    def __init__(self, inner: Any, bad: set[str], hidden: tuple[str, ...]) -> None:
+        self.inner = inner
+        self.bad = bad
+        self.hidden = hidden
+
+    def load(self, folder_id: str) -> Any:
+        if folder_id in self.bad:
+            raise FolderUnreadable(folder_id, "its document")
+        return self.inner.load(folder_id)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.hidden:
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize("hidden", [("load_many",), ("load_many", "due_states")])
+def test_a_store_without_bulk_reads_gets_its_unreadable_folders_skipped_one_by_one(
+    hidden: tuple[str, ...],
+) -> None:
+    inner = open_store("memory://")
+    url_ids = [f"f-{i:02d}" for i in range(6)]
+    setup = Werkmap(inner, clock=FixedClock(D0))  # not closed: that would close the store
+    for i, fid in enumerate(url_ids):
+        setup.register(SYSTEM, fid, jobseeker_ref=f"js-{i}", coach_id="c-1")
+    store = _Unreadable(inner, {"f-01", "f-04"}, hidden)
+    wm = Werkmap(store, clock=FixedClock(D0), cache=0)  # type: ignore[arg-type]
+    result = wm.sweep(SYSTEM)
+    assert result.quarantined == ("f-01", "f-04")
+    assert sorted({a.folder_id for a in result.actions}) == ["f-00", "f-02", "f-03", "f-05"]
+    assert result.folders == 6

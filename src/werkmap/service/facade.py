@@ -1502,12 +1502,13 @@ def _log_sweep(result: SweepResult) -> None:
         ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts().items())) or "nothing due"
     )
     _log.info(
-        "sweep %s: %d actions in %d folders (%s), %d refused",
+        "sweep %s: %d actions in %d folders (%s), %d refused%s",
         result.on,
         len(result.actions),
         result.folders,
         counts,
         len(result.failed),
+        f", {len(result.quarantined)} unreadable (skipped)" if result.quarantined else "",
     )
     for action in result.actions:
         _log.debug("sweep %s: %s %s (%s)", result.on, action.folder_id, action.kind, action.rule_id)
