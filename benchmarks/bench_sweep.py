@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -65,6 +66,7 @@ def _templates(jobseekers: int, months: int) -> tuple[list[tuple[Any, ...]], dt.
         last = codec.sequence(events[-1]) if events else 0
         out.append((*row[:10], text_of(row[10]), document, event_blob, last))
     store.close()
+    shutil.rmtree(tmp)
     return out, cfg.end + dt.timedelta(days=1)
 
 
@@ -286,6 +288,7 @@ def run_service_sweep(quick: bool) -> Result:
                     growth <= 1.5,
                 )
             )
+    tmp.rmdir()
     vs = {}
     if f"postgresql {large}" in seconds:
         vs["sqlite"] = seconds[f"postgresql {large}"] / seconds[f"sqlite {large}"]

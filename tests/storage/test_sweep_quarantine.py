@@ -227,3 +227,18 @@ def test_a_store_without_bulk_reads_gets_its_unreadable_folders_skipped_one_by_o
     assert result.quarantined == ("f-01", "f-04")
     assert sorted({a.folder_id for a in result.actions}) == ["f-00", "f-02", "f-03", "f-05"]
     assert result.folders == 6
+
+
+def test_a_damaged_due_date_on_sqlite_is_read_from_the_document_and_swept(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    url = f"sqlite:///{path}"
+    ids = _registered(url, 3)
+    execute, close = _sqlite_execute(path)
+    execute("UPDATE folders SET next_due_on = %s WHERE folder_id = %s", ("1999-99-99", "f-01"))
+    close()
+    with Werkmap(url, clock=FixedClock(D0)) as wm:
+        result = wm.sweep(SYSTEM)
+        assert result.quarantined == ()
+        assert sorted({a.folder_id for a in result.actions}) == ids
+        # the save wrote the folder's index columns again
+        assert "f-01" not in {d.folder_id for d in wm.store.due(D0)}
