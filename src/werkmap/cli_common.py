@@ -770,7 +770,8 @@ def exit_codes_markdown() -> str:
         "Which commands exit with 1:",
         "",
         "- `replay`: a stored decision is not re-derived the same (one line per mismatch).",
-        "- `sweep`: a folder refused an action; the next sweep offers it again.",
+        "- `sweep`: a folder refused an action; the next sweep offers it again; or a due folder "
+        "could not be read and was skipped (its id is on stderr), the others were swept.",
         "- `dispatch`: a notification could not be delivered in this run (it is retried later), or was "
         "dead-lettered after its last attempt.",
         "- `fit`: the data do not identify the model (perfect separation, rank deficiency, no "

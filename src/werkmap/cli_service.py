@@ -583,6 +583,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "counts": dict(sorted(result.counts().items())),
         "actions": actions,
         "failed": [{"id": i, "reason": r} for i, r in result.failed],
+        "quarantined": list(result.quarantined),
     }
     nl = args.language == "nl"
 
@@ -603,7 +604,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         return "\n".join(lines) + "\n"
 
     emit(args, "sweep", data, text=text, rows=actions, columns=_ACTION_COLUMNS)
-    return EXIT_PROBLEMS if result.failed else EXIT_OK
+    if result.quarantined:
+        ids = ", ".join(result.quarantined)
+        note = (
+            f"let op: {len(result.quarantined)} map(pen) konden niet worden gelezen en zijn "
+            f"overgeslagen: {ids}"
+            if nl
+            else f"note: {len(result.quarantined)} folder(s) could not be read and were skipped: "
+            f"{ids}"
+        )
+        print(note, file=sys.stderr)
+    return EXIT_PROBLEMS if result.failed or result.quarantined else EXIT_OK
 
 
 _ACTION_COLUMNS = ("id", "folder_id", "kind", "rule", "due_by", "reason_nl", "reason_en")

@@ -61,7 +61,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
@@ -686,13 +686,14 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                             events.setdefault(fid, []).append(text)
                         for fid, document in documents.items():
                             mine = patches.get(fid, [])
-                            folder, current = load_folder(
-                                self.codec,
-                                document,
-                                mine,
-                                events.get(fid, []),
-                                source=f"folder {fid!r}",
-                            )
+                            with reading(fid, "its document or events"):
+                                folder, current = load_folder(
+                                    self.codec,
+                                    document,
+                                    mine,
+                                    events.get(fid, []),
+                                    source=f"folder {fid!r}",
+                                )
                             self._documents.loaded(
                                 folder, len(document), sum(map(len, mine)), current
                             )
@@ -871,18 +872,27 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
         """Return the due folders with their saved rule state (from the due-date index and the row).
 
-        No document is read: the sweep decides over these and loads only the folders with an action.
+        No document is read: the sweep decides over these and loads only the folders with an action. A row
+        whose due date or rule state is damaged comes with the date asked and no rule state (the sweep
+        then reads that folder's document), so it never stops the query for the others.
         """
         rows = self._all(
             "SELECT folder_id, version, next_due_on, rule_state FROM folders "
             "WHERE next_due_on <= ? ORDER BY next_due_on, folder_id",
             (on_or_before.isoformat(),),
         )
-        date = self._dates_of(rows, 2)
+        date: dict[Any, dt.date | None] = {}
+        for text in {row[2] for row in rows}:
+            try:
+                date[text] = dt.date.fromisoformat(text)
+            except (TypeError, ValueError):
+                date[text] = None  # damaged
         new = tuple.__new__
         return tuple(
             [
-                new(DueState, (fid, version, date[due], None if state is None else text_of(state)))
+                new(DueState, (fid, version, date[due], rule_text(state)))
+                if date[due] is not None
+                else new(DueState, (fid, version, on_or_before, None))
                 for fid, version, due, state in rows
             ]
         )
