@@ -693,7 +693,8 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
     ]
     lines.append("")
     for name, sub, _ in subs:
-        lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
+        check = "<!-- docs-check: elsewhere tests/cli/test_reference_pages.py -->"
+        lines += [f"## werkmap {name}", "", check, "```text", _usage(f"werkmap {name}", sub), "```", ""]
         if sub.description:
             lines += [sub.description, ""]
         lines += ["| argument | meaning |", "|---|---|"]
