@@ -308,6 +308,7 @@ def _doctest(block: Block, page: Page, namespace: dict[str, object]) -> str:
     report = io.StringIO()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test, out=report.write, clear_globs=False)
+    namespace.update(test.globs)  # the names it defined are there for the blocks after it
     return report.getvalue() if runner.failures else ""
 
 
