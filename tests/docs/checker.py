@@ -11,7 +11,8 @@ Run it as a script to see every difference (``PYTHONPATH=src python tests/docs/c
   repository (``src/werkmap/...``, ``examples/...``) is taken from the repository root.
   What a command prints is its standard output followed by its standard error. A command followed
   directly by another ``$`` line runs but its output is not compared. A long command may continue on the
-  next line after ``\\``; ``# ...`` after a command is a comment.
+  next line after ``\\``; ``# ...`` after a command is a comment. A block of commands with no output
+  shown is not run.
 * *the output of the code before it*: the ``python`` block just before the output block (visible, or
   hidden in a ``<!-- docs-check: python ... -->`` comment) is run, and what it prints is compared.
 
@@ -323,7 +324,10 @@ def check_page(page: Page, session: Session, workdir: Path) -> list[Problem]:
     """Run a page's examples in ``workdir`` and return every block whose output is not what is printed."""
     problems: list[Problem] = []
     blocks = page.blocks
-    needs_store = any(b.is_output and b.is_transcript and "skip" not in b.marks for b in blocks)
+    needs_store = any(
+        b.is_output and not b.marks and any(shown is not None for _, shown in transcript(b.body))
+        for b in blocks
+    )
     if needs_store:
         session.prepare(workdir)
     namespace: dict[str, object] = {"__name__": "__docs__", "demo_store": lambda: session.demo()[0]}
@@ -364,7 +368,10 @@ def check_page(page: Page, session: Session, workdir: Path) -> list[Problem]:
             if not block.is_output:
                 continue
             if block.is_transcript:
-                for command, shown in transcript(block.body):
+                pairs = transcript(block.body)
+                if all(shown is None for _, shown in pairs):
+                    continue  # commands only: nothing shown, nothing to check
+                for command, shown in pairs:
                     try:
                         printed = run_command(command, workdir, session)
                     except Exception:
