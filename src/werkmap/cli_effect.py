@@ -109,11 +109,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    from werkmap.cli_common import existing_store_url
+    from werkmap.cli_common import existing_store_url, read_folders
 
     url = existing_store_url(args.db)
     with Werkmap(url, clock=FixedClock(until), experiments=[experiment]) as wm:
-        folders = wm.all_folders(Actor.team_lead(args.reader))
+        folders = read_folders(wm, Actor.team_lead(args.reader), args)
         report = effect_report(
             folders, experiment, observed_until=until, adjusted=not args.no_adjusted
         )

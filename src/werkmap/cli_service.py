@@ -35,6 +35,7 @@ from werkmap.cli_common import (
     existing_store_url,
     open_service,
     progress_bar,
+    showing_progress,
     sqlite_path,
 )
 from werkmap.cli_types import iso_date, positive_int
@@ -544,8 +545,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
     day = args.date or cli_clock(args).today()
-    with _open(args, day) as wm:
-        result = wm.sweep(Actor.system())
+    with _open(args, day) as wm, showing_progress(args, "folders") as bar:
+        result = wm.sweep(Actor.system(), progress=bar)
     actions = [
         {
             "id": a.id,
@@ -649,8 +650,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.end < args.start:
         raise InvalidInput([Problem(path="--to", message="is before --from")])
-    with _open(args, args.end) as wm:
-        realised = wm.report(Actor.team_lead(args.reader), start=args.start, end=args.end)
+    with _open(args, args.end) as wm, showing_progress(args, "folders") as bar:
+        realised = wm.report(
+            Actor.team_lead(args.reader), start=args.start, end=args.end, progress=bar
+        )
         policy = wm.policy
     if args.forecast is None:
         emit(
@@ -683,7 +686,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from werkmap.replay import replay
 
-    report = replay(existing_store_url(args.db))
+    with showing_progress(args, "folders") as bar:
+        report = replay(existing_store_url(args.db), progress=bar)
     emit(
         args,
         "replay",

@@ -117,7 +117,9 @@ class Page:
     @property
     def name(self) -> str:
         """The page's path from the repository root."""
-        return str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
+        return (
+            str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
+        )
 
 
 @dataclass
@@ -251,16 +253,22 @@ def run_command(command: str, workdir: Path, session: Session | None = None) -> 
             _in_directory(workdir),
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
+            contextlib.suppress(SystemExit),  # argparse refusing arguments
         ):
-            try:
-                main(argv[1:])
-            except SystemExit:  # argparse refusing arguments
-                pass
+            main(argv[1:])
         return out.getvalue() + err.getvalue()
     if argv and argv[0] == "python":
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        )
         done = subprocess.run(
-            [sys.executable, *argv[1:]], cwd=workdir, capture_output=True, text=True, env=env, check=False
+            [sys.executable, *argv[1:]],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         return done.stdout + done.stderr
     raise ValueError(f"no way to run {command!r}: only werkmap and python commands are run")
@@ -315,7 +323,11 @@ def _doctest(block: Block, page: Page, namespace: dict[str, object]) -> str:
 
 def unmarked_result_comments(block: Block) -> list[str]:
     """Lines of a code block that show a result in a comment (``x  # 28``) rather than as an output."""
-    if block.is_output or block.is_doctest or block.lang in ("toml", "ini", "cron", "mermaid", "sql"):
+    if (
+        block.is_output
+        or block.is_doctest
+        or block.lang in ("toml", "ini", "cron", "mermaid", "sql")
+    ):
         return []
     return [line for line in block.body.splitlines() if _RESULT_COMMENT.search(line)]
 
@@ -345,22 +357,32 @@ def check_page(page: Page, session: Session, workdir: Path) -> list[Problem]:
             comments = unmarked_result_comments(block)
             if comments:
                 problems.append(
-                    Problem(page.name, block, f"a result shown in a comment, not checked: {comments[0]!r}; "
-                            "write it as a >>> example (or mark the block docs-check: skip REASON)")
+                    Problem(
+                        page.name,
+                        block,
+                        f"a result shown in a comment, not checked: {comments[0]!r}; "
+                        "write it as a >>> example (or mark the block docs-check: skip REASON)",
+                    )
                 )
             if block.lang in ("python", "pycon"):
-                produces = nxt is not None and nxt.is_output and not nxt.is_transcript and not nxt.marks
+                produces = (
+                    nxt is not None and nxt.is_output and not nxt.is_transcript and not nxt.marks
+                )
                 if block.is_doctest:
                     failure = _doctest(block, page, namespace)
                     if failure:
-                        problems.append(Problem(page.name, block, "a >>> example fails:\n" + failure))
+                        problems.append(
+                            Problem(page.name, block, "a >>> example fails:\n" + failure)
+                        )
                     continue
                 if not (block.hidden or produces or page.run_all or "run" in block.marks):
                     continue
                 try:
                     printed = _exec(block.body, f"{page.name}:{block.line}", namespace)
                 except Exception:
-                    problems.append(Problem(page.name, block, "the code fails:\n" + traceback.format_exc()))
+                    problems.append(
+                        Problem(page.name, block, "the code fails:\n" + traceback.format_exc())
+                    )
                     return problems  # what follows depends on it
                 if produces:
                     printed_by[index + 1] = printed
@@ -375,7 +397,11 @@ def check_page(page: Page, session: Session, workdir: Path) -> list[Problem]:
                     try:
                         printed = run_command(command, workdir, session)
                     except Exception:
-                        problems.append(Problem(page.name, block, f"$ {command} fails:\n" + traceback.format_exc()))
+                        problems.append(
+                            Problem(
+                                page.name, block, f"$ {command} fails:\n" + traceback.format_exc()
+                            )
+                        )
                         continue
                     if shown is not None:
                         _compare(problems, page, block, shown, printed, workdir, f"$ {command}: ")
@@ -384,21 +410,37 @@ def check_page(page: Page, session: Session, workdir: Path) -> list[Problem]:
                 _compare(problems, page, block, block.body, printed_by[index], workdir, "")
                 continue
             problems.append(
-                Problem(page.name, block, "an output shown with no check: put the code that prints it just "
-                        "before it (a python block or a hidden docs-check: python block), make it a $ "
-                        "transcript, or mark it docs-check: skip/elsewhere/not-output REASON")
+                Problem(
+                    page.name,
+                    block,
+                    "an output shown with no check: put the code that prints it just "
+                    "before it (a python block or a hidden docs-check: python block), make it a $ "
+                    "transcript, or mark it docs-check: skip/elsewhere/not-output REASON",
+                )
             )
     return problems
 
 
 def _compare(
-    problems: list[Problem], page: Page, block: Block, shown: str, printed: str, workdir: Path, what: str
+    problems: list[Problem],
+    page: Page,
+    block: Block,
+    shown: str,
+    printed: str,
+    workdir: Path,
+    what: str,
 ) -> None:
     shown_n, printed_n = normalise(shown), normalise(printed, workdir)
     if not matches(shown_n, printed_n):
         problems.append(
-            Problem(page.name, block, f"{what}the shown output differs from what the code prints "
-                    f"({HOW_TO_SEE} {page.name})", shown_n, printed_n)
+            Problem(
+                page.name,
+                block,
+                f"{what}the shown output differs from what the code prints "
+                f"({HOW_TO_SEE} {page.name})",
+                shown_n,
+                printed_n,
+            )
         )
 
 

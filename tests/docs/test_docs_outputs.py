@@ -27,7 +27,9 @@ def check_text(text: str, session: Session, workdir: Path, name: str = "page.md"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
-def test_every_shown_output_is_what_the_code_prints(path: Path, session: Session, tmp_path: Path) -> None:
+def test_every_shown_output_is_what_the_code_prints(
+    path: Path, session: Session, tmp_path: Path
+) -> None:
     page = parse_page(path.read_text(encoding="utf-8"), path)
     problems = check_page(page, session, tmp_path)
     assert not problems, "\n\n".join(str(p) for p in problems)
@@ -46,7 +48,9 @@ def test_the_docs_show_outputs_and_check_most_of_them() -> None:
     assert len(skipped) <= 6, skipped
 
 
-def test_an_edited_output_fails_and_names_the_page_and_block(session: Session, tmp_path: Path) -> None:
+def test_an_edited_output_fails_and_names_the_page_and_block(
+    session: Session, tmp_path: Path
+) -> None:
     good = "# A page\n\n```python\nprint(6 * 7)\n```\n\n```text\n42\n```\n"
     assert check_text(good, session, tmp_path) == []
     problems = check_text(good.replace("42", "43"), session, tmp_path)
@@ -95,11 +99,15 @@ def test_hidden_code_and_files(session: Session, tmp_path: Path) -> None:
     )
     (problem,) = check_text(page, session, tmp_path)
     assert "docs/page.md:2: text block: an output shown with no check" in problem
-    page = page.replace("file data/n.txt -->", "file data/n.txt -->\n<!-- docs-check: not-output an input -->")
+    page = page.replace(
+        "file data/n.txt -->", "file data/n.txt -->\n<!-- docs-check: not-output an input -->"
+    )
     assert check_text(page, session, tmp_path) == []
 
 
-def test_the_paths_of_the_working_directory_print_as_relative_ones(session: Session, tmp_path: Path) -> None:
+def test_the_paths_of_the_working_directory_print_as_relative_ones(
+    session: Session, tmp_path: Path
+) -> None:
     page = "```python\nimport os\nprint(os.path.join(os.getcwd(), 'demo.db'))\n```\n\n```text\ndemo.db\n```\n"
     assert check_text(page, session, tmp_path) == []
 
