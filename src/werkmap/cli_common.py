@@ -42,8 +42,9 @@ from werkmap.errors import InvalidInput, Problem, WerkmapError
 
 if TYPE_CHECKING:
     from werkmap.clock import Clock
+    from werkmap.plan.folder import WorkFolder
     from werkmap.profiler.model import ScoringModel
-    from werkmap.service import Werkmap
+    from werkmap.service import Actor, Werkmap
     from werkmap.storage.protocol import Store
 
 __all__ = [
@@ -75,9 +76,11 @@ __all__ = [
     "open_cli_store",
     "open_service",
     "progress_bar",
+    "read_folders",
     "read_text_file",
     "reference_markdown",
     "run_command",
+    "showing_progress",
     "sqlite_path",
     "store_url",
     "unwrap_envelope",
@@ -416,6 +419,27 @@ def end_progress(bar: Callable[[int, int], None] | None) -> None:
         close()
 
 
+@contextlib.contextmanager
+def showing_progress(
+    args: argparse.Namespace, label: str
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A :func:`progress_bar` for a command's long work (none with ``-q`` or off a terminal), ended after."""
+    bar = progress_bar(label, quiet=bool(getattr(args, "quiet", 0)))
+    try:
+        yield bar
+    finally:
+        end_progress(bar)
+
+
+def read_folders(wm: Werkmap, actor: Actor, args: argparse.Namespace) -> list[WorkFolder]:
+    """Every folder ``actor`` may read (:meth:`Werkmap.all_folders`), with a progress bar on a terminal."""
+    from werkmap.progress import tracked
+
+    with showing_progress(args, "folders") as bar:
+        total = len(wm.store.index_columns().folder_id) if bar is not None else 0
+        return list(tracked(wm.all_folders(actor), bar, total))
+
+
 # ------------------------------------------------------------------------------------- files
 
 
@@ -728,7 +752,16 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
     ]
     lines.append("")
     for name, sub, _ in subs:
-        lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
+        check = "<!-- docs-check: elsewhere tests/cli/test_reference_pages.py -->"
+        lines += [
+            f"## werkmap {name}",
+            "",
+            check,
+            "```text",
+            _usage(f"werkmap {name}", sub),
+            "```",
+            "",
+        ]
         if sub.description:
             lines += [sub.description, ""]
         lines += ["| argument | meaning |", "|---|---|"]

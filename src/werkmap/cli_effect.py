@@ -109,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    from werkmap.cli_common import open_service
+    from werkmap.cli_common import open_service, read_folders
 
     with open_service(args.db, clock=FixedClock(until), experiments=[experiment]) as wm:
-        folders = wm.all_folders(Actor.team_lead(args.reader))
+        folders = read_folders(wm, Actor.team_lead(args.reader), args)
         report = effect_report(
             folders, experiment, observed_until=until, adjusted=not args.no_adjusted
         )

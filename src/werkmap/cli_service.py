@@ -34,6 +34,7 @@ from werkmap.cli_common import (
     end_progress,
     open_service,
     progress_bar,
+    showing_progress,
     sqlite_path,
 )
 from werkmap.cli_types import iso_date, positive_int
@@ -563,8 +564,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
     day = args.date or cli_clock(args).today()
-    with _open(args, day) as wm:
-        result = wm.sweep(Actor.system())
+    with _open(args, day) as wm, showing_progress(args, "folders") as bar:
+        result = wm.sweep(Actor.system(), progress=bar)
     actions = [
         {
             "id": a.id,
@@ -685,8 +686,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.end < args.start:
         raise InvalidInput([Problem(path="--to", message="is before --from")])
-    with _open(args, args.end) as wm:
-        realised = wm.report(Actor.team_lead(args.reader), start=args.start, end=args.end)
+    with _open(args, args.end) as wm, showing_progress(args, "folders") as bar:
+        realised = wm.report(
+            Actor.team_lead(args.reader), start=args.start, end=args.end, progress=bar
+        )
         policy = wm.policy
     if args.forecast is None:
         emit(
@@ -722,7 +725,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
     store = open_cli_store(args.db)
     try:
-        report = replay(store)
+        with showing_progress(args, "folders") as bar:
+            report = replay(store, progress=bar)
     finally:
         store.close()
     emit(

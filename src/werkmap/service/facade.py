@@ -1047,7 +1047,13 @@ class Werkmap(UnitOfWork):
 
     # ------------------------------------------------------------------------------- the sweep
 
-    def sweep(self, actor: Actor, *, on: dt.date | None = None) -> SweepResult:
+    def sweep(
+        self,
+        actor: Actor,
+        *,
+        on: dt.date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SweepResult:
         """Find and apply what the service model says is due on ``on`` (default today).
 
         The store returns the folders whose indexed next-due date is on or before ``on`` with what the
@@ -1061,6 +1067,12 @@ class Werkmap(UnitOfWork):
         writer's change is run again folder by folder); running the same day again finds nothing new. An
         action a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next
         sweep.
+
+        Args:
+            actor: the system.
+            on: the day to sweep (default today).
+            progress: called with ``(folders done, folders with an action)`` after each batch
+                (:func:`werkmap.progress.progress` draws it).
 
         Raises:
             NotAuthorized: the actor is not the system.
@@ -1123,6 +1135,8 @@ class Werkmap(UnitOfWork):
                 applied.extend(d.actions)
                 invited.extend(d.invitations)
                 failed.extend(d.failed)
+            if progress is not None:
+                progress(start + len(chunk), len(acting))
         result = SweepResult(
             on=day,
             actions=tuple(applied),
@@ -1403,11 +1417,24 @@ class Werkmap(UnitOfWork):
 
         return folders()
 
-    def report(self, actor: Actor, *, start: dt.date, end: dt.date) -> PeriodReport:
-        """Return the period figures over every folder (team lead or system)."""
+    def report(
+        self,
+        actor: Actor,
+        *,
+        start: dt.date,
+        end: dt.date,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> PeriodReport:
+        """Return the period figures over every folder (team lead or system).
+
+        ``progress`` is called with ``(folders read, folders in the store)`` as the folders are read.
+        """
+        from werkmap.progress import tracked
         from werkmap.report import period_report
 
-        return period_report(self.all_folders(actor), start=start, end=end)
+        total = len(self.store.index_columns().folder_id) if progress is not None else 0
+        folders = tracked(self.all_folders(actor), progress, total)
+        return period_report(folders, start=start, end=end)
 
     def enqueue(self, actor: Actor, notifications: Sequence[Notification]) -> None:
         """Put notifications about the service as a whole (no folder change) into the outbox.
