@@ -156,6 +156,26 @@ def test_overdue_reminder_and_enforcement_proposal_come_on_their_days() -> None:
     assert "act-1" in proposal.text_en
 
 
+def test_catching_up_missed_days_applies_what_follows_in_the_same_sweep() -> None:
+    # no sweep ran for weeks: the activity is marked overdue and, since its reminder date has passed
+    # too, reminded in the same sweep; sweeping the day again finds nothing new
+    wm = service()
+    wm.register(SYSTEM, "f-1", jobseeker_ref="js-1", coach_id="c-1")
+    wm.submit_profile(JOBSEEKER, "f-1", high_answers())
+    due = day(4)
+    wm.add_activity(COACH, "f-1", "cv", due=due)
+    wm.sweep(SYSTEM)  # the start day: routing follow-ups only
+    reminder_day = CAL.next_working_day(due) + dt.timedelta(days=1 + P.reminder_grace_days)
+    clock_of(wm).set(reminder_day + dt.timedelta(days=2))
+    first = wm.sweep(SYSTEM)
+    kinds = [(a.kind, a.subject) for a in first.actions if a.subject == "act-1"]
+    assert kinds == [("mark_overdue", "act-1"), ("send_reminder", "act-1")]
+    before = snapshot(wm.store)
+    again = wm.sweep(SYSTEM)
+    assert (again.actions, again.failed) == ((), ())
+    assert snapshot(wm.store) == before
+
+
 def test_an_activity_done_in_time_is_never_marked() -> None:
     wm = service()
     wm.register(SYSTEM, "f-1", jobseeker_ref="js-1", coach_id="c-1")

@@ -16,7 +16,7 @@ from werkmap.errors import WerkmapError
 from werkmap.plan import folder as wf
 from werkmap.plan.commands import Made, one_step
 from werkmap.plan.folder import Change, FolderEvent, RouteRecord, WorkFolder
-from werkmap.rules.due import Action, due_actions
+from werkmap.rules.due import RULE_IDS, Action, due_actions
 from werkmap.rules.policy import Policy
 from werkmap.rules.records import profile_record, route_record
 from werkmap.rules.routing import CoachOverride, Decision, RoutingInputs, decide_route
@@ -156,8 +156,12 @@ def sweep_folder(
 ) -> Made[FolderSweep]:
     """Apply what is due for ``folder`` on ``on`` through :data:`~werkmap.rules.apply.APPLY`, as one version.
 
-    An action the folder refuses (a :class:`~werkmap.errors.WerkmapError`) changes nothing, is reported in
-    :attr:`FolderSweep.failed` with its reason and is not recorded, so it is offered again.
+    What an action changes can make another one due on the same day (an activity marked overdue long
+    after its deadline, when missed days are caught up, is also due for its reminder), so the rules are
+    asked again on the changed folder until nothing new is due: sweeping the same day twice finds nothing
+    the first sweep left. An action the folder refuses (a :class:`~werkmap.errors.WerkmapError`) changes
+    nothing, is reported in :attr:`FolderSweep.failed` with its reason and is not recorded, so it is
+    offered again by the next sweep.
     """
     from werkmap.rules.apply import APPLY, ApplyContext, record_action  # apply routes through us
 
@@ -167,19 +171,30 @@ def sweep_folder(
     invited: list[tuple[str, str, str, dt.date]] = []
     new = folder
     events: tuple[FolderEvent, ...] = ()
-    for action in due_actions(folder_state(folder), on, policy, calendar):
-        try:
-            new, ev = APPLY.get(action.kind, record_action)(new, action, ctx)
-        except WerkmapError as exc:
-            failed.append((action.id, str(exc)))
-            continue
-        applied.append(action)
-        events += ev
-        for e in ev:
-            if e.kind == "conversation_invited":
-                conv = new.conversation(e.data["conversation_id"])
-                at = conv.scheduled_for or on
-                invited.append((new.folder_id, conv.conversation_id, str(conv.kind), at))
+    tried: set[str] = set()
+    todo = due_actions(folder_state(folder), on, policy, calendar)
+    for _round in range(len(RULE_IDS) + 1):  # each round follows from a change of the one before
+        for action in todo:
+            tried.add(action.id)
+            try:
+                new, ev = APPLY.get(action.kind, record_action)(new, action, ctx)
+            except WerkmapError as exc:
+                failed.append((action.id, str(exc)))
+                continue
+            applied.append(action)
+            events += ev
+            for e in ev:
+                if e.kind == "conversation_invited":
+                    conv = new.conversation(e.data["conversation_id"])
+                    at = conv.scheduled_for or on
+                    invited.append((new.folder_id, conv.conversation_id, str(conv.kind), at))
+        if new is folder or not events:
+            break
+        todo = [
+            a for a in due_actions(folder_state(new), on, policy, calendar) if a.id not in tried
+        ]
+        if not todo:
+            break
     done = new, events
     change = one_step(folder, lambda _f: done)
     result = FolderSweep(actions=tuple(applied), failed=tuple(failed), invitations=tuple(invited))
