@@ -53,6 +53,7 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_index_rows,
     check_requests,
     event_row,
     events_after,
@@ -492,7 +493,12 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             raise NotFound(f"no folder {folder_id!r} in the store")
         document, patches, events = row
         folder, current = load_folder(
-            self.codec, document, patches, events, source=f"folder {folder_id!r}"
+            self.codec,
+            document,
+            patches,
+            events,
+            source=f"folder {folder_id!r}",
+            folder_id=folder_id,
         )
         with self._lock:
             self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
@@ -514,7 +520,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         out: dict[str, Any] = {}
         for fid, document, patches, events in rows:
             folder, current = load_folder(
-                self.codec, document, patches, events, source=f"folder {fid!r}"
+                self.codec, document, patches, events, source=f"folder {fid!r}", folder_id=fid
             )
             with self._lock:
                 self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
@@ -649,7 +655,9 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             (_text(coach_id),),
         )
         new = tuple.__new__
-        return tuple([new(IndexRow, _index_row(row)) for row in rows])
+        out = [_index_row(row) for row in rows]
+        check_index_rows(out)  # a damaged row: FolderUnreadable
+        return tuple([new(IndexRow, row) for row in out])
 
     def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
         """Return the folders with something due on or before a date (from the due-date index)."""

@@ -51,6 +51,7 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_index_rows,
     check_requests,
     event_row,
     events_after,
@@ -554,7 +555,12 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
             folder, current = load_folder(
-                self.codec, row[0], patches, events, source=f"folder {folder_id!r}"
+                self.codec,
+                row[0],
+                patches,
+                events,
+                source=f"folder {folder_id!r}",
+                folder_id=folder_id,
             )
             self._documents.loaded(folder, len(row[0]), sum(map(len, patches)), current)
         return folder
@@ -604,6 +610,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                                 mine,
                                 events.get(fid, []),
                                 source=f"folder {fid!r}",
+                                folder_id=fid,
                             )
                             self._documents.loaded(
                                 folder, len(document), sum(map(len, mine)), current
@@ -751,6 +758,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         return parsed
 
     def _index_rows(self, rows: list[Any]) -> tuple[IndexRow, ...]:
+        check_index_rows(rows)  # a damaged row: FolderUnreadable, never a raw ValueError
         date = self._dates_of(rows, 6, 7)
         new = tuple.__new__
         return tuple(
