@@ -327,6 +327,22 @@ def _audit_problems(entry: AuditEntry, at: str, folder_id: str | None) -> list[P
     return problems
 
 
+def check_audits(entries: Sequence[AuditEntry]) -> None:
+    """Check a batch of audit entries as :func:`check_audit` checks one (every problem, with its index).
+
+    Raises:
+        InvalidInput: one error listing every problem of every entry.
+    """
+    problems: list[Problem] = []
+    for i, entry in enumerate(entries):
+        at = f"$[{i}]"
+        problems.extend(_audit_problems(entry, at, None))
+        if not entry.folder_id:
+            problems.append(Problem(path=f"{at}.folder_id", message="expected a non-empty id"))
+    if problems:
+        raise InvalidInput(problems, source="audit")
+
+
 def check_audit(entry: AuditEntry) -> None:
     """Check an audit entry as the built-in stores do (a folder id, an actor and action, an aware time).
 

@@ -20,6 +20,7 @@ from werkmap.storage._common import (
     DEFAULT_LEASE,
     SavesThroughMany,
     check_audit,
+    check_audits,
     check_requests,
     may_mark,
     new_events,
@@ -359,6 +360,13 @@ class MemoryStore(SavesThroughMany):
         with self._lock:
             self._writable()
             return self._seal(entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains, all at once (checked first)."""
+        check_audits(entries)
+        with self._lock:
+            self._writable()
+            return tuple(self._seal(entry) for entry in entries)
 
     def _seal(self, entry: AuditEntry) -> AuditRecord:
         chain = self._audit.setdefault(entry.folder_id, [])

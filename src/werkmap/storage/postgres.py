@@ -53,6 +53,7 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_audits,
     check_index_rows,
     check_requests,
     event_row,
@@ -853,6 +854,22 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         check_audit(entry)
         with self._write() as conn, conn.cursor() as c:
             return self._seal(c, entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains in one transaction (all or none).
+
+        The chains are locked in folder-id order (so two batches never wait on each other in a
+        circle); each folder's entries keep the order given, and the records come back in that order.
+        """
+        check_audits(entries)
+        if not entries:
+            return ()
+        order = sorted(range(len(entries)), key=lambda i: entries[i].folder_id)  # stable
+        sealed: dict[int, AuditRecord] = {}
+        with self._write() as conn, conn.cursor() as c:
+            for i in order:
+                sealed[i] = self._seal(c, entries[i])
+        return tuple(sealed[i] for i in range(len(entries)))
 
     @staticmethod
     def _seal(cursor: Any, entry: AuditEntry) -> AuditRecord:

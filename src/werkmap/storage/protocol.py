@@ -226,6 +226,18 @@ class Store(Protocol):
         """Seal an audit entry into its folder's hash chain (one transaction) and return the record."""
         ...
 
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several audit entries (of one folder or many) in **one** transaction; return the records.
+
+        All of them are sealed, or (on any error) none. Each goes into its own folder's chain, in the
+        order given, exactly as :meth:`append_audit` would seal it. The service audits a read of many
+        folders (a caseload, ``all_folders``) this way: one transaction, not one per folder.
+
+        Raises:
+            InvalidInput: an entry is malformed (every problem listed); nothing was sealed.
+        """
+        ...
+
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""
         ...

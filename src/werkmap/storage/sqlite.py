@@ -51,6 +51,7 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_audits,
     check_index_rows,
     check_requests,
     event_row,
@@ -940,6 +941,14 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         check_audit(entry)
         with self._write() as c:
             return self._seal(c, entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains in one transaction (all or none)."""
+        check_audits(entries)
+        if not entries:
+            return ()
+        with self._write() as c:
+            return tuple(self._seal(c, entry) for entry in entries)
 
     @staticmethod
     def _seal(conn: sqlite3.Connection, entry: AuditEntry) -> AuditRecord:
