@@ -71,6 +71,7 @@ __all__ = [
     "existing_store_url",
     "exit_codes_markdown",
     "logging_to_stderr",
+    "note_quarantined",
     "open_service",
     "progress_bar",
     "read_text_file",
@@ -807,6 +808,27 @@ def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
             current = f"{current} {part}" if current else part
     lines.append(current)
     return "\n".join(lines)
+
+
+def note_quarantined(quarantined: Sequence[str], language: str = DEFAULT_LANGUAGE) -> None:
+    """Print on stderr which folders a command over many folders left out because they cannot be read.
+
+    Nothing when there are none. The output on stdout stays what the command shows of the rest.
+    """
+    if not quarantined:
+        return
+    ids = ", ".join(quarantined)
+    if language == "nl":
+        text = (
+            f"let op: {len(quarantined)} map(pen) kon(den) niet gelezen worden en zijn overgeslagen: "
+            f"{ids} (werkmap verify noemt ze)"
+        )
+    else:
+        text = (
+            f"note: {len(quarantined)} folder(s) could not be read and were left out: {ids} "
+            "(werkmap verify lists them)"
+        )
+    print(text, file=sys.stderr)
 
 
 def _leaf_commands(

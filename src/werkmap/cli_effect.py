@@ -109,14 +109,16 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    from werkmap.cli_common import existing_store_url
+    from werkmap.cli_common import existing_store_url, note_quarantined
 
     url = existing_store_url(args.db)
     with Werkmap(url, clock=FixedClock(until), experiments=[experiment]) as wm:
-        folders = wm.all_folders(Actor.team_lead(args.reader))
+        # figures only: the folders are not audited one by one (see Werkmap.all_folders)
+        folders = wm._folders(Actor.team_lead(args.reader), audited=False)
         report = effect_report(
             folders, experiment, observed_until=until, adjusted=not args.no_adjusted
         )
+    note_quarantined(folders.quarantined, args.language)
     if sum(report.counts.values()) == 0:
         raise InvalidInput(
             [

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from werkmap.cli_common import (
+    DEFAULT_LANGUAGE,
     EXIT_OK,
     EXIT_PROBLEMS,
     add_db_argument,
@@ -33,6 +34,7 @@ from werkmap.cli_common import (
     emit,
     end_progress,
     existing_store_url,
+    note_quarantined,
     open_service,
     progress_bar,
     sqlite_path,
@@ -627,6 +629,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     day = args.date or cli_clock(args).today()
     with _open(args, day) as wm:
         dashboard = wm.dashboard(Actor.team_lead(args.reader), args.coach, on=day)
+    note_quarantined(dashboard.quarantined, args.language)
     dashboard = dashboard.sorted_by(args.sort, descending=args.descending)
     if args.format == "html":
         print(dashboard.to_html(args.language))
@@ -652,6 +655,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with _open(args, args.end) as wm:
         realised = wm.report(Actor.team_lead(args.reader), start=args.start, end=args.end)
         policy = wm.policy
+    note_quarantined(realised.quarantined, args.language)
     if args.forecast is None:
         emit(
             args,
@@ -684,6 +688,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     from werkmap.replay import replay
 
     report = replay(existing_store_url(args.db))
+    note_quarantined(report.quarantined, getattr(args, "language", DEFAULT_LANGUAGE))
     emit(
         args,
         "replay",

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
-from werkmap.errors import WerkmapError
+from werkmap.errors import FolderUnreadable, WerkmapError
 from werkmap.plan.enforcement import EnforcementCase, MeasureProposal, compute_proposal
 from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
 from werkmap.rules.due import RULE_IDS
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["Mismatch", "ReplayReport", "replay", "replay_folder"]
 
 _TOLERANCE = 1e-9
+_log = logging.getLogger("werkmap.service")
 
 
 @attrs.frozen(kw_only=True)
@@ -82,17 +84,20 @@ class ReplayReport:
         decisions: the decisions re-derived (mismatching ones included).
         skipped: stored decisions that carry too little to be re-derived (older records).
         mismatches: the decisions whose re-derivation differs, in folder order.
+        quarantined: the folders that could not be read (:class:`~werkmap.errors.FolderUnreadable`),
+            skipped, in id order: their decisions were not replayed.
     """
 
     folders: int
     decisions: int
     skipped: int
     mismatches: tuple[Mismatch, ...]
+    quarantined: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Whether every decision replayed to what was stored."""
-        return not self.mismatches
+        """Whether every decision replayed to what was stored (and every folder could be read)."""
+        return not self.mismatches and not self.quarantined
 
     def to_text(self) -> str:
         """Return the report as the command line prints it (one line, then one line per mismatch)."""
@@ -111,6 +116,7 @@ class ReplayReport:
                 "decisions": self.decisions,
                 "skipped": self.skipped,
                 "mismatches": [attrs.asdict(m) for m in self.mismatches],
+                **({"quarantined": list(self.quarantined)} if self.quarantined else {}),
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -143,7 +149,8 @@ def replay(
         scorer = _Scorer(questionnaire, model)
         folders = decisions = skipped = 0
         found: list[Mismatch] = []
-        for folder in _folders(store):
+        quarantined: list[str] = []
+        for folder in _folders(store, quarantined):
             one = _replay_one(folder, pol, scorer)
             folders += 1
             decisions += one.decisions
@@ -153,13 +160,26 @@ def replay(
         if isinstance(store_or_url, str):
             store.close()
     return ReplayReport(
-        folders=folders, decisions=decisions, skipped=skipped, mismatches=tuple(found)
+        folders=folders,
+        decisions=decisions,
+        skipped=skipped,
+        mismatches=tuple(found),
+        quarantined=tuple(sorted(quarantined)),
     )
 
 
-def _folders(store: Store) -> Iterator[WorkFolder]:
-    for folder_id in store.index_columns().folder_id:
-        yield store.load(str(folder_id))
+def _folders(store: Store, quarantined: list[str]) -> Iterator[WorkFolder]:
+    """Every readable folder of the store; the ids of the unreadable ones go into ``quarantined``."""
+    columns = store.index_columns()
+    for fid, _ in columns.unreadable:
+        _log.warning("folder %r quarantined (skipped): its index columns are damaged", fid)
+        quarantined.append(fid)
+    for folder_id in columns.folder_id:
+        try:
+            yield store.load(str(folder_id))
+        except FolderUnreadable as exc:
+            _log.warning("folder %r quarantined (skipped): %s", exc.folder_id, exc.what)
+            quarantined.append(exc.folder_id)
 
 
 def replay_folder(
