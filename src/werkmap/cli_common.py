@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from werkmap.clock import Clock
     from werkmap.profiler.model import ScoringModel
     from werkmap.service import Werkmap
+    from werkmap.storage.protocol import Store
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -72,6 +73,7 @@ __all__ = [
     "exit_codes_markdown",
     "logging_to_stderr",
     "note_quarantined",
+    "open_cli_store",
     "open_service",
     "progress_bar",
     "read_text_file",
@@ -595,26 +597,59 @@ def existing_store_url(db: str, *, flag: str = "--db") -> str:
 
 
 def open_service(
-    db: str, *, clock: Clock, flag: str = "--db", model: ScoringModel | None = None
+    db: str,
+    *,
+    clock: Clock,
+    flag: str = "--db",
+    model: ScoringModel | None = None,
+    **options: Any,
 ) -> Werkmap:
     """Open the :class:`~werkmap.service.Werkmap` service on the store named by a ``--db`` value.
 
-    ``model`` is the live scoring model (default: the service's own, the packaged one).
+    ``model`` is the live scoring model (default: the service's own, the packaged one); ``options`` go to
+    :class:`~werkmap.service.Werkmap` as they are (``experiments=``).
 
     Raises:
-        InvalidInput: a SQLite file that does not exist, or a URL no plugin serves.
+        InvalidInput: a SQLite file that does not exist, is empty, is not a werkmap store, is corrupt or
+            is from a newer werkmap (the file is left as it was), or a URL no plugin serves.
     """
-    from werkmap.errors import NoStorageProvider
     from werkmap.service import Werkmap
-    from werkmap.storage.url import redact_url
 
     url = existing_store_url(db, flag=flag)
+    with _opening(db, url, flag):
+        return Werkmap(url, clock=clock, model=model, **options)
+
+
+def open_cli_store(db: str, *, flag: str = "--db") -> Store:
+    """Open the :class:`~werkmap.storage.Store` named by a ``--db`` value (refused as :func:`open_service`).
+
+    Raises:
+        InvalidInput: as :func:`open_service`.
+    """
+    from werkmap.storage import open_store
+
+    url = existing_store_url(db, flag=flag)
+    with _opening(db, url, flag):
+        return open_store(url)
+
+
+@contextlib.contextmanager
+def _opening(db: str, url: str, flag: str) -> Iterator[None]:
+    """Turn a store that cannot be opened as given into :class:`InvalidInput` naming ``flag``."""
+    from werkmap.errors import NoStorageProvider, StorageError
+    from werkmap.storage.url import redact_url
+
     try:
-        return Werkmap(url, clock=clock, model=model)
+        yield
     except NoStorageProvider as exc:
         raise InvalidInput(
             [Problem(path=flag, message=f"cannot open {redact_url(db)}: {exc}")]
         ) from None
+    except StorageError as exc:
+        if sqlite_path(url, flag=flag) is None:
+            raise  # a server store that cannot be used: exit 1
+        # a file that is not what was expected: bad input (exit 2), one message, the file unchanged
+        raise InvalidInput([Problem(path=flag, message=str(exc))]) from None
 
 
 # ------------------------------------------------------------------------------------- running
@@ -737,7 +772,8 @@ def exit_codes_markdown() -> str:
         "",
         "- `replay`: a stored decision is not re-derived the same (one line per mismatch).",
         "- `sweep`: a folder refused an action; the next sweep offers it again.",
-        "- `dispatch`: a notification could not be delivered in this run; it is retried later.",
+        "- `dispatch`: a notification could not be delivered in this run (it is retried later), or was "
+        "dead-lettered after its last attempt.",
         "- `fit`: the data do not identify the model (perfect separation, rank deficiency, no "
         "convergence); `model-card`: the report evaluates another model; `score`: the answers are to "
         "another questionnaire version; any command: a store that cannot be used (a storage error).",

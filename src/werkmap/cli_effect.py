@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``werkmap effect``; return the exit code."""
     from werkmap.clock import FixedClock, SystemClock
     from werkmap.experiments import effect_report
-    from werkmap.service import Actor, Werkmap
+    from werkmap.service import Actor
 
     experiment = _experiment(args.experiment, args.definitions)
     until = args.until or SystemClock().today()
@@ -109,10 +109,9 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    from werkmap.cli_common import existing_store_url, note_quarantined
+    from werkmap.cli_common import note_quarantined, open_service
 
-    url = existing_store_url(args.db)
-    with Werkmap(url, clock=FixedClock(until), experiments=[experiment]) as wm:
+    with open_service(args.db, clock=FixedClock(until), experiments=[experiment]) as wm:
         # figures only: the folders are not audited one by one (see Werkmap.all_folders)
         folders = wm._folders(Actor.team_lead(args.reader), audited=False)
         report = effect_report(

@@ -33,7 +33,6 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     end_progress,
-    existing_store_url,
     note_quarantined,
     open_service,
     progress_bar,
@@ -70,6 +69,9 @@ DEMO_DB = "werkmap-demo.db"
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo``, ``sweep``, ``dispatch``, ``dashboard``, ``report`` and ``replay`` to the parser."""
+    from werkmap.storage import DEFAULT_LEASE
+    from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS
+
     demo = commands.add_parser(
         "demo",
         help="simulate jobseekers over a year through the real service; print a dashboard and a report",
@@ -124,8 +126,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="deliver the outbox's notifications to the notification plugins",
         description="Deliver the notifications waiting in the store's outbox to the installed "
         "notification plugins (at least once, each with its idempotency key); a failed delivery is "
-        "retried later with backoff. Exits 1 when a delivery failed in this run. csv: one row per "
-        "notification tried.",
+        "retried later with backoff, and dead-lettered after --max-attempts failed attempts. Items "
+        "are claimed with a lease, so several dispatchers may run at once. Exits 1 when a delivery "
+        "failed or a notification was dead-lettered in this run. csv: one row per notification tried.",
     )
     add_db_argument(dispatch)
     dispatch.add_argument(
@@ -134,6 +137,22 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         default=1,
         metavar="N",
         help="dispatch rounds at most, until the outbox is empty (default: 1)",
+    )
+    dispatch.add_argument(
+        "--max-attempts",
+        type=positive_int,
+        default=DEFAULT_MAX_ATTEMPTS,
+        metavar="N",
+        help="failed attempts after which a notification is dead-lettered "
+        f"(default: {DEFAULT_MAX_ATTEMPTS})",
+    )
+    dispatch.add_argument(
+        "--lease",
+        type=positive_int,
+        default=int(DEFAULT_LEASE.total_seconds()),
+        metavar="SECONDS",
+        help="how long a claimed notification is held for this dispatcher "
+        f"(default: {int(DEFAULT_LEASE.total_seconds())})",
     )
     add_format_argument(dispatch)
     dispatch.set_defaults(handler=_cmd_dispatch)
@@ -594,7 +613,11 @@ _ACTION_COLUMNS = ("id", "folder_id", "kind", "rule", "due_by", "reason_nl", "re
 
 def _cmd_dispatch(args: argparse.Namespace) -> int:
     with open_service(args.db, clock=cli_clock(args)) as wm:
-        report = wm.dispatch(max_rounds=args.rounds)
+        report = wm.dispatch(
+            max_rounds=args.rounds,
+            max_attempts=args.max_attempts,
+            lease=dt.timedelta(seconds=args.lease),
+        )
     data = _report_data(report)
     delivered = list(getattr(report, "delivered", ()))
     failed = list(getattr(report, "failed", ()))
@@ -606,10 +629,12 @@ def _cmd_dispatch(args: argparse.Namespace) -> int:
         ]
         return "dispatch: " + ", ".join(parts) + "\n"
 
+    dead = list(getattr(report, "dead_lettered", ()))
     rows = [{"idempotency_key": k, "status": "delivered"} for k in delivered]
     rows += [{"idempotency_key": k, "status": "failed"} for k in failed]
+    rows += [{"idempotency_key": k, "status": "dead_lettered"} for k in dead]
     emit(args, "dispatch", data, text=text, rows=rows, columns=("idempotency_key", "status"))
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_PROBLEMS if failed or dead else EXIT_OK
 
 
 def _report_data(report: object) -> dict[str, object]:
@@ -685,9 +710,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from werkmap.cli_common import open_cli_store
     from werkmap.replay import replay
 
-    report = replay(existing_store_url(args.db))
+    store = open_cli_store(args.db)
+    try:
+        report = replay(store)
+    finally:
+        store.close()
     note_quarantined(report.quarantined, getattr(args, "language", DEFAULT_LANGUAGE))
     emit(
         args,
