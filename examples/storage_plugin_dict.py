@@ -258,6 +258,12 @@ class DictStore:
         with self._lock:
             return _seal(self.audit, entry)
 
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        for entry in entries:
+            check_audit(entry)  # every entry is checked before the first is sealed
+        with self._lock:
+            return tuple(_seal(self.audit, entry) for entry in entries)
+
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         return tuple(self.audit.get(folder_id, ()))
 

@@ -73,6 +73,7 @@ __all__ = [
     "existing_store_url",
     "exit_codes_markdown",
     "logging_to_stderr",
+    "note_quarantined",
     "open_cli_store",
     "open_service",
     "progress_bar",
@@ -432,12 +433,19 @@ def showing_progress(
 
 
 def read_folders(wm: Werkmap, actor: Actor, args: argparse.Namespace) -> list[WorkFolder]:
-    """Every folder ``actor`` may read (:meth:`Werkmap.all_folders`), with a progress bar on a terminal."""
+    """Every readable folder ``actor`` may read, for a command that shows figures only.
+
+    The folders are not audited one by one (no personal data is shown; see :meth:`Werkmap.all_folders`);
+    a progress bar is shown on a terminal; the folders that cannot be read are named on stderr.
+    """
     from werkmap.progress import tracked
 
+    folders = wm._folders(actor, audited=False)
     with showing_progress(args, "folders") as bar:
         total = len(wm.store.index_columns().folder_id) if bar is not None else 0
-        return list(tracked(wm.all_folders(actor), bar, total))
+        out = list(tracked(folders, bar, total))
+    note_quarantined(folders.quarantined, getattr(args, "language", DEFAULT_LANGUAGE))
+    return out
 
 
 # ------------------------------------------------------------------------------------- files
@@ -877,6 +885,27 @@ def _usage(prog: str, parser: argparse.ArgumentParser) -> str:
             current = f"{current} {part}" if current else part
     lines.append(current)
     return "\n".join(lines)
+
+
+def note_quarantined(quarantined: Sequence[str], language: str = DEFAULT_LANGUAGE) -> None:
+    """Print on stderr which folders a command over many folders left out because they cannot be read.
+
+    Nothing when there are none. The output on stdout stays what the command shows of the rest.
+    """
+    if not quarantined:
+        return
+    ids = ", ".join(quarantined)
+    if language == "nl":
+        text = (
+            f"let op: {len(quarantined)} map(pen) kon(den) niet gelezen worden en zijn overgeslagen: "
+            f"{ids} (werkmap verify noemt ze)"
+        )
+    else:
+        text = (
+            f"note: {len(quarantined)} folder(s) could not be read and were left out: {ids} "
+            "(werkmap verify lists them)"
+        )
+    print(text, file=sys.stderr)
 
 
 def _leaf_commands(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from werkmap.cli_common import (
+    DEFAULT_LANGUAGE,
     EXIT_OK,
     EXIT_PROBLEMS,
     add_db_argument,
@@ -32,6 +33,7 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     end_progress,
+    note_quarantined,
     open_service,
     progress_bar,
     showing_progress,
@@ -664,6 +666,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     day = args.date or cli_clock(args).today()
     with _open(args, day) as wm:
         dashboard = wm.dashboard(Actor.team_lead(args.reader), args.coach, on=day)
+    note_quarantined(dashboard.quarantined, args.language)
     dashboard = dashboard.sorted_by(args.sort, descending=args.descending)
     if args.format == "html":
         print(dashboard.to_html(args.language))
@@ -691,6 +694,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             Actor.team_lead(args.reader), start=args.start, end=args.end, progress=bar
         )
         policy = wm.policy
+    note_quarantined(realised.quarantined, args.language)
     if args.forecast is None:
         emit(
             args,
@@ -729,6 +733,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             report = replay(store, progress=bar)
     finally:
         store.close()
+    note_quarantined(report.quarantined, getattr(args, "language", DEFAULT_LANGUAGE))
     emit(
         args,
         "replay",

@@ -332,11 +332,14 @@ class Dashboard:
         coach_id: the work coach whose caseload is shown.
         on: the date the dashboard was built for.
         rows: the rows, in the order of the last sort (urgency, from :func:`build_dashboard`).
+        quarantined: the folders of the caseload left out because they could not be read (their ids, in
+            order; see :class:`~werkmap.errors.FolderUnreadable`); empty when every folder was read.
     """
 
     coach_id: str
     on: dt.date
     rows: tuple[DashboardRow, ...] = ()
+    quarantined: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
-from werkmap.errors import WerkmapError
+from werkmap.errors import FolderUnreadable, WerkmapError
 from werkmap.plan.enforcement import EnforcementCase, MeasureProposal, compute_proposal
 from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
 from werkmap.progress import tracked
@@ -51,10 +52,12 @@ if TYPE_CHECKING:
     from werkmap.profiler.model import ScoringModel
     from werkmap.profiler.questionnaire import Questionnaire
     from werkmap.storage.protocol import Store
+    from werkmap.storage.values import IndexColumns
 
 __all__ = ["Mismatch", "ReplayReport", "replay", "replay_folder"]
 
 _TOLERANCE = 1e-9
+_log = logging.getLogger("werkmap.service")
 
 
 @attrs.frozen(kw_only=True)
@@ -83,17 +86,20 @@ class ReplayReport:
         decisions: the decisions re-derived (mismatching ones included).
         skipped: stored decisions that carry too little to be re-derived (older records).
         mismatches: the decisions whose re-derivation differs, in folder order.
+        quarantined: the folders that could not be read (:class:`~werkmap.errors.FolderUnreadable`),
+            skipped, in id order: their decisions were not replayed.
     """
 
     folders: int
     decisions: int
     skipped: int
     mismatches: tuple[Mismatch, ...]
+    quarantined: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Whether every decision replayed to what was stored."""
-        return not self.mismatches
+        """Whether every decision replayed to what was stored (and every folder could be read)."""
+        return not self.mismatches and not self.quarantined
 
     def to_text(self) -> str:
         """Return the report as the command line prints it (one line, then one line per mismatch)."""
@@ -112,6 +118,7 @@ class ReplayReport:
                 "decisions": self.decisions,
                 "skipped": self.skipped,
                 "mismatches": [attrs.asdict(m) for m in self.mismatches],
+                **({"quarantined": list(self.quarantined)} if self.quarantined else {}),
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -146,8 +153,10 @@ def replay(
         scorer = _Scorer(questionnaire, model)
         folders = decisions = skipped = 0
         found: list[Mismatch] = []
-        ids = store.index_columns().folder_id
-        for folder in tracked(_folders(store, ids), progress, len(ids)):
+        columns = store.index_columns()
+        quarantined: list[str] = []
+        readable = _folders(store, columns, quarantined)
+        for folder in tracked(readable, progress, len(columns.folder_id)):
             one = _replay_one(folder, pol, scorer)
             folders += 1
             decisions += one.decisions
@@ -157,13 +166,25 @@ def replay(
         if isinstance(store_or_url, str):
             store.close()
     return ReplayReport(
-        folders=folders, decisions=decisions, skipped=skipped, mismatches=tuple(found)
+        folders=folders,
+        decisions=decisions,
+        skipped=skipped,
+        mismatches=tuple(found),
+        quarantined=tuple(sorted(quarantined)),
     )
 
 
-def _folders(store: Store, ids: Iterable[object]) -> Iterator[WorkFolder]:
-    for folder_id in ids:
-        yield store.load(str(folder_id))
+def _folders(store: Store, columns: IndexColumns, quarantined: list[str]) -> Iterator[WorkFolder]:
+    """Every readable folder of the store; the ids of the unreadable ones go into ``quarantined``."""
+    for fid, _ in columns.unreadable:
+        _log.warning("folder %r quarantined (skipped): its index columns are damaged", fid)
+        quarantined.append(fid)
+    for folder_id in columns.folder_id:
+        try:
+            yield store.load(str(folder_id))
+        except FolderUnreadable as exc:
+            _log.warning("folder %r quarantined (skipped): %s", exc.folder_id, exc.what)
+            quarantined.append(exc.folder_id)
 
 
 def replay_folder(

@@ -331,6 +331,9 @@ class PeriodReport:
         figures: the figures by key, in the order of :data:`FIGURE_KEYS` (a read-only mapping). Counts are
             ints; the keys in :data:`SHARE_KEYS` are floats in ``0..1``. A report may hold a subset of the
             keys (a forecast need not give every figure), never a key outside the vocabulary.
+        quarantined: the folders left out because they could not be read (their ids, in order; see
+            :class:`~werkmap.errors.FolderUnreadable`); empty when every folder was read. Written to
+            JSON only when not empty.
 
     Raises:
         InvalidInput: an unknown key, a negative or non-integer count, a share outside ``0..1``, or an end
@@ -340,6 +343,7 @@ class PeriodReport:
     start: dt.date
     end: dt.date
     figures: Mapping[str, int | float] = attrs.field(converter=_freeze, hash=False)
+    quarantined: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         problems = _check_period(self.start, self.end, "period report")
@@ -432,6 +436,7 @@ class PeriodReport:
 
 
 serialization.register_schema(REPORT_SCHEMA, PeriodReport, 1)
+serialization.omit_defaults(PeriodReport)  # a report with nothing quarantined is written as before
 
 
 def _three_months(day: dt.date) -> dt.date:

@@ -21,7 +21,7 @@ def test_the_demo_plans_carry_catalogue_services_from_the_agenda() -> None:
     catalogue = default_catalogue()
     with Werkmap("memory://", clock=clock) as wm:
         simulate(wm, clock, cfg)
-        folders = wm.all_folders(Actor.system())
+        folders = list(wm.all_folders(Actor.system()))  # read (and audited) while the store is open
     chosen = 0
     for folder in folders:
         for plan in folder.plans:

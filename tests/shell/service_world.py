@@ -193,8 +193,14 @@ def actor_of(role: str) -> Actor:
 # ---------------------------------------------------------------------------------- snapshots
 
 
+def refused_records(store: Store, folder_id: str) -> list[tuple[str, str]]:
+    """The refused attempts recorded on a folder's audit chain, as ``(actor, command)``."""
+    return [(r.actor, r.what) for r in store.audit_records(folder_id) if r.action == "refused"]
+
+
 def snapshot(store: Store) -> dict[str, Any]:
-    """Everything a command may write: versions, documents, event logs, audit trails, outbox, index."""
+    """Everything a command may write: versions, documents, event logs, audit trails (without the
+    records of refused attempts), outbox, index."""
     columns = store.index_columns()
     ids = [str(f) for f in columns.folder_id.tolist()]
     folders = {}
@@ -204,7 +210,8 @@ def snapshot(store: Store) -> dict[str, Any]:
             folder.version,
             folder,
             store.events(fid),
-            store.audit_records(fid),
+            # a refused attempt changes nothing but leaves its trace (checked by refused_records)
+            tuple(r for r in store.audit_records(fid) if r.action != "refused"),
             tuple(sorted((k, str(v)) for k, v in _index_row(store, fid).items())),
         )
     return {

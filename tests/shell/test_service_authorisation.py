@@ -28,6 +28,7 @@ from .service_world import (
     build_world,
     clock_of,
     day,
+    refused_records,
     snapshot,
 )
 
@@ -112,9 +113,14 @@ def _refused(
     error: type[Exception] = NotAuthorized,
 ) -> Exception:
     before = snapshot(wm.store)
+    traces = refused_records(wm.store, folder_id)
     with pytest.raises(error) as caught:
         COMMANDS[command](wm, actor, folder_id)
     assert snapshot(wm.store) == before
+    # who tried what on which folder is on its chain (a folder that does not exist has no chain)
+    on_a_folder = folder_id in before["folders"] and command not in FOLDERLESS
+    expected = [*traces, (str(actor), command)] if on_a_folder else traces
+    assert refused_records(wm.store, folder_id) == expected
     return caught.value
 
 

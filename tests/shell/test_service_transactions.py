@@ -316,8 +316,10 @@ def test_a_refused_command_inside_a_unit_of_work_leaves_the_others() -> None:
         wm.add_activity(JOBSEEKER, "f-1", "application", due=day(12))
     stored = wm.store.load("f-1")
     assert [a.kind for a in stored.activities] == ["cv", "application"]
+    # the refused attempt is recorded at once, on its own (it stands even if the unit were undone)
     assert [r.action for r in wm.store.audit_records("f-1")] == [
         "register",
+        "refused",
         "add_activity",
         "add_activity",
     ]

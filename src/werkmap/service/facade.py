@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import numpy as np
@@ -56,9 +56,11 @@ from werkmap.errors import (
     FolderUnreadable,
     InvalidInput,
     NotAuthorized,
+    NotFound,
     Problem,
     StorageError,
     VersionMismatch,
+    WerkmapError,
 )
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
@@ -85,7 +87,7 @@ from werkmap.service.unit import CACHE_BYTES, UnitOfWork, idempotent
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS, Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
-from werkmap.storage.values import FolderIndex, Notification
+from werkmap.storage.values import AuditEntry, FolderIndex, Notification
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
@@ -99,7 +101,14 @@ if TYPE_CHECKING:
     from werkmap.report import PeriodReport
     from werkmap.storage.values import Notification
 
-__all__ = ["DEFAULT_STORE", "SweepResult", "Werkmap", "measure_policy"]
+__all__ = [
+    "DEFAULT_STORE",
+    "FolderIterator",
+    "FolderList",
+    "SweepResult",
+    "Werkmap",
+    "measure_policy",
+]
 
 _log = logging.getLogger("werkmap.service")
 
@@ -107,6 +116,7 @@ DEFAULT_STORE = "sqlite:///werkmap.db"
 """The store a :class:`Werkmap` opens when none is given: a SQLite file in the working directory."""
 
 _Step = Callable[[WorkFolder], Change]
+_T = TypeVar("_T")
 
 
 def _plain(change: Change) -> Made[None]:
@@ -145,6 +155,45 @@ class SweepResult:
             out[a.kind] = out.get(a.kind, 0) + 1
         return out
 
+
+class FolderList(list[WorkFolder]):
+    """The folders a read of many folders returned, and the ids of those it skipped as unreadable.
+
+    A list like any other (:meth:`Werkmap.caseload` returns one); :attr:`quarantined` names, in id
+    order, the folders whose stored data could not be read (:class:`~werkmap.errors.FolderUnreadable`):
+    they are left out, each logged once on the ``werkmap.service`` logger, and the rest is complete.
+    """
+
+    def __init__(self, folders: Iterable[WorkFolder] = (), quarantined: Iterable[str] = ()) -> None:
+        super().__init__(folders)
+        self.quarantined: tuple[str, ...] = tuple(sorted(quarantined))
+
+
+class FolderIterator(Iterator[WorkFolder]):
+    """An iterator over folders (:meth:`Werkmap.all_folders`) that skips the unreadable ones.
+
+    :attr:`quarantined` names the folders skipped so far, in id order; once the iterator is exhausted it
+    names all of them.
+    """
+
+    def __init__(self, folders: Iterator[WorkFolder], quarantined: list[str]) -> None:
+        self._folders = folders
+        self._quarantined = quarantined
+
+    def __iter__(self) -> FolderIterator:
+        return self
+
+    def __next__(self) -> WorkFolder:
+        return next(self._folders)
+
+    @property
+    def quarantined(self) -> tuple[str, ...]:
+        """The ids of the folders skipped because they could not be read (so far), in id order."""
+        return tuple(sorted(self._quarantined))
+
+
+_READ_BATCH = 500
+"""How many folders :meth:`Werkmap.all_folders` reads and audits at a time (one audit transaction)."""
 
 _SWEEP_BATCH = 1000
 """How many folders the sweep changes in one transaction (one ``save_many``).
@@ -348,10 +397,12 @@ class Werkmap(UnitOfWork):
             NotAuthorized: the actor may not register, or a coach registers into another caseload.
             InvalidInput: a folder with this id exists, or the reference is missing or invalid.
         """
-        authorize(actor, "register", None)
+        self._allow(actor, "register", folder_id=None)
         if actor.role == "coach":
             if coach_id not in (None, actor.id):
-                raise NotAuthorized(f"{actor} may register only into their own caseload")
+                raise self._refusal(
+                    actor, "register", None, f"{actor} may register only into their own caseload"
+                )
             coach_id = actor.id
         if self._exists(folder_id):
             raise InvalidInput(
@@ -418,7 +469,12 @@ class Werkmap(UnitOfWork):
                 )
             org = self.organisation
             if org is not None and coach_id not in org.coaches_led_by(actor.id):
-                raise NotAuthorized(f"{actor} may move folders only to coaches of their own teams")
+                raise self._refusal(
+                    actor,
+                    "assign_coach",
+                    folder_id if self._exists(folder_id) else None,
+                    f"{actor} may move folders only to coaches of their own teams",
+                )
         on, who = self.today, str(actor)
         return self._run(
             actor,
@@ -1077,7 +1133,7 @@ class Werkmap(UnitOfWork):
         Raises:
             NotAuthorized: the actor is not the system.
         """
-        authorize(actor, "sweep", None)
+        self._allow(actor, "sweep", folder_id=None)
         day = on if on is not None else self.today
         who = str(actor)
         applied: list[Action] = []
@@ -1236,6 +1292,123 @@ class Werkmap(UnitOfWork):
                     ids.discard(fid)
         return sorted(ids)
 
+    # ------------------------------------------------------------------------------- refusals
+
+    def _allow(
+        self,
+        actor: Actor,
+        command: str,
+        folder: WorkFolder | None = None,
+        *,
+        folder_id: str | None = None,
+    ) -> None:
+        """:func:`~werkmap.service.access.authorize`, with a refused attempt recorded (:meth:`_refused`)."""
+        try:
+            authorize(actor, command, folder, organisation=self.organisation)
+        except (NotAuthorized, NotFound) as exc:
+            self._refused(
+                actor, command, folder.folder_id if folder is not None else folder_id, exc
+            )
+            raise
+
+    def _refusal(
+        self, actor: Actor, command: str, folder_id: str | None, message: str
+    ) -> NotAuthorized:
+        """A refusal the facade decides itself (a caseload, a team): recorded, then returned to raise."""
+        exc = NotAuthorized(message)
+        self._refused(actor, command, folder_id, exc)
+        return exc
+
+    def _refused(
+        self, actor: Actor, command: str, folder_id: str | None, exc: WerkmapError
+    ) -> None:
+        """Record a refused attempt: who tried what, on which folder.
+
+        On a stored folder (``folder_id``) it is an audit record on the folder's chain (action
+        ``refused``, ``what`` the command); a jobseeker's refusal is recorded the same way, while the
+        error they get stays the one of a folder that does not exist. An attempt on no stored folder (a
+        caseload, a registration, the sweep) has no chain: it is a log line. Writing the record may fail
+        (a read-only or full store): that is logged and counted (``refusal_audit_failures``) and the
+        refusal is raised as it is, never turned into another error.
+        """
+        self._counts["refused_attempts"] += 1
+        if folder_id is None:
+            _log.warning("refused: %s tried %s (%s)", actor, command, exc)
+            return
+        why = (
+            str(exc) if isinstance(exc, NotAuthorized) else "not their folder (answered: not found)"
+        )
+        entry = AuditEntry(
+            folder_id=folder_id,
+            actor=str(actor),
+            action="refused",
+            what=command,
+            at=self.clock.now(),
+            why=why,
+        )
+        _log.info("refused: %s tried %s on %r", actor, command, folder_id)
+        try:
+            self._audit_entry(entry)
+        except Exception as failure:
+            self._counts["refusal_audit_failures"] += 1
+            _log.error(
+                "the refused attempt of %s to %s on %r could not be audited (%s: %s)",
+                actor,
+                command,
+                folder_id,
+                type(failure).__name__,
+                failure,
+            )
+
+    def _command(
+        self,
+        actor: Actor,
+        command: str,
+        folder_id: str,
+        change: Callable[[WorkFolder], Made[_T]],
+        *,
+        why: str | Callable[[Made[_T]], str] = "",
+    ) -> tuple[WorkFolder, _T]:
+        """Run one command (:meth:`UnitOfWork._command`); a refusal is recorded (:meth:`_refused`)."""
+        try:
+            return super()._command(actor, command, folder_id, change, why=why)
+        except NotAuthorized as exc:  # only authorisation raises it: the folder was there
+            self._refused(actor, command, folder_id, exc)
+            raise
+        except NotFound as exc:
+            owner = self._owner(folder_id)
+            if owner is None:  # no chain to record the attempt on
+                _log.info("%s tried %s on %r: there is no such folder", actor, command, folder_id)
+            elif actor.role == "jobseeker" and owner != actor.id:
+                self._refused(actor, command, folder_id, exc)  # another person's folder
+            raise
+
+    def _owner(self, folder_id: str) -> str | None:
+        """The ``jobseeker_ref`` of a folder, or ``None`` when there is no such (readable) folder."""
+        try:
+            folder = self._get(folder_id)[0]
+        except WerkmapError:
+            return None
+        return folder.jobseeker_ref
+
+    def _readable(self, actor: Actor, command: str, folder_id: str) -> WorkFolder:
+        """The folder a read of one folder returns, once ``actor`` may read it (a refusal is recorded).
+
+        A folder that does not exist has no chain to record an attempt on: it is a log line (INFO).
+        """
+        if self._pending is not None and folder_id in self._pending:
+            folder = self._pending[folder_id].folder
+        else:
+            try:
+                folder = self._fresh(folder_id)
+            except NotFound:
+                _log.info(
+                    "%s asked for %s of %r: there is no such folder", actor, command, folder_id
+                )
+                raise
+        self._allow(actor, command, folder)
+        return folder
+
     # ---------------------------------------------------------------------------------- reads
 
     def folder(self, actor: Actor, folder_id: str, *, why: str = "") -> WorkFolder:
@@ -1245,11 +1418,7 @@ class Werkmap(UnitOfWork):
             NotFound: there is no such folder.
             NotAuthorized: the actor may not read it.
         """
-        if self._pending is not None and folder_id in self._pending:
-            folder = self._pending[folder_id].folder
-        else:
-            folder = self._fresh(folder_id)
-        authorize(actor, "read_folder", folder, organisation=self.organisation)
+        folder = self._readable(actor, "read_folder", folder_id)
         self._audit_read(actor, folder, "folder", why)
         return self._shown(actor, folder)
 
@@ -1267,11 +1436,7 @@ class Werkmap(UnitOfWork):
         """
         from werkmap._version import __version__
 
-        if self._pending is not None and folder_id in self._pending:
-            folder = self._pending[folder_id].folder
-        else:
-            folder = self._fresh(folder_id)
-        authorize(actor, "export", folder, organisation=self.organisation)
+        folder = self._readable(actor, "export", folder_id)
         self._audit_read(actor, folder, "export (access request)", why)
         notifications = [
             item for item in self.store.outbox() if item.notification.folder_id == folder_id
@@ -1312,11 +1477,7 @@ class Werkmap(UnitOfWork):
         from werkmap.interventions import default_catalogue
         from werkmap.jobseeker import overview as build_overview
 
-        if self._pending is not None and folder_id in self._pending:
-            folder = self._pending[folder_id].folder
-        else:
-            folder = self._fresh(folder_id)
-        authorize(actor, "read_folder", folder, organisation=self.organisation)
+        folder = self._readable(actor, "read_folder", folder_id)
         day = on if on is not None else self.today
         result = build_overview(
             folder,
@@ -1343,58 +1504,111 @@ class Werkmap(UnitOfWork):
         notes += letter_notifications(folder, events, policy=self.policy, calendar=self.calendar)
         return notes
 
-    def caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
+    def caseload(self, actor: Actor, coach_id: str) -> FolderList:
         """Return the folders in ``coach_id``'s caseload (the coach themself, a team lead or the system).
 
-        Each folder shows its experiment arm only to a role the experiment allows.
+        Each folder shows its experiment arm only to a role the experiment allows. The read is audited:
+        one record per folder on its chain, all in one transaction. A folder that cannot be read is left
+        out and named in :attr:`FolderList.quarantined` (and logged); the others are all there.
 
         Raises:
             NotAuthorized: a coach asks for another coach's caseload, or a jobseeker asks.
         """
-        return [self._shown(actor, f) for f in self._caseload(actor, coach_id)]
+        folders, quarantined = self._caseload(actor, coach_id)
+        self._audit_reads(actor, folders, "folder (caseload)")
+        return FolderList((self._shown(actor, f) for f in folders), quarantined)
 
-    def _caseload(self, actor: Actor, coach_id: str) -> list[WorkFolder]:
-        authorize(actor, "dashboard", None)
+    def _caseload(self, actor: Actor, coach_id: str) -> tuple[list[WorkFolder], list[str]]:
+        """The caseload's folders (not audited here) and the ids of those that cannot be read."""
+        self._allow(actor, "dashboard", folder_id=None)
         if actor.role == "coach" and actor.id != coach_id:
-            raise NotAuthorized(f"{actor} may see only their own caseload")
+            raise self._refusal(
+                actor, "dashboard", None, f"{actor} may see only their own caseload"
+            )
         org = self.organisation
         if (
             actor.role == "team_lead"
             and org is not None
             and coach_id not in org.coaches_led_by(actor.id)
         ):
-            raise NotAuthorized(f"{actor} may see only the caseloads of their own teams")
+            raise self._refusal(
+                actor, "dashboard", None, f"{actor} may see only the caseloads of their own teams"
+            )
         pending = self._pending or {}
+        quarantined: list[str] = []
+        try:
+            rows = [(row.folder_id, row.version) for row in self.store.caseload(coach_id)]
+        except FolderUnreadable:
+            # a damaged index row: the store's columns name every damaged row, the rest are sound
+            columns = self.store.index_columns()
+            rows = [
+                (fid, version)
+                for fid, version, coach in zip(
+                    columns.folder_id.tolist(),
+                    columns.version.tolist(),
+                    columns.coach_id.tolist(),
+                    strict=True,
+                )
+                if coach == coach_id
+            ]
+            for fid, coach in columns.unreadable:
+                if coach == coach_id and fid not in pending:
+                    self._quarantine(FolderUnreadable(fid, "its index columns are damaged"))
+                    quarantined.append(fid)
         out = []
-        for row in self.store.caseload(coach_id):
-            if row.folder_id not in pending:
-                out.append(self._at_version(row.folder_id, row.version, remember=True))
+        for fid, version in rows:
+            if fid in pending:
+                continue
+            try:
+                out.append(self._at_version(fid, version, remember=True))
+            except FolderUnreadable as exc:
+                self._quarantine(exc)
+                quarantined.append(fid)
         # what this unit of work changed: the folders in the caseload now, as they are now
         out.extend(p.folder for p in pending.values() if p.folder.coach_id == coach_id)
-        return out
+        return out, quarantined
+
+    def _quarantine(self, exc: FolderUnreadable) -> None:
+        """Skip an unreadable folder in a read of many: one warning (its id, the kind of damage), counted."""
+        self._counts["quarantined"] += 1
+        _log.warning("folder %r quarantined (skipped): %s", exc.folder_id, exc.what)
 
     def dashboard(self, actor: Actor, coach_id: str, *, on: dt.date | None = None) -> Dashboard:
-        """Return the coach's dashboard for a date (default today); each profile shown is an audited read."""
+        """Return the coach's dashboard for a date (default today); each profile shown is an audited read.
+
+        The reads are audited in one transaction. A folder of the caseload that cannot be read is left
+        out and named in :attr:`~werkmap.dashboard.Dashboard.quarantined`.
+        """
         from werkmap.dashboard import build_dashboard
 
         day = on if on is not None else self.today
-        folders = self._caseload(
-            actor, coach_id
-        )  # the rules read the arm; the dashboard never shows it
-        for folder in folders:
-            if folder.latest_profile is not None:
-                self._audit_read(actor, folder, "profile band (dashboard)", "")
-        return build_dashboard(folders, coach_id=coach_id, on=day, policy=self.policy)
+        # the rules read the arm; the dashboard never shows it
+        folders, quarantined = self._caseload(actor, coach_id)
+        shown = [f for f in folders if f.latest_profile is not None]
+        self._audit_reads(actor, shown, "profile band (dashboard)")
+        board = build_dashboard(folders, coach_id=coach_id, on=day, policy=self.policy)
+        return attrs.evolve(board, quarantined=tuple(sorted(quarantined)))
 
-    def all_folders(self, actor: Actor) -> Iterator[WorkFolder]:
+    def all_folders(self, actor: Actor) -> FolderIterator:
         """Return an iterator over every folder in the store, in folder-id order (team lead or system).
 
-        Each folder shows its experiment arm only to a role the experiment allows.
+        Each folder shows its experiment arm only to a role the experiment allows. Every folder returned
+        is an audited read: the folders are read and audited 500 at a time (one audit transaction each),
+        before they are handed out. A folder that cannot be read is skipped, logged, and named in
+        :attr:`FolderIterator.quarantined`.
 
         Raises:
             NotAuthorized: at once, for another actor.
         """
-        authorize(actor, "report", None)
+        return self._folders(actor, audited=True)
+
+    def _folders(self, actor: Actor, *, audited: bool) -> FolderIterator:
+        """Every folder ``actor`` may read (see :meth:`all_folders`); ``audited=False`` only for aggregates.
+
+        A report that gives only figures over the folders (:meth:`report`, the monitoring and effect
+        reports) reads them without an audit record per folder: it returns no personal data.
+        """
+        self._allow(actor, "report", folder_id=None)
         columns = self.store.index_columns()
         pairs = list(zip(columns.folder_id.tolist(), columns.version.tolist(), strict=True))
         pending = {fid: p.folder for fid, p in (self._pending or {}).items()}
@@ -1402,20 +1616,38 @@ class Werkmap(UnitOfWork):
         pairs += sorted((fid, f.version) for fid, f in pending.items() if fid not in known)
         pairs.sort()
         org = self.organisation
-        if actor.role == "team_lead" and org is not None:
+        led = (
+            org.coaches_led_by(actor.id) if actor.role == "team_lead" and org is not None else None
+        )
+        if led is not None:
             # need-to-know: only the folders of the lead's teams, as the store's index columns say
-            led = org.coaches_led_by(actor.id)
             coach_of = dict(zip(columns.folder_id.tolist(), columns.coach_id.tolist(), strict=True))
             coach_of.update((fid, f.coach_id) for fid, f in pending.items())
             pairs = [(fid, v) for fid, v in pairs if coach_of.get(fid) in led]
+        quarantined: list[str] = []
+        for fid, coach in columns.unreadable:
+            if fid not in pending and (led is None or coach in led):
+                self._quarantine(FolderUnreadable(fid, "its index columns are damaged"))
+                quarantined.append(fid)
 
         def folders() -> Iterator[WorkFolder]:
-            for fid, version in pairs:
-                # a report reads every folder: it does not push the working set out of the cache
-                folder = pending[fid] if fid in pending else self._at_version(fid, version)
-                yield self._shown(actor, folder)
+            for start in range(0, len(pairs), _READ_BATCH):
+                batch = []
+                for fid, version in pairs[start : start + _READ_BATCH]:
+                    # a report reads every folder: it does not push the working set out of the cache
+                    try:
+                        batch.append(
+                            pending[fid] if fid in pending else self._at_version(fid, version)
+                        )
+                    except FolderUnreadable as exc:
+                        self._quarantine(exc)
+                        quarantined.append(fid)
+                if audited:
+                    self._audit_reads(actor, batch, "folder (all folders)")
+                for folder in batch:
+                    yield self._shown(actor, folder)
 
-        return folders()
+        return FolderIterator(folders(), quarantined)
 
     def report(
         self,
@@ -1427,14 +1659,17 @@ class Werkmap(UnitOfWork):
     ) -> PeriodReport:
         """Return the period figures over every folder (team lead or system).
 
+        Figures only, so the folders read are not audited one by one (see :meth:`all_folders`). A folder
+        that cannot be read is skipped and named in :attr:`~werkmap.report.PeriodReport.quarantined`.
         ``progress`` is called with ``(folders read, folders in the store)`` as the folders are read.
         """
         from werkmap.progress import tracked
         from werkmap.report import period_report
 
+        folders = self._folders(actor, audited=False)
         total = len(self.store.index_columns().folder_id) if progress is not None else 0
-        folders = tracked(self.all_folders(actor), progress, total)
-        return period_report(folders, start=start, end=end)
+        report = period_report(tracked(folders, progress, total), start=start, end=end)
+        return attrs.evolve(report, quarantined=folders.quarantined)
 
     def enqueue(self, actor: Actor, notifications: Sequence[Notification]) -> None:
         """Put notifications about the service as a whole (no folder change) into the outbox.
@@ -1447,7 +1682,7 @@ class Werkmap(UnitOfWork):
             NotAuthorized: the actor is not the system.
             StorageError: the store cannot queue notifications without a folder change.
         """
-        authorize(actor, "enqueue", None)
+        self._allow(actor, "enqueue", folder_id=None)
         enqueue = getattr(self.store, "enqueue", None)
         if enqueue is None:
             raise StorageError(f"the store {type(self.store).__name__} cannot queue notifications")

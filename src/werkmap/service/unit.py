@@ -648,18 +648,38 @@ class UnitOfWork:
         return stored, made.value
 
     def _audit_read(self, actor: Actor, folder: WorkFolder, what: str, why: str) -> None:
-        entry = AuditEntry(
-            folder_id=folder.folder_id,
-            actor=str(actor),
-            action="read",
-            what=what,
-            at=self.clock.now(),
-            why=why,
-        )
-        pending = self._pending.get(folder.folder_id) if self._pending is not None else None
-        if pending is not None:
-            # the folder's writes are not stored yet: keep the read in its place
-            pending.audit.append(entry)
-            pending.reads.append(entry)
-        else:
-            self._audit_entry(entry)
+        self._audit_reads(actor, [folder], what, why)
+
+    def _audit_reads(
+        self, actor: Actor, folders: Sequence[WorkFolder], what: str, why: str = ""
+    ) -> None:
+        """Audit a read of folders: the stored ones in one transaction (``append_audit_many``).
+
+        A folder with writes pending in the unit of work keeps its read in its place instead.
+        """
+        at = self.clock.now()
+        entries = []
+        for folder in folders:
+            entry = AuditEntry(
+                folder_id=folder.folder_id,
+                actor=str(actor),
+                action="read",
+                what=what,
+                at=at,
+                why=why,
+            )
+            pending = self._pending.get(folder.folder_id) if self._pending is not None else None
+            if pending is not None:
+                # the folder's writes are not stored yet: keep the read in its place
+                pending.audit.append(entry)
+                pending.reads.append(entry)
+            else:
+                entries.append(entry)
+        if len(entries) == 1:
+            self._audit_entry(entries[0])
+        elif entries:
+            many = getattr(self.store, "append_audit_many", None)  # a plugin may lack it
+            if many is not None:
+                self._announce(many(entries))
+            else:
+                self._announce([self.store.append_audit(e) for e in entries])

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
 
+import attrs
 import numpy as np
 
-from werkmap.errors import InvalidInput, Problem, StorageError
+from werkmap.errors import FolderUnreadable, InvalidInput, Problem, StorageError
 from werkmap.storage.codec import FolderCodec
-from werkmap.storage.compact import text_of
+from werkmap.storage.compact import reading, text_of
 from werkmap.storage.values import (
     BANDS,
     AuditEntry,
@@ -146,9 +147,14 @@ def event_row(
 def events_after(
     codec: FolderCodec, texts: Sequence[Any], folder_id: str, after: int
 ) -> tuple[Any, ...]:
-    """Decode event-log rows (one-column rows of event arrays) and keep the events after ``after``."""
+    """Decode event-log rows (one-column rows of event arrays) and keep the events after ``after``.
+
+    Raises:
+        FolderUnreadable: a row is damaged (never a raw JSON, zlib or converter error).
+    """
     source = f"events of {folder_id!r}"
-    events = [e for (text,) in texts for e in codec.decode_events(text_of(text), source=source)]
+    with reading(folder_id, "its events"):
+        events = [e for (text,) in texts for e in codec.decode_events(text_of(text), source=source)]
     return tuple(e for e in events if codec.sequence(e) > after)
 
 
@@ -321,6 +327,22 @@ def _audit_problems(entry: AuditEntry, at: str, folder_id: str | None) -> list[P
     return problems
 
 
+def check_audits(entries: Sequence[AuditEntry]) -> None:
+    """Check a batch of audit entries as :func:`check_audit` checks one (every problem, with its index).
+
+    Raises:
+        InvalidInput: one error listing every problem of every entry.
+    """
+    problems: list[Problem] = []
+    for i, entry in enumerate(entries):
+        at = f"$[{i}]"
+        problems.extend(_audit_problems(entry, at, None))
+        if not entry.folder_id:
+            problems.append(Problem(path=f"{at}.folder_id", message="expected a non-empty id"))
+    if problems:
+        raise InvalidInput(problems, source="audit")
+
+
 def check_audit(entry: AuditEntry) -> None:
     """Check an audit entry as the built-in stores do (a folder id, an actor and action, an aware time).
 
@@ -351,11 +373,82 @@ def flag(text: str) -> bool:
     return text.strip().lower() in {"true", "1", "yes", "on"}
 
 
+def _is_day(value: Any) -> bool:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def index_row_damaged(row: Sequence[Any]) -> bool:
+    """Whether a row of the ten index columns (in the order of ``IndexRow``) is damaged.
+
+    Damaged: a version that is not a positive integer, a reference, coach or status that is not text, a
+    band that is not one of :data:`~werkmap.storage.values.BANDS`, a date that is not an ISO date, a
+    count that is not an integer >= 0. A SQLite column holds any type, so a hand-edited row can be any
+    of these.
+    """
+    fid, version, ref, coach, status, band, due, talk, open_, overdue = row
+    return not (
+        isinstance(fid, str)
+        and type(version) is int
+        and version >= 1
+        and isinstance(ref, str)
+        and (coach is None or isinstance(coach, str))
+        and isinstance(status, str)
+        and (band is None or band in BANDS)
+        and _is_day(due)
+        and _is_day(talk)
+        and _is_count(open_)
+        and _is_count(overdue)
+    )
+
+
+def check_index_rows(rows: Sequence[Sequence[Any]]) -> None:
+    """Raise for the first damaged row of index columns (see :func:`index_row_damaged`).
+
+    Raises:
+        FolderUnreadable: naming that row's folder, never the values.
+    """
+    for row in rows:
+        if index_row_damaged(row):
+            raise FolderUnreadable(str(row[0]), "its index columns are damaged")
+
+
 def index_columns_of(rows: Sequence[Sequence[Any]]) -> IndexColumns:
     """Build :class:`IndexColumns` from rows of the ten index columns, in the order of ``IndexRow``.
 
-    The date columns may hold ISO texts or dates; ``None`` is ``NaT``.
+    The date columns may hold ISO texts or dates; ``None`` is ``NaT``. A damaged row (see
+    :func:`index_row_damaged`) is left out and named in :attr:`IndexColumns.unreadable`: the columns are
+    built and checked as arrays first, and only when that finds a problem is each row checked.
     """
+    try:
+        columns = _columns(rows)
+    except (ValueError, TypeError, OverflowError):
+        columns = None
+    if columns is not None and _sound(columns, rows):
+        return columns
+    unreadable: list[tuple[str, str | None]] = []
+    good = []
+    for row in rows:
+        if index_row_damaged(row):
+            coach = row[3] if isinstance(row[3], str) else None
+            unreadable.append((str(row[0]), coach))
+        else:
+            good.append(row)
+    return attrs.evolve(_columns(good), unreadable=tuple(unreadable))
+
+
+def _columns(rows: Sequence[Sequence[Any]]) -> IndexColumns:
     cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 10
 
     def obj(values: Sequence[Any]) -> Any:
@@ -377,3 +470,36 @@ def index_columns_of(rows: Sequence[Sequence[Any]]) -> IndexColumns:
         open_activities=np.array(cols[8], dtype=np.int64),
         overdue_activities=np.array(cols[9], dtype=np.int64),
     )
+
+
+_BANDS_OR_NONE = frozenset((*BANDS, None))
+
+
+def _sound(columns: IndexColumns, rows: Sequence[Sequence[Any]]) -> bool:
+    """Whether columns built from ``rows`` hold no damaged value (the checks of ``index_row_damaged``)."""
+    if not len(columns):
+        return True
+    if (
+        columns.version.min() < 1
+        or columns.open_activities.min() < 0
+        or columns.overdue_activities.min() < 0
+    ):
+        return False
+    if not set(columns.band.tolist()) <= _BANDS_OR_NONE:
+        return False
+    # what the arrays do not check: the types SQLite keeps per value, and dates numpy reads loosely
+    for row in rows:
+        fid, version, ref, coach, status, _, due, talk, open_, overdue = row
+        if (
+            type(version) is not int
+            or type(open_) is not int
+            or type(overdue) is not int
+            or type(fid) is not str
+            or type(ref) is not str
+            or type(status) is not str
+            or (coach is not None and type(coach) is not str)
+            or (type(due) is str and len(due) != 10)
+            or (type(talk) is str and len(talk) != 10)
+        ):
+            return False
+    return True

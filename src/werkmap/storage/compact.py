@@ -45,7 +45,7 @@ from typing import Any
 import attrs
 
 from werkmap import serialization
-from werkmap.errors import FolderUnreadable, InvalidInput, Problem
+from werkmap.errors import FolderUnreadable, InvalidInput, Problem, SchemaVersionError
 from werkmap.storage.codec import FolderCodec
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "DocumentWriter",
     "Write",
     "apply_patches",
+    "damage_of",
     "load_folder",
     "pack",
     "reading",
@@ -101,17 +102,22 @@ def text_of(value: bytes | bytearray | memoryview | str) -> str:
     Raises:
         InvalidInput: the value is neither (a damaged row).
     """
+    try:
+        return _text(value)
+    except (zlib.error, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            [Problem(path="$", message=f"a damaged compressed value: {exc}")], source="store"
+        ) from None
+
+
+def _text(value: bytes | bytearray | memoryview | str) -> str:
+    """:func:`text_of`, raising zlib's or the UTF-8 decoder's own error (for :func:`reading`)."""
     if isinstance(value, str):
         return value
     data = bytes(value)
     if data[:1] == bytes((ENCODING,)):
-        try:
-            do = zlib.decompressobj(-15, _dictionary())
-            return (do.decompress(data[1:]) + do.flush()).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError) as exc:
-            raise InvalidInput(
-                [Problem(path="$", message=f"a damaged compressed value: {exc}")], source="store"
-            ) from None
+        do = zlib.decompressobj(-15, _dictionary())
+        return (do.decompress(data[1:]) + do.flush()).decode("utf-8")
     return data.decode("utf-8")
 
 
@@ -129,34 +135,65 @@ def rule_text(value: bytes | bytearray | memoryview | str | None) -> str | None:
         return None
 
 
+#: What reading a damaged stored value raises on the way (a JSON, zlib, UTF-8 or converter error, a
+#: missing key, a wrong type): :func:`reading` turns each into :class:`~werkmap.errors.FolderUnreadable`.
 _DAMAGE: tuple[type[BaseException], ...] = (
-    ValueError,  # json.JSONDecodeError and InvalidInput are ValueErrors
+    ValueError,  # json.JSONDecodeError, UnicodeDecodeError, InvalidInput are ValueErrors
     TypeError,
     KeyError,
     IndexError,
     AttributeError,
     zlib.error,
+    SchemaVersionError,
+    RecursionError,
 )
+
+
+def damage_of(exc: BaseException) -> str:
+    """Name the kind of damage an error of reading a stored value shows (never the value itself).
+
+    Examples:
+        >>> import json
+        >>> try:
+        ...     json.loads("{not json")
+        ... except ValueError as exc:
+        ...     damage_of(exc)
+        'not valid JSON'
+    """
+    seen: BaseException | None = exc
+    while seen is not None:  # the converter's errors keep the parser's error as their context
+        if isinstance(seen, json.JSONDecodeError):
+            return "not valid JSON"
+        if isinstance(seen, zlib.error):
+            return "damaged compressed data"
+        if isinstance(seen, UnicodeDecodeError):
+            return "not UTF-8 text"
+        if isinstance(seen, SchemaVersionError):
+            return "a schema version this werkmap does not know"
+        seen = seen.__context__
+    return "not the stored structure (wrong types or missing keys)"
 
 
 @contextlib.contextmanager
 def reading(folder_id: str, part: str) -> Iterator[None]:
-    """Turn an error of decoding ``part`` of a stored folder into :class:`~werkmap.errors.FolderUnreadable`.
+    """Turn any error of decoding ``part`` of a stored folder into :class:`~werkmap.errors.FolderUnreadable`.
 
-    The error names the folder and the part, never the stored contents.
+    ``part`` names what is read (``"its document"``, ``"its events"``); the error says what kind of damage
+    was found (:func:`damage_of`) and never quotes the stored value. The stores read every document,
+    patch, event row and index column inside it.
 
     Examples:
-        >>> with reading("f-1", "its document or events"):
+        >>> with reading("f-1", "its document"):
         ...     json.loads("{not json")
         Traceback (most recent call last):
-        werkmap.errors.FolderUnreadable: folder 'f-1' cannot be read: its document or events
+        werkmap.errors.FolderUnreadable: folder 'f-1' cannot be read: its document: not valid JSON
     """
     try:
         yield
     except FolderUnreadable:
         raise
-    except _DAMAGE:
-        raise FolderUnreadable(folder_id, part) from None
+    except _DAMAGE as exc:
+        raise FolderUnreadable(folder_id, f"{part}: {damage_of(exc)}") from None
 
 
 @attrs.frozen(kw_only=True)
@@ -303,35 +340,49 @@ def load_folder(
     event_rows: Sequence[bytes | str],
     *,
     source: str = "",
+    folder_id: str = "",
 ) -> tuple[Any, bool]:
     """Read a folder from its snapshot, its patches (oldest first) and its event rows.
 
     Returns:
         The folder, and whether its snapshot is of the folder class's current document schema (a patch
         may be written over it).
+
+    Raises:
+        FolderUnreadable: the document, a patch or an event row is damaged (bad compression, bad JSON,
+            wrong types, missing keys, a structure the converter refuses); the error names the folder
+            (``folder_id``, else ``source``) and the part, never the stored contents.
     """
-    text = text_of(document)
-    try:
-        envelope = json.loads(text)
-    except json.JSONDecodeError:
-        return codec.loads(text, source=source), False  # reports the JSON problem with its place
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("data"), dict):
-        return serialization.load(envelope, codec.folder_cls, source=source), False
+    fid = folder_id or source
+    with reading(fid, "its document"):
+        envelope = json.loads(_text(document))
+        if not isinstance(envelope, dict) or not isinstance(envelope.get("data"), dict):
+            raise TypeError("not a folder envelope")
     data: dict[str, Any] = envelope["data"]
-    apply_patches(data, patches)
+    with reading(fid, "a patch of its document"):
+        apply_patches(data, patches)
     has_events = attrs.has(codec.folder_cls) and "events" in attrs.fields_dict(codec.folder_cls)
     inside = "events" in data  # an older document that still holds its events: snapshot it again
     fast: tuple[Any, ...] | None = None
     if has_events and not inside:
         events: list[Any] = []
-        for row in event_rows:
-            events.extend(json.loads(text_of(row)))
-        fast = _events_of(codec, events)
-        data["events"] = events if fast is None else []
+        with reading(fid, "its events"):
+            for row in event_rows:
+                chunk = json.loads(_text(row))
+                if not isinstance(chunk, list):
+                    raise TypeError("an event row is not a list")
+                events.extend(chunk)
+            fast = _events_of(codec, events)
+            if fast is None:  # not the converter's exact shape: let it build (and check) them here
+                fast = tuple(
+                    serialization.structure(e, codec.event_cls, source=source) for e in events
+                )
+        data["events"] = []
     current = not inside and (
         envelope.get("schema_version") == serialization.schema_of(codec.folder_cls).version
     )
-    folder = serialization.load(envelope, codec.folder_cls, source=source)
+    with reading(fid, "its document"):
+        folder = serialization.load(envelope, codec.folder_cls, source=source)
     if fast:
         folder = attrs.evolve(folder, events=fast)
     return folder, current
@@ -358,15 +409,25 @@ def _events_of(codec: FolderCodec, raw: list[Any]) -> tuple[Any, ...] | None:
         if not isinstance(e, dict) or not e.keys() <= _EVENT_KEYS:
             return None
         data = e.get("data", {})
-        seq, version, on = e["seq"], e["version"], e["on"]
-        if type(seq) is not int or type(version) is not int or type(on) is not str:
+        try:
+            seq, version, on, kind, actor = e["seq"], e["version"], e["on"], e["kind"], e["actor"]
+        except KeyError:
+            return None  # the converter names what is missing
+        if (
+            type(seq) is not int
+            or type(version) is not int
+            or type(on) is not str
+            or type(kind) is not str
+            or type(actor) is not str
+            or type(data) is not dict
+        ):
             return None
         out.append(
             cls(
                 seq=seq,
-                kind=e["kind"],
+                kind=kind,
                 on=fromiso(on),
-                actor=e["actor"],
+                actor=actor,
                 version=version,
                 data=data,
             )

@@ -20,12 +20,14 @@ from werkmap.storage._common import (
     DEFAULT_LEASE,
     SavesThroughMany,
     check_audit,
+    check_audits,
     check_requests,
     may_mark,
     new_events,
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
+from werkmap.storage.compact import reading
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
@@ -123,7 +125,8 @@ class MemoryStore(SavesThroughMany):
         if row is None:
             raise NotFound(f"no folder {folder_id!r} in the store")
         array = "[" + ",".join(text for _, text in events) + "]"
-        return self.codec.load_parts(row.document, [array], source=f"folder {folder_id!r}")
+        with reading(folder_id, "its document or events"):
+            return self.codec.load_parts(row.document, [array], source=f"folder {folder_id!r}")
 
     def save_many(self, requests: Sequence[SaveRequest]) -> tuple[AuditRecord, ...]:
         """Save several folders at once: all of them or none."""
@@ -179,7 +182,10 @@ class MemoryStore(SavesThroughMany):
         with self._lock:
             log = list(self._events.get(folder_id, ()))
         source = f"events of {folder_id!r}"
-        return tuple(self.codec.load_event(text, source=source) for seq, text in log if seq > after)
+        with reading(folder_id, "its events"):
+            return tuple(
+                self.codec.load_event(text, source=source) for seq, text in log if seq > after
+            )
 
     # --- queries -------------------------------------------------------------------------------------
 
@@ -354,6 +360,13 @@ class MemoryStore(SavesThroughMany):
         with self._lock:
             self._writable()
             return self._seal(entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains, all at once (checked first)."""
+        check_audits(entries)
+        with self._lock:
+            self._writable()
+            return tuple(self._seal(entry) for entry in entries)
 
     def _seal(self, entry: AuditEntry) -> AuditRecord:
         chain = self._audit.setdefault(entry.folder_id, [])

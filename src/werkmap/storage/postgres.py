@@ -53,6 +53,8 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_audits,
+    check_index_rows,
     check_requests,
     event_row,
     events_after,
@@ -61,7 +63,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -492,7 +494,12 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             raise NotFound(f"no folder {folder_id!r} in the store")
         document, patches, events = row
         folder, current = load_folder(
-            self.codec, document, patches, events, source=f"folder {folder_id!r}"
+            self.codec,
+            document,
+            patches,
+            events,
+            source=f"folder {folder_id!r}",
+            folder_id=folder_id,
         )
         with self._lock:
             self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
@@ -513,10 +520,9 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         out: dict[str, Any] = {}
         for fid, document, patches, events in rows:
-            with reading(fid, "its document or events"):
-                folder, current = load_folder(
-                    self.codec, document, patches, events, source=f"folder {fid!r}"
-                )
+            folder, current = load_folder(
+                self.codec, document, patches, events, source=f"folder {fid!r}", folder_id=fid
+            )
             with self._lock:
                 self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
             out[fid] = folder
@@ -652,7 +658,9 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             (_text(coach_id),),
         )
         new = tuple.__new__
-        return tuple([new(IndexRow, _index_row(row)) for row in rows])
+        out = [_index_row(row) for row in rows]
+        check_index_rows(out)  # a damaged row: FolderUnreadable
+        return tuple([new(IndexRow, row) for row in out])
 
     def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
         """Return the folders with something due on or before a date (from the due-date index)."""
@@ -848,6 +856,22 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         check_audit(entry)
         with self._write() as conn, conn.cursor() as c:
             return self._seal(c, entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains in one transaction (all or none).
+
+        The chains are locked in folder-id order (so two batches never wait on each other in a
+        circle); each folder's entries keep the order given, and the records come back in that order.
+        """
+        check_audits(entries)
+        if not entries:
+            return ()
+        order = sorted(range(len(entries)), key=lambda i: entries[i].folder_id)  # stable
+        sealed: dict[int, AuditRecord] = {}
+        with self._write() as conn, conn.cursor() as c:
+            for i in order:
+                sealed[i] = self._seal(c, entries[i])
+        return tuple(sealed[i] for i in range(len(entries)))
 
     @staticmethod
     def _seal(cursor: Any, entry: AuditEntry) -> AuditRecord:

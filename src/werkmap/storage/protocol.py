@@ -63,6 +63,8 @@ class Store(Protocol):
 
         Raises:
             NotFound: there is no such folder.
+            FolderUnreadable: its stored document, patches or events are damaged (the error names the
+                folder and the kind of damage, never the contents; never a raw decoding error).
         """
         ...
 
@@ -103,11 +105,20 @@ class Store(Protocol):
         ...
 
     def events(self, folder_id: str, *, after: int = 0) -> tuple[FolderEvent, ...]:
-        """Return the folder's events with a sequence number above ``after``, oldest first."""
+        """Return the folder's events with a sequence number above ``after``, oldest first.
+
+        Raises:
+            FolderUnreadable: a stored event row is damaged.
+        """
         ...
 
     def caseload(self, coach_id: str) -> tuple[IndexRow, ...]:
-        """Return the folders assigned to a coach, ordered by next due date (none last), then id."""
+        """Return the folders assigned to a coach, ordered by next due date (none last), then id.
+
+        Raises:
+            FolderUnreadable: a row's index columns are damaged (the service then reads
+                :meth:`index_columns`, which names every damaged row, and skips those).
+        """
         ...
 
     def due(self, on_or_before: dt.date) -> tuple[DueFolder, ...]:
@@ -119,7 +130,10 @@ class Store(Protocol):
         ...
 
     def index_columns(self) -> IndexColumns:
-        """Return the index columns of every folder as numpy arrays (in folder id order)."""
+        """Return the index columns of every folder as numpy arrays (in folder id order).
+
+        A row whose columns are damaged is left out and named in ``IndexColumns.unreadable``.
+        """
         ...
 
     def pending_notifications(
@@ -224,6 +238,18 @@ class Store(Protocol):
 
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
         """Seal an audit entry into its folder's hash chain (one transaction) and return the record."""
+        ...
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several audit entries (of one folder or many) in **one** transaction; return the records.
+
+        All of them are sealed, or (on any error) none. Each goes into its own folder's chain, in the
+        order given, exactly as :meth:`append_audit` would seal it. The service audits a read of many
+        folders (a caseload, ``all_folders``) this way: one transaction, not one per folder.
+
+        Raises:
+            InvalidInput: an entry is malformed (every problem listed); nothing was sealed.
+        """
         ...
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:

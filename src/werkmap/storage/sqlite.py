@@ -51,6 +51,8 @@ from werkmap.storage._common import (
     audit_records_of,
     audit_row,
     check_audit,
+    check_audits,
+    check_index_rows,
     check_requests,
     event_row,
     events_after,
@@ -61,7 +63,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text, text_of
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
@@ -642,7 +644,12 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
             folder, current = load_folder(
-                self.codec, row[0], patches, events, source=f"folder {folder_id!r}"
+                self.codec,
+                row[0],
+                patches,
+                events,
+                source=f"folder {folder_id!r}",
+                folder_id=folder_id,
             )
             self._documents.loaded(folder, len(row[0]), sum(map(len, patches)), current)
         return folder
@@ -686,14 +693,14 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                             events.setdefault(fid, []).append(text)
                         for fid, document in documents.items():
                             mine = patches.get(fid, [])
-                            with reading(fid, "its document or events"):
-                                folder, current = load_folder(
-                                    self.codec,
-                                    document,
-                                    mine,
-                                    events.get(fid, []),
-                                    source=f"folder {fid!r}",
-                                )
+                            folder, current = load_folder(
+                                self.codec,
+                                document,
+                                mine,
+                                events.get(fid, []),
+                                source=f"folder {fid!r}",
+                                folder_id=fid,
+                            )
                             self._documents.loaded(
                                 folder, len(document), sum(map(len, mine)), current
                             )
@@ -840,6 +847,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         return parsed
 
     def _index_rows(self, rows: list[Any]) -> tuple[IndexRow, ...]:
+        check_index_rows(rows)  # a damaged row: FolderUnreadable, never a raw ValueError
         date = self._dates_of(rows, 6, 7)
         new = tuple.__new__
         return tuple(
@@ -1030,6 +1038,14 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         check_audit(entry)
         with self._write() as c:
             return self._seal(c, entry)
+
+    def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
+        """Seal several entries into their folders' chains in one transaction (all or none)."""
+        check_audits(entries)
+        if not entries:
+            return ()
+        with self._write() as c:
+            return tuple(self._seal(c, entry) for entry in entries)
 
     @staticmethod
     def _seal(conn: sqlite3.Connection, entry: AuditEntry) -> AuditRecord:

@@ -29,7 +29,7 @@ concurrent writers on one folder have exactly one winner), audit times round-tri
 Europe/Amsterdam, ``limit`` honoured, event order, the outbox (at least once, stable keys, retries,
 nothing lost, claims with a lease so that two dispatchers never hold one item, dead letters after the last
 attempt while the rest keeps flowing, command idempotency keys), the caseload and due-date queries, the
-columnar export, the audit chain, invalid input
+columnar export, the audit chain (one entry and a batch in one transaction), invalid input
 (and no BSN in clear), and the migration from the previous schema version.
 """
 
@@ -733,6 +733,31 @@ class StoreConformance:
         assert not check.ok
         assert (check.broken_at, check.sequence) == (1, 2)
         assert not verify_audit([trail[0], trail[2]]).ok
+
+    def test_a_batch_of_audit_entries_is_sealed_at_once_into_each_chain(
+        self, werkmap_store: Store
+    ) -> None:
+        """Check: ``append_audit_many`` seals into each folder's chain, in order, all or none."""
+        first = werkmap_store.append_audit(_entry("f-b1", "read", 1))
+        batch = [
+            _entry("f-b2", "read", 2),
+            _entry("f-b1", "read", 3),
+            _entry("f-b2", "read", 4),
+        ]
+        sealed = werkmap_store.append_audit_many(batch)
+        assert [(r.folder_id, r.sequence, r.at) for r in sealed] == [
+            ("f-b2", 1, batch[0].at),
+            ("f-b1", 2, batch[1].at),
+            ("f-b2", 2, batch[2].at),
+        ]
+        assert werkmap_store.audit_records("f-b1") == (first, sealed[1])
+        assert werkmap_store.audit_records("f-b2") == (sealed[0], sealed[2])
+        assert verify_audit(werkmap_store.audit_records("f-b2")).ok
+        assert werkmap_store.append_audit_many([]) == ()
+        bad = attrs.evolve(_entry("f-b3", "read", 5), actor="")
+        with pytest.raises(InvalidInput):
+            werkmap_store.append_audit_many([_entry("f-b3", "read", 5), bad])
+        assert werkmap_store.audit_records("f-b3") == ()
 
     # --- durability and concurrency: what a plugin written from the docs alone gets wrong --------------
 

@@ -452,6 +452,9 @@ class IndexColumns:
         next_conversation_on: next conversation dates (``datetime64[D]``).
         open_activities: open activity counts (``int64``).
         overdue_activities: overdue activity counts (``int64``).
+        unreadable: the folders whose stored index columns are damaged, left out of the arrays, each
+            as ``(folder id, coach id)`` (the coach id as stored, ``None`` when it too is damaged or
+            unassigned). The service reports them as quarantined; ``werkmap verify`` lists them.
     """
 
     folder_id: Array
@@ -463,6 +466,7 @@ class IndexColumns:
     next_conversation_on: Array
     open_activities: Array
     overdue_activities: Array
+    unreadable: tuple[tuple[str, str | None], ...] = ()
 
     def __len__(self) -> int:
         return int(self.folder_id.shape[0])
