@@ -492,10 +492,10 @@ class _Run:
         self.coach_of: dict[str, str] = {}
         self.ref_of: dict[str, str] = {}
         self.planned: set[str] = set()
-        self.answers: dict[str, dict[str, object]] = {}
+        # the answers of those who will fill in the Work Profiler, until they do (or are closed before)
+        self.answers: dict[str, Mapping[str, object]] = {}
         self.system = Actor.system()
         self.catalogue = default_catalogue()
-        self.inflow: Inflow | None = None
 
     def at(self, day: dt.date, what: str, folder_id: str, subject: str = "") -> None:
         self.counter += 1
@@ -521,12 +521,12 @@ class _Run:
             calendar=self.calendar,
             arm_of=self.wm.experiment_arm if self.wm.experiments else None,
         )
-        self.inflow = inflow
         for i, fid in enumerate(inflow.folder_id):
             day = inflow.registered_on[i].item()
             self.coach_of[fid] = inflow.coach_id[i]
             self.ref_of[fid] = inflow.jobseeker_ref[i]
-            self.answers[fid] = dict(inflow.answers[i])
+            if inflow.profile_after[i] != _NEVER:
+                self.answers[fid] = inflow.answers[i]
             self.at(day, "register", fid)
             found = float(inflow.found_after[i])
             if found < _FOUND_CAP_DAYS:
@@ -543,21 +543,23 @@ class _Run:
     # ------------------------------------------------------------------------------- a day
 
     def day(self, today: dt.date) -> None:
+        """One day: the planned actions, the sweep, the reactions (in the caller's unit of work)."""
         self.clock.set(today)
         wm = self.wm
-        with wm.unit_of_work():
-            while self.agenda and self.agenda[0][0] <= today:
-                _, _, what, fid, subject = heapq.heappop(self.agenda)
-                if fid in self.closed and what != "register":
-                    continue
-                self.act(what, fid, subject, today)
-            result = wm.sweep(self.system)
-            for kind, n in result.counts().items():
-                self.sweep[kind] = self.sweep.get(kind, 0) + n
-            for action in result.actions:
-                self.react(action.kind, action.folder_id, action.subject, today)
-            for fid, cid, _kind, at in result.invitations:
-                self.at(at, "conversation", fid, cid)
+        while self.agenda and self.agenda[0][0] <= today:
+            _, _, what, fid, subject = heapq.heappop(self.agenda)
+            if fid in self.closed and what != "register":
+                if what == "profile":
+                    del self.answers[fid]
+                continue
+            self.act(what, fid, subject, today)
+        result = wm.sweep(self.system)
+        for kind, n in result.counts().items():
+            self.sweep[kind] = self.sweep.get(kind, 0) + n
+        for action in result.actions:
+            self.react(action.kind, action.folder_id, action.subject, today)
+        for fid, cid, _kind, at in result.invitations:
+            self.at(at, "conversation", fid, cid)
 
     def act(self, what: str, fid: str, subject: str, today: dt.date) -> None:
         wm = self.wm
@@ -578,7 +580,8 @@ class _Run:
                 ),
             )
         elif what == "profile":
-            self.do("submit_profile", lambda: wm.submit_profile(jobseeker, fid, self.answers[fid]))
+            answers = self.answers.pop(fid)
+            self.do("submit_profile", lambda: wm.submit_profile(jobseeker, fid, answers))
         elif what == "request":
             self.do("request_conversation", lambda: wm.request_conversation(jobseeker, fid))
         elif what == "override":
@@ -701,37 +704,47 @@ def simulate(
     config: SimulationConfig | None = None,
     *,
     progress: Progress | None = None,
+    unit_days: int = 1,
 ) -> SimulationResult:
     """Run a synthetic cohort through ``wm`` day by day, moving ``clock`` (the one ``wm`` was made with).
 
-    Each simulated week is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
-    and the daily sweeps' commands of its seven days are written in one transaction, so a simulation killed
-    midway leaves whole weeks behind, and the sweep run again afterwards finds nothing lost.
+    Each simulated day is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
+    and the daily sweep's commands of that day are written in one transaction, so a simulation killed
+    midway leaves whole days behind, and the sweep run again afterwards finds nothing lost. What the unit
+    of work holds until it is written is one day's folders, whatever the population.
 
     Args:
         wm: the service (any store).
         clock: the fixed clock ``wm`` reads; the simulation sets it to each day.
         config: what to simulate (default: :class:`SimulationConfig` ()).
         progress: called after every day with (days done, days in all).
+        unit_days: days per transaction (default 1). More days write a folder touched on several of them
+            once, but hold all their folders in memory until then; the result is the same.
+
+    Raises:
+        InvalidInput: ``unit_days`` is less than 1.
 
     Returns:
         What the simulation did; the folders, outbox and audit trail are in ``wm.store``.
     """
     cfg = config if config is not None else SimulationConfig()
+    if unit_days < 1:
+        raise InvalidInput([Problem(path="unit_days", message="expected at least 1")])
     run = _Run(wm, clock, cfg)
     run.plan_inflow()
     days = (cfg.end - cfg.start).days + 1
     n = 0
-    while n < days:  # one unit of work per week: the days of a week are written in one transaction
+    while n < days:  # one transaction per unit_days days
         with wm.unit_of_work():
-            for _ in range(7):
+            for _ in range(unit_days):
                 if n == days:
                     break
                 run.day(cfg.start + dt.timedelta(days=n))
                 n += 1
                 if progress is not None:
                     progress(n, days)
-    notifications = len(wm.store.outbox())
+    size = getattr(wm.store, "outbox_size", None)  # a count, not every item in memory
+    notifications = int(size()) if size is not None else len(wm.store.outbox())
     return SimulationResult(
         config=cfg,
         start=cfg.start,
