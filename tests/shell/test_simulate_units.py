@@ -63,3 +63,21 @@ def test_a_unit_of_fewer_than_one_day_is_refused() -> None:
         with pytest.raises(InvalidInput, match="unit_days"):
             simulate(wm, clock, CFG, unit_days=0)
         assert wm.store.index_columns().folder_id.size == 0  # nothing was simulated
+
+
+def test_the_demo_reports_its_days_and_then_the_folders_the_report_reads(tmp_path: Path) -> None:
+    from werkmap.cli_service import run_demo
+
+    days: list[tuple[int, int]] = []
+    folders: list[tuple[int, int]] = []
+    out = run_demo(
+        tmp_path / "demo.db",
+        jobseekers=30,
+        months=1,
+        parallel=False,
+        progress=lambda done, total: days.append((done, total)),
+        report_progress=lambda done, total: folders.append((done, total)),
+    )
+    assert days[-1] == (31, 31)
+    assert folders == [(30, 30)]  # fewer than 1,000 folders: once, at the end
+    assert out.realised.figures["registered"] == 30
