@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from werkmap.outcomes import Outcomes
     from werkmap.profiler.model import ScoringModel
     from werkmap.profiler.questionnaire import Questionnaire
+    from werkmap.profiler.synthetic import SyntheticCohort
     from werkmap.report import PeriodReport
     from werkmap.rules.policy import Policy
 
@@ -263,7 +264,7 @@ class Inflow:
         request_after: the day a conversation is asked for (``-1``: never).
         override_after: the day a coach overrides the route (``-1``: never).
         applications_after: the day the first application activities are registered.
-        answers: each one's answers to the Work Profiler.
+        cohort: everyone's answers to the Work Profiler, column-wise (:meth:`answers_of` gives one person's).
     """
 
     folder_id: tuple[str, ...]
@@ -278,10 +279,19 @@ class Inflow:
     request_after: npt.NDArray[np.int64]
     override_after: npt.NDArray[np.int64]
     applications_after: npt.NDArray[np.int64]
-    answers: tuple[Mapping[str, object], ...]
+    cohort: SyntheticCohort
 
     def __len__(self) -> int:
         return len(self.folder_id)
+
+    @property
+    def answers(self) -> tuple[Mapping[str, object], ...]:
+        """Each one's answers to the Work Profiler (built when asked for: one mapping per jobseeker)."""
+        return tuple(self.cohort.iter_answers())
+
+    def answers_of(self, index: int) -> Mapping[str, object]:
+        """The answers of the jobseeker in row ``index`` (built when asked for)."""
+        return self.cohort.answers_of(index)
 
     @property
     def work_found_on(self) -> npt.NDArray[np.datetime64]:
@@ -331,6 +341,15 @@ class Inflow:
         )
 
 
+def _shared(column: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+    """A text column as an object array of one string per distinct answer (8 bytes a person, not 84)."""
+    if column.dtype.kind != "U":
+        return column
+    values, inverse = np.unique(column, return_inverse=True)
+    shared: npt.NDArray[np.generic] = np.array(values.tolist(), dtype=object)[inverse]
+    return shared
+
+
 def draw_inflow(
     config: SimulationConfig,
     *,
@@ -353,13 +372,16 @@ def draw_inflow(
             the planted effects; :func:`simulate` passes :meth:`werkmap.service.Werkmap.experiment_arm`.
     """
     from werkmap.profiler.scoring import score_batch
-    from werkmap.profiler.synthetic import synthetic_answers
+    from werkmap.profiler.synthetic import synthetic_cohort
 
     cfg = config
     rng = rng if rng is not None else np.random.default_rng(cfg.seed)
     cal = calendar if calendar is not None else dutch_calendar()
-    answers = synthetic_answers(cfg.jobseekers, seed=cfg.seed)
-    probabilities = score_batch(answers, model, questionnaire).probabilities
+    # column-wise: no answer mapping per person until one is submitted (the same probabilities)
+    people = synthetic_cohort(cfg.jobseekers, seed=cfg.seed)
+    probabilities = score_batch(people.design(model.encoding), model, questionnaire).probabilities
+    cohort = attrs.evolve(people, columns={k: _shared(c) for k, c in people.columns.items()})
+    del people
     coaches = cfg.coaches
     spread = cfg.inflow_months if cfg.inflow_months is not None else cfg.months
     months = [add_months(cfg.start, m) for m in range(spread + 1)]
@@ -412,7 +434,7 @@ def draw_inflow(
         request_after=request_after,
         override_after=override_after,
         applications_after=applications_after,
-        answers=tuple(answers),
+        cohort=cohort,
     )
 
 
@@ -489,11 +511,11 @@ class _Run:
         self.sweep: dict[str, int] = {}
         self.refused = 0
         self.closed: set[str] = set()
-        self.coach_of: dict[str, str] = {}
-        self.ref_of: dict[str, str] = {}
+        self.row: dict[
+            str, int
+        ] = {}  # a folder's row in the inflow (its coach, reference and answers)
+        self.inflow: Inflow | None = None
         self.planned: set[str] = set()
-        # the answers of those who will fill in the Work Profiler, until they do (or are closed before)
-        self.answers: dict[str, Mapping[str, object]] = {}
         self.system = Actor.system()
         self.catalogue = default_catalogue()
 
@@ -521,12 +543,10 @@ class _Run:
             calendar=self.calendar,
             arm_of=self.wm.experiment_arm if self.wm.experiments else None,
         )
+        self.inflow = inflow
         for i, fid in enumerate(inflow.folder_id):
             day = inflow.registered_on[i].item()
-            self.coach_of[fid] = inflow.coach_id[i]
-            self.ref_of[fid] = inflow.jobseeker_ref[i]
-            if inflow.profile_after[i] != _NEVER:
-                self.answers[fid] = inflow.answers[i]
+            self.row[fid] = i
             self.at(day, "register", fid)
             found = float(inflow.found_after[i])
             if found < _FOUND_CAP_DAYS:
@@ -549,8 +569,6 @@ class _Run:
         while self.agenda and self.agenda[0][0] <= today:
             _, _, what, fid, subject = heapq.heappop(self.agenda)
             if fid in self.closed and what != "register":
-                if what == "profile":
-                    del self.answers[fid]
                 continue
             self.act(what, fid, subject, today)
         result = wm.sweep(self.system)
@@ -565,8 +583,11 @@ class _Run:
         wm = self.wm
         cfg = self.config
         rng = self.rng
-        coach = Actor.coach(self.coach_of[fid])
-        jobseeker = Actor.jobseeker(self.ref_of[fid])
+        inflow, i = self.inflow, self.row[fid]
+        assert inflow is not None  # planned before the first day
+        coach_id, ref = inflow.coach_id[i], inflow.jobseeker_ref[i]
+        coach = Actor.coach(coach_id)
+        jobseeker = Actor.jobseeker(ref)
         if what == "register":
             months = int(rng.integers(6, 25))
             self.do(
@@ -574,13 +595,13 @@ class _Run:
                 lambda: wm.register(
                     self.system,
                     fid,
-                    jobseeker_ref=self.ref_of[fid],
-                    coach_id=self.coach_of[fid],
+                    jobseeker_ref=ref,
+                    coach_id=coach_id,
                     benefit_ends_on=add_months(today, months),
                 ),
             )
         elif what == "profile":
-            answers = self.answers.pop(fid)
+            answers = inflow.answers_of(i)
             self.do("submit_profile", lambda: wm.submit_profile(jobseeker, fid, answers))
         elif what == "request":
             self.do("request_conversation", lambda: wm.request_conversation(jobseeker, fid))

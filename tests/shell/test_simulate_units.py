@@ -81,3 +81,22 @@ def test_the_demo_reports_its_days_and_then_the_folders_the_report_reads(tmp_pat
     assert days[-1] == (31, 31)
     assert folders == [(30, 30)]  # fewer than 1,000 folders: once, at the end
     assert out.realised.figures["registered"] == 30
+
+
+def test_the_inflow_builds_each_ones_answers_when_asked_as_the_cohort_has_them() -> None:
+    from werkmap.profiler.model import default_model
+    from werkmap.profiler.questionnaire import default_questionnaire
+    from werkmap.profiler.scoring import score_batch
+    from werkmap.profiler.synthetic import synthetic_answers
+    from werkmap.simulate import draw_inflow
+
+    q, model = default_questionnaire(), default_model()
+    inflow = draw_inflow(CFG, model=model, questionnaire=q)
+    expected = synthetic_answers(CFG.jobseekers, seed=CFG.seed)
+    got = [inflow.answers_of(i) for i in range(len(inflow))]
+    assert got == expected == list(inflow.answers)
+    assert [{k: type(v) for k, v in a.items()} for a in got] == [
+        {k: type(v) for k, v in a.items()} for a in expected
+    ]
+    # the probabilities are those of the answers themselves (scored from columns, the same numbers)
+    assert inflow.probability.tolist() == score_batch(expected, model, q).probabilities.tolist()
