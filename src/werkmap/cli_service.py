@@ -17,9 +17,9 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -63,6 +63,7 @@ __all__ = [
 ]
 
 _log = logging.getLogger("werkmap.cli")
+T = TypeVar("T")
 
 DEMO_DB = "werkmap-demo.db"
 """Where ``werkmap demo`` writes its store unless ``--db`` says otherwise."""
@@ -360,8 +361,12 @@ def run_demo(
     coach: str = "coach-01",
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = True,
+    report_progress: Callable[[int, int], None] | None = None,
 ) -> DemoOutput:
     """Run the demo on a fresh SQLite file at ``path`` (a previous demo store there is replaced).
+
+    ``progress`` is called after every simulated day with (days done, days in all); ``report_progress``
+    while the year report reads the folders, with (folders read, folders in all).
 
     The store is marked as a demo store (a table :data:`DEMO_MARKER_TABLE`) before the first day is
     simulated; only a store so marked is ever replaced.
@@ -375,7 +380,7 @@ def run_demo(
             exist, or ``coach`` is not one of the simulated coaches.
     """
     from werkmap.clock import FixedClock
-    from werkmap.report import PeriodReport, compare
+    from werkmap.report import PeriodReport, compare, period_report
     from werkmap.service import Actor, Werkmap
     from werkmap.simulate import SimulationConfig, simulate
 
@@ -396,8 +401,9 @@ def run_demo(
             result = simulate(wm, clock, cfg, progress=progress)
             lead = Actor.team_lead("demo")
             dashboard = wm.dashboard(lead, coach, on=cfg.end)
-            realised = wm.report(lead, start=cfg.start, end=cfg.end)
             bands = _band_counts(wm)
+            folders = _counted(wm.all_folders(lead), sum(bands.values()), report_progress)
+            realised = period_report(folders, start=cfg.start, end=cfg.end)  # what wm.report does
         text = forecasting.result() if forecasting is not None else None
         expected = PeriodReport.from_json(text if text is not None else _forecast_json(cfg))
     finally:
@@ -462,6 +468,22 @@ def _forecast_json(cfg: SimulationConfig) -> str:
     return forecast(cfg, start=cfg.start, end=cfg.end).to_json()
 
 
+def _counted(
+    items: Iterator[T], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[T]:
+    """``items`` as they are, calling ``progress(done, total)`` every 1,000 and at the end."""
+    if progress is None:
+        yield from items
+        return
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if done % 1000 == 0:
+            progress(done, total)
+    progress(done, max(total, done))
+
+
 def _band_counts(wm: Werkmap) -> dict[str, int]:
     columns = wm.store.index_columns()
     counts = {"0-25": 0, "25-50": 0, "50-75": 0, "75-100": 0, "none": 0}
@@ -498,7 +520,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             as_json=args.format == "json",
         )
     path = demo_path(args.db)
-    progress = progress_bar("days", quiet=bool(getattr(args, "quiet", 0)))
+    quiet = bool(getattr(args, "quiet", 0))
+    progress = progress_bar("days", quiet=quiet)
+    reading: list[Callable[[int, int], None] | None] = []
+
+    def report_progress(done: int, total: int) -> None:
+        if not reading:  # the days are done: end their line, start the folders' line
+            end_progress(progress)
+            reading.append(progress_bar("folders", quiet=quiet))
+        bar = reading[0]
+        if bar is not None:
+            bar(done, total)
+
     started = time.perf_counter()
     try:
         out = run_demo(
@@ -508,9 +541,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             months=args.months,
             coach=args.coach,
             progress=progress,
+            report_progress=report_progress if progress is not None else None,
         )
     finally:
         end_progress(progress)
+        for bar in reading:
+            end_progress(bar)
     print(
         demo_summary(
             path, args.jobseekers, time.perf_counter() - started, nl=args.language == "nl"

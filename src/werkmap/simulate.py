@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from werkmap.outcomes import Outcomes
     from werkmap.profiler.model import ScoringModel
     from werkmap.profiler.questionnaire import Questionnaire
+    from werkmap.profiler.synthetic import SyntheticCohort
     from werkmap.report import PeriodReport
     from werkmap.rules.policy import Policy
 
@@ -263,7 +264,7 @@ class Inflow:
         request_after: the day a conversation is asked for (``-1``: never).
         override_after: the day a coach overrides the route (``-1``: never).
         applications_after: the day the first application activities are registered.
-        answers: each one's answers to the Work Profiler.
+        cohort: everyone's answers to the Work Profiler, column-wise (:meth:`answers_of` gives one person's).
     """
 
     folder_id: tuple[str, ...]
@@ -278,10 +279,19 @@ class Inflow:
     request_after: npt.NDArray[np.int64]
     override_after: npt.NDArray[np.int64]
     applications_after: npt.NDArray[np.int64]
-    answers: tuple[Mapping[str, object], ...]
+    cohort: SyntheticCohort
 
     def __len__(self) -> int:
         return len(self.folder_id)
+
+    @property
+    def answers(self) -> tuple[Mapping[str, object], ...]:
+        """Each one's answers to the Work Profiler (built when asked for: one mapping per jobseeker)."""
+        return tuple(self.cohort.iter_answers())
+
+    def answers_of(self, index: int) -> Mapping[str, object]:
+        """The answers of the jobseeker in row ``index`` (built when asked for)."""
+        return self.cohort.answers_of(index)
 
     @property
     def work_found_on(self) -> npt.NDArray[np.datetime64]:
@@ -331,6 +341,15 @@ class Inflow:
         )
 
 
+def _shared(column: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+    """A text column as an object array of one string per distinct answer (8 bytes a person, not 84)."""
+    if column.dtype.kind != "U":
+        return column
+    values, inverse = np.unique(column, return_inverse=True)
+    shared: npt.NDArray[np.generic] = np.array(values.tolist(), dtype=object)[inverse]
+    return shared
+
+
 def draw_inflow(
     config: SimulationConfig,
     *,
@@ -353,13 +372,16 @@ def draw_inflow(
             the planted effects; :func:`simulate` passes :meth:`werkmap.service.Werkmap.experiment_arm`.
     """
     from werkmap.profiler.scoring import score_batch
-    from werkmap.profiler.synthetic import synthetic_answers
+    from werkmap.profiler.synthetic import synthetic_cohort
 
     cfg = config
     rng = rng if rng is not None else np.random.default_rng(cfg.seed)
     cal = calendar if calendar is not None else dutch_calendar()
-    answers = synthetic_answers(cfg.jobseekers, seed=cfg.seed)
-    probabilities = score_batch(answers, model, questionnaire).probabilities
+    # column-wise: no answer mapping per person until one is submitted (the same probabilities)
+    people = synthetic_cohort(cfg.jobseekers, seed=cfg.seed)
+    probabilities = score_batch(people.design(model.encoding), model, questionnaire).probabilities
+    cohort = attrs.evolve(people, columns={k: _shared(c) for k, c in people.columns.items()})
+    del people
     coaches = cfg.coaches
     spread = cfg.inflow_months if cfg.inflow_months is not None else cfg.months
     months = [add_months(cfg.start, m) for m in range(spread + 1)]
@@ -412,7 +434,7 @@ def draw_inflow(
         request_after=request_after,
         override_after=override_after,
         applications_after=applications_after,
-        answers=tuple(answers),
+        cohort=cohort,
     )
 
 
@@ -489,13 +511,13 @@ class _Run:
         self.sweep: dict[str, int] = {}
         self.refused = 0
         self.closed: set[str] = set()
-        self.coach_of: dict[str, str] = {}
-        self.ref_of: dict[str, str] = {}
+        self.row: dict[
+            str, int
+        ] = {}  # a folder's row in the inflow (its coach, reference and answers)
+        self.inflow: Inflow | None = None
         self.planned: set[str] = set()
-        self.answers: dict[str, dict[str, object]] = {}
         self.system = Actor.system()
         self.catalogue = default_catalogue()
-        self.inflow: Inflow | None = None
 
     def at(self, day: dt.date, what: str, folder_id: str, subject: str = "") -> None:
         self.counter += 1
@@ -524,9 +546,7 @@ class _Run:
         self.inflow = inflow
         for i, fid in enumerate(inflow.folder_id):
             day = inflow.registered_on[i].item()
-            self.coach_of[fid] = inflow.coach_id[i]
-            self.ref_of[fid] = inflow.jobseeker_ref[i]
-            self.answers[fid] = dict(inflow.answers[i])
+            self.row[fid] = i
             self.at(day, "register", fid)
             found = float(inflow.found_after[i])
             if found < _FOUND_CAP_DAYS:
@@ -543,28 +563,31 @@ class _Run:
     # ------------------------------------------------------------------------------- a day
 
     def day(self, today: dt.date) -> None:
+        """One day: the planned actions, the sweep, the reactions (in the caller's unit of work)."""
         self.clock.set(today)
         wm = self.wm
-        with wm.unit_of_work():
-            while self.agenda and self.agenda[0][0] <= today:
-                _, _, what, fid, subject = heapq.heappop(self.agenda)
-                if fid in self.closed and what != "register":
-                    continue
-                self.act(what, fid, subject, today)
-            result = wm.sweep(self.system)
-            for kind, n in result.counts().items():
-                self.sweep[kind] = self.sweep.get(kind, 0) + n
-            for action in result.actions:
-                self.react(action.kind, action.folder_id, action.subject, today)
-            for fid, cid, _kind, at in result.invitations:
-                self.at(at, "conversation", fid, cid)
+        while self.agenda and self.agenda[0][0] <= today:
+            _, _, what, fid, subject = heapq.heappop(self.agenda)
+            if fid in self.closed and what != "register":
+                continue
+            self.act(what, fid, subject, today)
+        result = wm.sweep(self.system)
+        for kind, n in result.counts().items():
+            self.sweep[kind] = self.sweep.get(kind, 0) + n
+        for action in result.actions:
+            self.react(action.kind, action.folder_id, action.subject, today)
+        for fid, cid, _kind, at in result.invitations:
+            self.at(at, "conversation", fid, cid)
 
     def act(self, what: str, fid: str, subject: str, today: dt.date) -> None:
         wm = self.wm
         cfg = self.config
         rng = self.rng
-        coach = Actor.coach(self.coach_of[fid])
-        jobseeker = Actor.jobseeker(self.ref_of[fid])
+        inflow, i = self.inflow, self.row[fid]
+        assert inflow is not None  # planned before the first day
+        coach_id, ref = inflow.coach_id[i], inflow.jobseeker_ref[i]
+        coach = Actor.coach(coach_id)
+        jobseeker = Actor.jobseeker(ref)
         if what == "register":
             months = int(rng.integers(6, 25))
             self.do(
@@ -572,13 +595,14 @@ class _Run:
                 lambda: wm.register(
                     self.system,
                     fid,
-                    jobseeker_ref=self.ref_of[fid],
-                    coach_id=self.coach_of[fid],
+                    jobseeker_ref=ref,
+                    coach_id=coach_id,
                     benefit_ends_on=add_months(today, months),
                 ),
             )
         elif what == "profile":
-            self.do("submit_profile", lambda: wm.submit_profile(jobseeker, fid, self.answers[fid]))
+            answers = inflow.answers_of(i)
+            self.do("submit_profile", lambda: wm.submit_profile(jobseeker, fid, answers))
         elif what == "request":
             self.do("request_conversation", lambda: wm.request_conversation(jobseeker, fid))
         elif what == "override":
@@ -701,37 +725,47 @@ def simulate(
     config: SimulationConfig | None = None,
     *,
     progress: Progress | None = None,
+    unit_days: int = 1,
 ) -> SimulationResult:
     """Run a synthetic cohort through ``wm`` day by day, moving ``clock`` (the one ``wm`` was made with).
 
-    Each simulated week is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
-    and the daily sweeps' commands of its seven days are written in one transaction, so a simulation killed
-    midway leaves whole weeks behind, and the sweep run again afterwards finds nothing lost.
+    Each simulated day is one unit of work (:meth:`Werkmap.unit_of_work`): the jobseekers', the coaches'
+    and the daily sweep's commands of that day are written in one transaction, so a simulation killed
+    midway leaves whole days behind, and the sweep run again afterwards finds nothing lost. What the unit
+    of work holds until it is written is one day's folders, whatever the population.
 
     Args:
         wm: the service (any store).
         clock: the fixed clock ``wm`` reads; the simulation sets it to each day.
         config: what to simulate (default: :class:`SimulationConfig` ()).
         progress: called after every day with (days done, days in all).
+        unit_days: days per transaction (default 1). More days write a folder touched on several of them
+            once, but hold all their folders in memory until then; the result is the same.
+
+    Raises:
+        InvalidInput: ``unit_days`` is less than 1.
 
     Returns:
         What the simulation did; the folders, outbox and audit trail are in ``wm.store``.
     """
     cfg = config if config is not None else SimulationConfig()
+    if unit_days < 1:
+        raise InvalidInput([Problem(path="unit_days", message="expected at least 1")])
     run = _Run(wm, clock, cfg)
     run.plan_inflow()
     days = (cfg.end - cfg.start).days + 1
     n = 0
-    while n < days:  # one unit of work per week: the days of a week are written in one transaction
+    while n < days:  # one transaction per unit_days days
         with wm.unit_of_work():
-            for _ in range(7):
+            for _ in range(unit_days):
                 if n == days:
                     break
                 run.day(cfg.start + dt.timedelta(days=n))
                 n += 1
                 if progress is not None:
                     progress(n, days)
-    notifications = len(wm.store.outbox())
+    size = getattr(wm.store, "outbox_size", None)  # a count, not every item in memory
+    notifications = int(size()) if size is not None else len(wm.store.outbox())
     return SimulationResult(
         config=cfg,
         start=cfg.start,

@@ -74,6 +74,11 @@ class SyntheticCohort:
         """Return one answer mapping per person (unanswered items left out)."""
         return list(self.iter_answers())
 
+    def answers_of(self, index: int) -> dict[str, object]:
+        """Return one person's answer mapping (as :meth:`iter_answers` yields it), built when it is asked for."""
+        row = ((n, column[index]) for n, column in self.columns.items())
+        return {n: v.item() if isinstance(v, np.generic) else v for n, v in row if v != ""}
+
     def design(self, encoding: tuple[FeatureEncoding, ...]) -> FloatArray:
         """Return the design matrix of the cohort under ``encoding`` (vectorised)."""
         return encode_columns(self.columns, encoding)

@@ -412,7 +412,7 @@ class UnitOfWork:
         """Group the commands of a block into one transaction (``save_many``) written when it ends.
 
         Inside the block commands see each other's changes; when the block raises, nothing of it is
-        written. The simulator uses one unit of work per simulated week.
+        written. The simulator uses one unit of work per simulated day.
         """
         if self._pending is not None:
             # nested: joins the outer unit, and undoes its own part on error

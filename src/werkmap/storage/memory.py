@@ -277,6 +277,11 @@ class MemoryStore(SavesThroughMany):
             items = list(self._outbox.values())
         return tuple(i for i in items if include_delivered or i.delivered_at is None)
 
+    def outbox_size(self) -> int:
+        """Return how many notifications the outbox holds (delivered and dead letters included)."""
+        with self._lock:
+            return len(self._outbox)
+
     def dead_letters(self) -> tuple[OutboxItem, ...]:
         """Return the dead-lettered notifications, oldest first."""
         with self._lock:

@@ -968,6 +968,11 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         rows = self._all(f"SELECT {_OUTBOX_COLUMNS} FROM outbox {undelivered}ORDER BY id", ())
         return self._outbox_items(rows)
 
+    def outbox_size(self) -> int:
+        """Return how many notifications the outbox holds (delivered and dead letters included)."""
+        row = self._one("SELECT count(*) FROM outbox", ())
+        return int(row[0])
+
     def dead_letters(self) -> tuple[OutboxItem, ...]:
         """Return the dead-lettered notifications, oldest first."""
         rows = self._all(_DEAD_LETTERS, ())
