@@ -49,6 +49,9 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "dashboard": frozenset({"coach", "team_lead", "system"}),
     "report": frozenset({"team_lead", "system"}),
     "enqueue": frozenset({"system"}),
+    # the erasure of a folder after its retention (GDPR art. 17): the agency's privacy desk, acting
+    # through a system actor (``Actor.system("privacy-desk")``); never a coach, lead or jobseeker
+    "erase": frozenset({"system"}),
 }
 """Which roles may run each command. A jobseeker is further limited to their own folder, a coach to the
 folders in their caseload (and to their own dashboard), a team lead to the folders of their teams' coaches

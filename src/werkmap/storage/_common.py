@@ -437,7 +437,7 @@ def audit_key_option(options: Mapping[str, Any]) -> bytes | None:
     value = options.get("audit_key")
     if value is None or value == "":
         return None
-    key = value.encode("utf-8") if isinstance(value, str) else value
+    key = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value
     return check_audit_key(key)
 
 
