@@ -72,7 +72,8 @@ def test_a_fresh_demo_store_has_no_problems(
     data = json.loads(capsys.readouterr().out)["data"]
     assert code == 0
     assert (data["ok"], data["problems"], data["folders"]) == (True, 0, 100)
-    assert data["records"] > 1000 and data["event_rows"] > 500
+    assert data["records"] > 1000
+    assert data["event_rows"] > 500
     code = main(["verify", "--db", str(store_path)])
     assert capsys.readouterr().out.startswith("0 problemen: 100 werkmappen")
 
@@ -133,7 +134,8 @@ def test_a_damaged_folder_row_is_found_without_quoting_it(
     assert code == 1
     assert f"folder {ids[0]} [unreadable]: the folder cannot be read back" in out
     assert f"Folders that cannot be read back: {ids[0]}" in out
-    assert "Jan de Vries" not in out and "garbage" not in out
+    assert "Jan de Vries" not in out
+    assert "garbage" not in out
     assert f"folder {ids[1]} [versions]: the folder row says version" in out
 
 
