@@ -58,6 +58,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{n} problems. The first broken link:",
         "nl": "{n} problemen. De eerste gebroken schakel:",
     },
+    "problem": {
+        "en": "1 problem:",
+        "nl": "1 probleem:",
+    },
     "rest": {"en": "The rest:", "nl": "De rest:"},
     "file": {"en": "the store's file", "nl": "het bestand van de opslag"},
     "folder": {"en": "folder {fid}", "nl": "werkmap {fid}"},
@@ -195,7 +199,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 keyed=_t("keyed", lang) if report.keyed else "",
             )
         first, *rest = report.findings
-        lines = [_t("problems", lang, n=len(report.findings))]
+        many = len(report.findings) > 1
+        lines = [_t("problems", lang, n=len(report.findings)) if many else _t("problem", lang)]
         lines.append(
             f"  {_where(first.folder_id, first.sequence, lang)} [{_t('kind.' + first.kind, lang)}]: {first.what}"
         )

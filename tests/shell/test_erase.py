@@ -105,7 +105,8 @@ def test_erasure_removes_the_person_and_leaves_a_tombstone(wm: Werkmap, clock: F
     )
     assert tomb.closed_on == dt.date(2025, 4, 2)
     assert tomb.retention_ends_on == dt.date(2030, 4, 2)
-    assert "R-RETAIN-01" in tomb.policy and "illustrative" in tomb.policy
+    assert "R-RETAIN-01" in tomb.policy
+    assert "illustrative" in tomb.policy
     assert tomb.erased_at == clock.now()
     with pytest.raises(NotFound):
         wm.folder(Actor.system(), "f-1")
@@ -115,7 +116,8 @@ def test_erasure_removes_the_person_and_leaves_a_tombstone(wm: Werkmap, clock: F
     assert set(store.personal_data("f-1").values()) == {0}
     assert all(i.notification.folder_id != "f-1" for i in store.outbox())
     trail = store.audit_records("f-1")
-    assert trail[-1].action == "erase" and trail[-1].actor == "system:privacy-desk"
+    assert trail[-1].action == "erase"
+    assert trail[-1].actor == "system:privacy-desk"
     assert all(r.erased and not r.what and not r.why for r in trail[:-1])
     assert all(MARKER not in r.actor for r in trail)
     assert verify_audit(trail, anchor=store.audit_anchor("f-1")).ok
