@@ -495,3 +495,44 @@ def anchoring_entry(
         what=f"storage schema 5: {records} earlier records and {span} anchored",
         at=at,
     )
+
+
+def tombstone_for(
+    entry: AuditEntry,
+    record: AuditRecord,
+    *,
+    policy: str,
+    closed_on: dt.date,
+    retention_ends_on: dt.date,
+    removed: Mapping[str, int],
+) -> Tombstone:
+    """The tombstone of an erasure: ``entry`` is the erasure's audit entry, ``record`` its sealed record."""
+    return Tombstone(
+        folder_id=entry.folder_id,
+        erased_at=entry.at,
+        actor=entry.actor,
+        why=entry.why,
+        policy=policy,
+        closed_on=closed_on,
+        retention_ends_on=retention_ends_on,
+        removed=dict(removed),
+        anchor=AuditAnchor(count=record.sequence, head=record.hash),
+    )
+
+
+def anchoring_records(
+    heads: Mapping[str, tuple[int, str]],
+    rows: Mapping[str, Sequence[Any]],
+    key: bytes | None,
+) -> list[AuditRecord]:
+    """The records the migration to schema 5 seals: one per chain (``heads``) or event log (``rows``)."""
+    from werkmap.storage.values import events_cover
+
+    now = dt.datetime.now(dt.UTC)
+    out = []
+    for fid in sorted(set(heads) | set(rows)):
+        head = heads.get(fid)
+        mine = list(rows.get(fid, ()))
+        entry = anchoring_entry(fid, head[0] if head else 0, mine, now)
+        out.append(seal_next(entry, head, events=events_cover(mine), key=key))
+    return out

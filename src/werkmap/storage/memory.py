@@ -27,6 +27,7 @@ from werkmap.storage._common import (
     new_events,
     seal_next,
     seal_save,
+    tombstone_for,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl
@@ -480,18 +481,17 @@ class MemoryStore(SavesThroughMany):
             self._anchors.pop(folder_id, None)
             self._events.pop(folder_id, None)
             self._rows_of.pop(folder_id, None)
-            self._tombstones[folder_id] = Tombstone(
-                folder_id=folder_id,
-                erased_at=entry.at,
-                actor=entry.actor,
-                why=entry.why,
+            chain.append(seal_next(entry, _last(chain), key=self._key))
+            tomb = tombstone_for(
+                entry,
+                chain[-1],
                 policy=policy,
                 closed_on=closed_on,
                 retention_ends_on=retention_ends_on,
                 removed=removed,
             )
-            self._seal(entry)
-            return self._tombstones[folder_id]
+            self._tombstones[folder_id] = tomb
+            return tomb
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""

@@ -50,7 +50,7 @@ from werkmap.storage._common import (
     MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
-    anchoring_entry,
+    anchoring_records,
     audit_key_option,
     audit_records_of,
     audit_row,
@@ -62,6 +62,7 @@ from werkmap.storage._common import (
     index_columns_of,
     seal_next,
     seal_save,
+    tombstone_for,
     tombstone_of,
     tombstone_text,
 )
@@ -189,7 +190,6 @@ OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
 
 def _anchor_chains(conn: Any, key: bytes | None) -> None:
     """Seal an anchoring record at the end of every folder's chain, covering all its event rows."""
-    now = dt.datetime.now(dt.UTC)
     heads = {
         fid: (int(seq), digest)
         for fid, seq, digest in conn.execute(
@@ -203,15 +203,9 @@ def _anchor_chains(conn: Any, key: bytes | None) -> None:
         "ORDER BY folder_id, last_sequence"
     ):
         rows.setdefault(fid, []).append(EventRow(int(first), int(last), text_of(document)))
-    inserts: list[tuple[Any, ...]] = []
-    anchors: list[tuple[int, str, str]] = []
-    for fid in sorted(set(heads) | set(rows)):
-        head = heads.get(fid)
-        mine = rows.get(fid, [])
-        entry = anchoring_entry(fid, head[0] if head else 0, mine, now)
-        record = seal_next(entry, head, events=events_cover(mine), key=key)
-        inserts.append(audit_row(record, _text))
-        anchors.append((record.sequence, record.hash, fid))
+    records = anchoring_records(heads, rows, key)
+    inserts = [audit_row(r, _text) for r in records]
+    anchors = [(r.sequence, r.hash, r.folder_id) for r in records]
     with conn.cursor() as c:
         if inserts:
             c.executemany(_INSERT_AUDIT, inserts)
@@ -1103,17 +1097,13 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             for table in _FOLDER_TABLES:
                 c.execute(f"DELETE FROM {table} WHERE folder_id = %s", (folder_id,))
                 removed[table] = c.rowcount
-            record = self._seal(c, entry)
-            tomb = Tombstone(
-                folder_id=folder_id,
-                erased_at=entry.at,
-                actor=entry.actor,
-                why=entry.why,
+            tomb = tombstone_for(
+                entry,
+                self._seal(c, entry),
                 policy=policy,
                 closed_on=closed_on,
                 retention_ends_on=retention_ends_on,
                 removed=removed,
-                anchor=AuditAnchor(count=record.sequence, head=record.hash),
             )
             c.execute(
                 "UPDATE erasures SET state = 'erased', tombstone = %s WHERE folder_id = %s",

@@ -49,7 +49,7 @@ from werkmap.storage._common import (
     LockedQueries,
     SavesThroughMany,
     anchor_of,
-    anchoring_entry,
+    anchoring_records,
     audit_key_option,
     audit_records_of,
     check_audit,
@@ -62,6 +62,7 @@ from werkmap.storage._common import (
     moment_text,
     seal_next,
     seal_save,
+    tombstone_for,
     tombstone_of,
     tombstone_text,
 )
@@ -320,7 +321,6 @@ def _records_of(folder_id: str, rows: Sequence[Any]) -> tuple[AuditRecord, ...]:
 
 def _anchor_chains(conn: sqlite3.Connection, key: bytes | None) -> None:
     """Seal an anchoring record at the end of every folder's chain, covering all its event rows."""
-    now = dt.datetime.now(dt.UTC)
     heads = {
         fid: (seq, bytes(digest).hex())
         for fid, seq, digest in conn.execute(
@@ -335,15 +335,9 @@ def _anchor_chains(conn: sqlite3.Connection, key: bytes | None) -> None:
         "ORDER BY folder_id, last_sequence"
     ):
         rows.setdefault(fid, []).append(EventRow(first, last, text_of(document)))
-    inserts: list[tuple[str, int, bytes, bytes]] = []
-    anchors: list[tuple[int, bytes, str]] = []
-    for fid in sorted(set(heads) | set(rows)):
-        head = heads.get(fid)
-        mine = rows.get(fid, [])
-        entry = anchoring_entry(fid, head[0] if head else 0, mine, now)
-        record = seal_next(entry, head, events=events_cover(mine), key=key)
-        inserts.append(_audit_insert(record))
-        anchors.append((record.sequence, bytes.fromhex(record.hash), fid))
+    records = anchoring_records(heads, rows, key)
+    inserts = [_audit_insert(r) for r in records]
+    anchors = [(r.sequence, bytes.fromhex(r.hash), r.folder_id) for r in records]
     conn.executemany(
         "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)", inserts
     )
@@ -1233,17 +1227,13 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             try:
                 with self._write() as c:
                     removed = self._erase_in(c, folder_id, expected_version)
-                    record = self._seal(c, entry)
-                    tomb = Tombstone(
-                        folder_id=folder_id,
-                        erased_at=entry.at,
-                        actor=entry.actor,
-                        why=entry.why,
+                    tomb = tombstone_for(
+                        entry,
+                        self._seal(c, entry),
                         policy=policy,
                         closed_on=closed_on,
                         retention_ends_on=retention_ends_on,
                         removed=removed,
-                        anchor=AuditAnchor(count=record.sequence, head=record.hash),
                     )
                     c.execute(
                         "UPDATE erasures SET state = 'erased', tombstone = ? WHERE folder_id = ?",
