@@ -273,7 +273,14 @@ def _cmd_retention(args: argparse.Namespace) -> int:
         ]
         return "\n".join(lines)
 
-    emit(args, "retention", {"on": day.isoformat(), "folders": rows}, text=text, rows=rows)
+    emit(
+        args,
+        "retention",
+        {"on": day.isoformat(), "folders": rows},
+        text=text,
+        rows=rows,
+        columns=["folder_id", "closed_on", "retention_ends_on", "policy_version"],
+    )
     return EXIT_OK
 
 
