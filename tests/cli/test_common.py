@@ -16,10 +16,10 @@ import werkmap.interventions
 from werkmap._version import __version__
 from werkmap.cli import build_parser, main
 from werkmap.cli_common import csv_text, envelope, reference_markdown, store_url, unwrap_envelope
+from werkmap.clock import FixedClock
 from werkmap.profiler.model import default_model, save_model
 from werkmap.profiler.questionnaire import default_questionnaire
 from werkmap.profiler.synthetic import synthetic_answers
-from werkmap.clock import FixedClock
 from werkmap.service import Actor, Werkmap
 
 from .conftest import CFG, run
