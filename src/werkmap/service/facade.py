@@ -1250,7 +1250,7 @@ class Werkmap(UnitOfWork):
             self._retention = default_retention()
         return self._retention
 
-    def erasure_decision(self, folder: WorkFolder, on: dt.date | None = None) -> ErasureDecision:
+    def _erasure_decision(self, folder: WorkFolder, on: dt.date | None = None) -> ErasureDecision:
         """Return whether ``folder`` may be erased on ``on`` (default today) by the retention policy."""
         day = on if on is not None else self.today
         closed = closed_on(folder.benefit_ended_on, folder.work_found_on)
@@ -1275,7 +1275,7 @@ class Werkmap(UnitOfWork):
             except WerkmapError as exc:  # an unreadable folder is listed by werkmap verify
                 _log.warning("retention: folder %s skipped (%s)", fid, type(exc).__name__)
                 continue
-            decision = self.erasure_decision(folder, on)
+            decision = self._erasure_decision(folder, on)
             if decision.may_erase:
                 out.append(decision)
         return out
@@ -1306,7 +1306,7 @@ class Werkmap(UnitOfWork):
             )
         folder = self._fresh(folder_id)
         authorize(actor, "erase", folder, organisation=self.organisation)
-        decision = self.erasure_decision(folder)
+        decision = self._erasure_decision(folder)
         if not decision.may_erase or decision.retention_ends_on is None:
             raise GuardRefused(
                 machine="retention",

@@ -294,6 +294,18 @@ _INSERT_AUDIT = (
 _FOLDER_TABLES = ("folders", "events", "folder_changes", "outbox", "command_keys")
 """The tables holding a folder's personal data (every row with its ``folder_id``)."""
 
+_FOLDER_SQL = {
+    table: (
+        "SELECT count(*) FROM " + table + " WHERE folder_id = %s",
+        "DELETE FROM " + table + " WHERE folder_id = %s",
+    )
+    for table in _FOLDER_TABLES
+}
+_ANCHOR_SQL = tuple(
+    "SELECT audit_count, audit_head FROM " + table + " WHERE folder_id = %s"
+    for table in ("folders", "erasures")
+)
+
 _COLUMNS = (
     "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
     "next_conversation_on, open_activities, overdue_activities"
@@ -998,10 +1010,8 @@ class PostgresStore(SavesThroughMany, LockedQueries):
 
     def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
         """Return the head of the folder's chain as its row (or tombstone) keeps it, or ``None``."""
-        for table in ("folders", "erasures"):
-            row = self._one(
-                f"SELECT audit_count, audit_head FROM {table} WHERE folder_id = %s", (folder_id,)
-            )
+        for query in _ANCHOR_SQL:
+            row = self._one(query, (folder_id,))
             if row is not None:
                 return AuditAnchor(count=int(row[0]), head=row[1] or "")
         return None
@@ -1036,9 +1046,8 @@ class PostgresStore(SavesThroughMany, LockedQueries):
     def personal_data(self, folder_id: str) -> dict[str, int]:
         """Return how many rows of each table still hold data of the folder (all 0 once erased)."""
         out: dict[str, int] = {}
-        for table in _FOLDER_TABLES:
-            row = self._one(f"SELECT count(*) FROM {table} WHERE folder_id = %s", (folder_id,))
-            out[table] = int(row[0])
+        for table, (count, _) in _FOLDER_SQL.items():
+            out[table] = int(self._one(count, (folder_id,))[0])
         return out
 
     def erase(
@@ -1094,8 +1103,8 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     (_text(done.actor), "", "", done.erased, folder_id, record.sequence),
                 )
             removed = {"audit_texts": texts}
-            for table in _FOLDER_TABLES:
-                c.execute(f"DELETE FROM {table} WHERE folder_id = %s", (folder_id,))
+            for table, (_, delete) in _FOLDER_SQL.items():
+                c.execute(delete, (folder_id,))
                 removed[table] = c.rowcount
             tomb = tombstone_for(
                 entry,

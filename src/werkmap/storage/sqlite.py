@@ -1147,10 +1147,8 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
         """Return the head of the folder's chain as its row (or tombstone) keeps it, or ``None``."""
         with self._lock:
-            for table in ("folders", "erasures"):
-                row = self._one(
-                    f"SELECT audit_count, audit_head FROM {table} WHERE folder_id = ?", (folder_id,)
-                )
+            for query in _ANCHOR_SQL:
+                row = self._one(query, (folder_id,))
                 if row is not None:
                     head = bytes(row[1]).hex() if row[1] is not None else ""
                     return AuditAnchor(count=int(row[0]), head=head)
@@ -1189,9 +1187,8 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def personal_data(self, folder_id: str) -> dict[str, int]:
         """Return how many rows of each table still hold data of the folder (all 0 once erased)."""
         out: dict[str, int] = {}
-        for table in _FOLDER_TABLES:
-            row = self._one(f"SELECT count(*) FROM {table} WHERE folder_id = ?", (folder_id,))
-            out[table] = int(row[0])
+        for table, (count, _) in _FOLDER_SQL.items():
+            out[table] = int(self._one(count, (folder_id,))[0])
         return out
 
     def erase(
@@ -1241,7 +1238,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                     )
             finally:
                 try:
-                    conn.execute(f"PRAGMA secure_delete = {int(before)}")
+                    conn.execute(_SECURE_DELETE[bool(before)])
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 except sqlite3.Error:
                     pass
@@ -1275,15 +1272,26 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                 (_audit_blob(record.erase()), folder_id, record.sequence),
             )
         removed = {"audit_texts": texts}
-        for table in _FOLDER_TABLES:
-            removed[table] = c.execute(
-                f"DELETE FROM {table} WHERE folder_id = ?", (folder_id,)
-            ).rowcount
+        for table, (_, delete) in _FOLDER_SQL.items():
+            removed[table] = c.execute(delete, (folder_id,)).rowcount
         return removed
 
 
 _FOLDER_TABLES = ("folders", "events", "folder_changes", "outbox", "command_keys")
 """The tables holding a folder's personal data (every row with its ``folder_id``)."""
+
+_FOLDER_SQL = {
+    table: (
+        "SELECT count(*) FROM " + table + " WHERE folder_id = ?",
+        "DELETE FROM " + table + " WHERE folder_id = ?",
+    )
+    for table in _FOLDER_TABLES
+}
+_ANCHOR_SQL = tuple(
+    "SELECT audit_count, audit_head FROM " + table + " WHERE folder_id = ?"
+    for table in ("folders", "erasures")
+)
+_SECURE_DELETE = {True: "PRAGMA secure_delete = 1", False: "PRAGMA secure_delete = 0"}
 
 
 def path_of_url(url: str) -> str:
