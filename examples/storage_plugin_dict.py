@@ -28,10 +28,12 @@ from werkmap import serialization
 from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError
 from werkmap.storage import (
     SCHEMA_VERSION,
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
+    EventRow,
     FolderCodec,
     FolderIndex,
     IndexColumns,
@@ -39,9 +41,11 @@ from werkmap.storage import (
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
     check_audit,
     check_requests,
     default_codec,
+    events_cover,
     hookimpl,
 )
 
@@ -55,8 +59,10 @@ class DictStore:
         self._codec = codec
         self._lock = threading.Lock()
         self.version = SCHEMA_VERSION
-        self.folders: dict[str, dict[str, Any]] = {}  # folder_id -> {version, ref, index, document}
-        self.event_log: dict[str, list[tuple[int, str]]] = {}  # folder_id -> [(sequence, json)]
+        # folder_id -> {version, ref, index, document, anchor}
+        self.folders: dict[str, dict[str, Any]] = {}
+        self.event_log: dict[str, list[EventRow]] = {}  # folder_id -> the events of each save
+        self.tombstones: dict[str, Tombstone] = {}  # erased folders
         self.outbox_items: dict[str, OutboxItem] = {}  # idempotency key -> item (insertion order)
         self.audit: dict[str, list[AuditRecord]] = {}
         self.commands: dict[str, CommandKey] = {}  # idempotency key of a command -> its result
@@ -119,21 +125,28 @@ class DictStore:
             sealed = []
             for req in requests:
                 f = req.folder
+                log = events.setdefault(f.folder_id, [])
+                last = log[-1].last_sequence if log else 0
+                seq = self.codec.sequence
+                new = [e for e in self.codec.events(f) if seq(e) > last]
+                written = []
+                if new:  # the events of one save are one row of the log
+                    text = "[" + ",".join(self.codec.dump_event(e) for e in new) + "]"
+                    written.append(EventRow(seq(new[0]), seq(new[-1]), text))
+                    log.extend(written)
+                for note in req.notifications:
+                    outbox.setdefault(note.idempotency_key, OutboxItem(notification=note))
+                for i, entry in enumerate(req.audit):  # the last record covers the save's events
+                    last_one = i == len(req.audit) - 1
+                    sealed.append(_seal(trail, entry, events_cover(written) if last_one else ""))
+                old = self.folders.get(f.folder_id)
                 folders[f.folder_id] = {
                     "version": f.version,
                     "ref": f.jobseeker_ref,
                     "index": req.index,
                     "document": self.codec.dumps(f),
+                    "anchor": _anchor(trail, f.folder_id, old),
                 }
-                log = events.setdefault(f.folder_id, [])
-                last = log[-1][0] if log else 0
-                for event in self.codec.events(f):
-                    if self.codec.sequence(event) > last:
-                        log.append((self.codec.sequence(event), self.codec.dump_event(event)))
-                for note in req.notifications:
-                    outbox.setdefault(note.idempotency_key, OutboxItem(notification=note))
-                for entry in req.audit:
-                    sealed.append(_seal(trail, entry))
             for req in requests:
                 self.commands.update((k.key, k) for k in req.commands)
             self.folders, self.event_log, self.outbox_items, self.audit = (
@@ -145,8 +158,9 @@ class DictStore:
             return tuple(sealed)
 
     def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
-        log = self.event_log.get(folder_id, ())
-        return tuple(self.codec.load_event(text) for seq, text in log if seq > after)
+        events = self.codec.decode_events
+        out = [e for row in self.event_log.get(folder_id, ()) for e in events(row.text)]
+        return tuple(e for e in out if self.codec.sequence(e) > after)
 
     # -- queries ------------------------------------------------------------------------------------
     def _rows(self) -> list[IndexRow]:
@@ -256,7 +270,17 @@ class DictStore:
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
         check_audit(entry)
         with self._lock:
-            return _seal(self.audit, entry)
+            record = _seal(self.audit, entry)
+            self._move_anchor(entry.folder_id)
+            return record
+
+    def _move_anchor(self, folder_id: str) -> None:
+        """The chain's head goes on the folder row (or its tombstone), with the record."""
+        anchor = _anchor(self.audit, folder_id, None)
+        if folder_id in self.folders:
+            self.folders[folder_id] = {**self.folders[folder_id], "anchor": anchor}
+        elif folder_id in self.tombstones:
+            self.tombstones[folder_id] = attrs.evolve(self.tombstones[folder_id], anchor=anchor)
 
     def append_audit_many(self, entries: Sequence[AuditEntry]) -> tuple[AuditRecord, ...]:
         for entry in entries:
@@ -267,18 +291,105 @@ class DictStore:
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         return tuple(self.audit.get(folder_id, ()))
 
+    # -- integrity and erasure ------------------------------------------------------------------------
+    def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
+        if folder_id in self.folders:
+            anchor: AuditAnchor = self.folders[folder_id]["anchor"]
+            return anchor
+        tomb = self.tombstones.get(folder_id)
+        return tomb.anchor if tomb else None
+
+    def event_rows(self, folder_id: str) -> tuple[EventRow, ...]:
+        return tuple(self.event_log.get(folder_id, ()))
+
+    def audit_folders(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.folders) | set(self.audit) | set(self.tombstones)))
+
+    def erasures(self) -> tuple[Tombstone, ...]:
+        return tuple(self.tombstones[k] for k in sorted(self.tombstones))
+
+    def personal_data(self, folder_id: str) -> dict[str, int]:
+        return {
+            "folders": int(folder_id in self.folders),
+            "events": len(self.event_log.get(folder_id, ())),
+            "outbox": sum(
+                i.notification.folder_id == folder_id for i in self.outbox_items.values()
+            ),
+            "command_keys": sum(c.folder_id == folder_id for c in self.commands.values()),
+        }
+
+    def erase(
+        self,
+        folder_id: str,
+        *,
+        expected_version: int,
+        entry: AuditEntry,
+        policy: str,
+        closed_on: dt.date,
+        retention_ends_on: dt.date,
+    ) -> Tombstone:
+        check_audit(entry)
+        with self._lock:
+            row = self.folders.get(folder_id)
+            if row is None:
+                raise NotFound(f"no folder {folder_id!r}")
+            if row["version"] != expected_version:
+                raise ConcurrencyConflict(folder_id, expected_version, row["version"])
+            chain = self.audit.get(folder_id, [])
+            removed = {
+                "folders": 1,
+                "events": len(self.event_log.pop(folder_id, [])),
+                "audit_texts": sum(1 for r in chain if not r.erased),
+            }
+            chain[:] = [r.erase() for r in chain]  # the text goes, the digests (and seals) stay
+            for table, items in (("outbox", self.outbox_items), ("command_keys", self.commands)):
+                mine = [k for k, v in items.items() if _folder_of(v) == folder_id]
+                for key in mine:
+                    del items[key]
+                removed[table] = len(mine)
+            del self.folders[folder_id]
+            self.tombstones[folder_id] = Tombstone(
+                folder_id=folder_id,
+                erased_at=entry.at,
+                actor=entry.actor,
+                why=entry.why,
+                policy=policy,
+                closed_on=closed_on,
+                retention_ends_on=retention_ends_on,
+                removed=removed,
+            )
+            _seal(self.audit, entry)
+            self._move_anchor(folder_id)
+            return self.tombstones[folder_id]
+
     def close(self) -> None:
         pass
 
 
-def _seal(trail: dict[str, list[AuditRecord]], entry: AuditEntry) -> AuditRecord:
+def _seal(trail: dict[str, list[AuditRecord]], entry: AuditEntry, events: str = "") -> AuditRecord:
     chain = trail.setdefault(entry.folder_id, [])
     last = chain[-1] if chain else None
-    record = AuditRecord.seal(
-        entry, sequence=last.sequence + 1 if last else 1, previous_hash=last.hash if last else ""
+    record = AuditRecord.seal_entry(
+        entry,
+        sequence=last.sequence + 1 if last else 1,
+        previous_hash=last.hash if last else "",
+        events=events,
     )
     chain.append(record)
     return record
+
+
+def _anchor(
+    trail: dict[str, list[AuditRecord]], folder_id: str, old: dict[str, Any] | None
+) -> AuditAnchor:
+    chain = trail.get(folder_id, [])
+    if not chain:
+        return old["anchor"] if old else AuditAnchor(count=0, head="")
+    return AuditAnchor(count=chain[-1].sequence, head=chain[-1].hash)
+
+
+def _folder_of(value: OutboxItem | CommandKey) -> str:
+    return value.notification.folder_id if isinstance(value, OutboxItem) else value.folder_id
 
 
 def _by_due(row: IndexRow) -> tuple[bool, dt.date, str]:

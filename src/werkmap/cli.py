@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from werkmap import cli_effect, cli_folder, cli_monitor
+from werkmap import cli_effect, cli_folder, cli_monitor, cli_verify
 from werkmap._version import __version__
 from werkmap.cli_catalogue import register as add_catalogue_commands
 from werkmap.cli_common import (
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_folder.register(commands)
     cli_monitor.register(commands)
     cli_effect.register(commands)
+    cli_verify.register(commands)
     _add_verbosity_to_commands(commands)
     return parser
 

@@ -612,6 +612,30 @@ def cli_clock(args: argparse.Namespace | None = None) -> Clock:
     return SystemClock()
 
 
+AUDIT_KEY_VARIABLE = "WERKMAP_AUDIT_KEY"
+"""The environment variable holding the host's audit key for the command line (see the durability page)."""
+
+
+def audit_key_from_environment() -> bytes | None:
+    """Return the host's audit key from :data:`AUDIT_KEY_VARIABLE` (its UTF-8 bytes), or ``None``.
+
+    The key is read from the environment only (never from a flag, which would show in the process list
+    and the shell's history) and never printed.
+
+    Raises:
+        InvalidInput: the variable is set but shorter than 16 bytes.
+    """
+    text = os.environ.get(AUDIT_KEY_VARIABLE, "")
+    if not text:
+        return None
+    key = text.encode("utf-8", "surrogateescape")
+    if len(key) < 16:
+        raise InvalidInput(
+            [Problem(path=AUDIT_KEY_VARIABLE, message="expected a secret of at least 16 bytes")]
+        )
+    return key
+
+
 def existing_store_url(db: str, *, flag: str = "--db") -> str:
     """Return the store URL of a ``--db`` value whose SQLite file must exist already.
 
@@ -648,6 +672,7 @@ def open_service(
 
     url = existing_store_url(db, flag=flag)
     with _opening(db, url, flag):
+        options.setdefault("audit_key", audit_key_from_environment())
         return Werkmap(url, clock=clock, model=model, **options)
 
 

@@ -30,6 +30,7 @@ from werkmap.cli_common import (
     add_db_argument,
     add_format_argument,
     add_language_argument,
+    audit_key_from_environment,
     cli_clock,
     emit,
     end_progress,
@@ -396,7 +397,7 @@ def run_demo(
     forecasting = _Forecast(cfg) if parallel else None
     try:
         url = f"sqlite:///{db.resolve()}?checkpoint_pages=10000"
-        with Werkmap(url, clock=clock) as wm:
+        with Werkmap(url, clock=clock, audit_key=audit_key_from_environment()) as wm:
             _mark_demo_store(db)
             result = simulate(wm, clock, cfg, progress=progress)
             lead = Actor.team_lead("demo")

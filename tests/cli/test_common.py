@@ -16,10 +16,11 @@ import werkmap.interventions
 from werkmap._version import __version__
 from werkmap.cli import build_parser, main
 from werkmap.cli_common import csv_text, envelope, reference_markdown, store_url, unwrap_envelope
+from werkmap.clock import FixedClock
 from werkmap.profiler.model import default_model, save_model
 from werkmap.profiler.questionnaire import default_questionnaire
 from werkmap.profiler.synthetic import synthetic_answers
-from werkmap.service import Werkmap
+from werkmap.service import Actor, Werkmap
 
 from .conftest import CFG, run
 
@@ -45,6 +46,13 @@ def _commands(demo: Path, tmp: Path) -> dict[str, list[str]]:
     empty = tmp / "empty.db"
     if not empty.exists():
         Werkmap(f"sqlite:///{empty}").close()
+    erasable = tmp / "erasable.db"
+    if (
+        not erasable.exists()
+    ):  # a folder that closed in 2019: its (illustrative) retention has ended
+        with Werkmap(f"sqlite:///{erasable}", clock=FixedClock(dt.date(2019, 1, 7))) as wm:
+            wm.register(Actor.coach("c-1"), "f-old", jobseeker_ref="js-old")
+            wm.record_benefit_ended(Actor.coach("c-1"), "f-old", reason="ended")
     trial = tmp / "experiment.db"
     if not trial.exists():  # a small store of the 2017 experiment, for `werkmap effect`
         assert main(["demo", "--experiment", "--db", str(trial), "--jobseekers", "60", "-q"]) == 0
@@ -79,6 +87,9 @@ def _commands(demo: Path, tmp: Path) -> dict[str, list[str]]:
         ],
         "compare": ["compare", "--db", db, "--on", LAST, "--candidate", str(model)],
         "capacity": ["capacity", "--jobseekers", "100", "--months", "1", "--sample", "50"],
+        "verify": ["verify", "--db", db],
+        "retention": ["retention", "--db", db, "--on", LAST],
+        "erase": ["erase", "--db", str(erasable), "--folder", "f-old", "--why", "retention ended"],
     }
 
 

@@ -79,8 +79,36 @@ def race(path: str, name: str, rounds: int, go: str) -> None:
             print(f"{r} ok", flush=True)
 
 
+def erase(path: str, count: int) -> None:
+    """Erase the folders e0000 … one by one, printing each id once its erasure committed."""
+    from werkmap.storage.values import AuditEntry
+
+    store = open_target(path)
+    for i in range(count):
+        fid = f"e{i:04d}"
+        entry = AuditEntry(
+            folder_id=fid,
+            actor="system:privacy-desk",
+            action="erase",
+            what="erased after the retention period",
+            at=dt.datetime(2031, 1, 2, 9, tzinfo=dt.UTC),
+            why="retention ended",
+        )
+        store.erase(
+            fid,
+            expected_version=store.load(fid).version,
+            entry=entry,
+            policy="test@2016-10-01",
+            closed_on=dt.date(2025, 1, 1),
+            retention_ends_on=dt.date(2030, 1, 1),
+        )
+        print(fid, flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "batches":
         batches(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "erase":
+        erase(sys.argv[2], int(sys.argv[3]))
     else:
         race(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])

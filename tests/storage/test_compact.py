@@ -13,10 +13,11 @@ from pg_server import PostgresSchemas
 from werkmap.errors import StorageError
 from werkmap.plan import folder as wf
 from werkmap.storage import FolderIndex, default_codec, open_store
+from werkmap.storage.audit import verify_audit
 from werkmap.storage.compact import pack, text_of
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.sqlite import SQLiteStore
-from werkmap.storage.values import AuditEntry
+from werkmap.storage.values import AuditAnchor, AuditEntry
 
 DAY = dt.date(2025, 3, 3)
 GOLDEN = Path(__file__).parent / "fixtures" / "store-schema-v2.db"
@@ -149,7 +150,14 @@ def test_the_golden_schema_2_store_migrates_without_loss(tmp_path: Path) -> None
         for fid in sorted(folders)
         for r in store.audit_records(fid)
     ]
-    assert after == audit
+    # every record is kept as it was; each chain ends in the anchoring record of schema 5
+    assert [row for row in after if row[3] != "storage.anchor"] == audit
+    anchoring = [row for row in after if row[3] == "storage.anchor"]
+    assert sorted(row[0] for row in anchoring) == sorted(folders)
+    for fid in folders:
+        trail = store.audit_records(fid)
+        assert trail[-1].action == "storage.anchor"
+        assert verify_audit(trail, anchor=store.audit_anchor(fid)).ok
     assert len(store.outbox()) == outbox
     assert store.integrity_check() == ["ok"]
     # the migrated store takes new saves and audit records as a new one does
@@ -167,6 +175,7 @@ def test_the_golden_schema_2_store_migrates_without_loss(tmp_path: Path) -> None
         )
     )
     assert record.previous_hash == [row for row in after if row[0] == fid][-1][-1]
+    assert store.audit_anchor(fid) == AuditAnchor(count=record.sequence, head=record.hash)
     store.close()
     reopened = open_store(f"sqlite:///{path}")
     assert reopened.load(fid) == later
@@ -237,7 +246,11 @@ def test_the_golden_store_copied_into_a_schema_2_postgresql_migrates_without_los
     try:
         assert reopened.load(fid) == again
         assert reopened.events(fid) == again.events
-        assert len(reopened.audit_records(fid)) == sum(1 for row in audit if row[0] == fid)
+        trail = reopened.audit_records(fid)
+        # the records as they were, and the anchoring record of schema 5 at the end
+        assert len(trail) == sum(1 for row in audit if row[0] == fid) + 1
+        assert trail[-1].action == "storage.anchor"
+        assert verify_audit(trail, anchor=reopened.audit_anchor(fid)).ok
     finally:
         reopened.close()
 

@@ -75,6 +75,36 @@ class NoLimitStore(_Wrapped):
         return self.inner.pending_notifications(now=now, limit=10**9)
 
 
+class StaleAnchorStore(_Wrapped):
+    """Moves the folder's anchor on a save but not when a record is appended on its own."""
+
+    def append_audit(self, entry: Any) -> Any:
+        before = self.inner._anchors.get(entry.folder_id)
+        record = self.inner.append_audit(entry)
+        if before is not None:
+            self.inner._anchors[entry.folder_id] = before
+        return record
+
+
+class UncoveredEventsStore(_Wrapped):
+    """Seals records that do not cover the events their save wrote."""
+
+    def audit_records(self, folder_id: str) -> Any:
+        return tuple(attrs.evolve(r, events="") for r in self.inner.audit_records(folder_id))
+
+
+class LeakyEraseStore(_Wrapped):
+    """Erases the folder but leaves its outbox items behind."""
+
+    def erase(self, folder_id: str, **kwargs: Any) -> Any:
+        kept = {
+            k: i for k, i in self.inner._outbox.items() if i.notification.folder_id == folder_id
+        }
+        tomb = self.inner.erase(folder_id, **kwargs)
+        self.inner._outbox.update(kept)
+        return tomb
+
+
 def _clock() -> FixedClock:
     return FixedClock(dt.datetime(2024, 3, 4, 9, 0))
 
@@ -105,6 +135,23 @@ CASES: list[tuple[str, Callable[[], Any], Callable[[Any], None]]] = [
         "audit times normalised to UTC on read",
         UtcAuditStore,
         lambda s: KIT.test_audit_times_round_trip_exactly_in_their_own_zone(s),
+    ),
+    (
+        "the anchor not moved by append_audit",
+        StaleAnchorStore,
+        lambda s: KIT.test_the_folder_row_anchors_the_head_of_its_chain(s, default_samples()),
+    ),
+    (
+        "records that do not cover their save's events",
+        UncoveredEventsStore,
+        lambda s: KIT.test_an_audit_record_covers_the_events_its_save_wrote(s, default_samples()),
+    ),
+    (
+        "an erasure that leaves the folder's outbox items",
+        LeakyEraseStore,
+        lambda s: KIT.test_erase_removes_the_personal_data_and_keeps_the_chain_verifiable(
+            s, default_samples()
+        ),
     ),
     (
         "limit ignored",

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from werkmap import serialization
+from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.sqlite import (
     MIGRATIONS,
     OUTBOX_LEASES_AND_COMMAND_KEYS,
@@ -84,7 +85,8 @@ def _snapshot(path: Path) -> dict[str, object]:
     version = conn.execute("SELECT version FROM werkmap_schema").fetchone()[0]
     conn.close()
     return {
-        "version_after_step": version - STEP,
+        # the store migrates to the current version; later steps leave the outbox's layout alone
+        "version_after_step": int(version == SCHEMA_VERSION),
         "tables": tables,
         "indexes": indexes,
         "outbox": rows,

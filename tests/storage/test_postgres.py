@@ -202,7 +202,8 @@ def test_every_table_is_keyed_by_folder_id(store: PostgresStore) -> None:
         )
     assert keys.pop("werkmap_schema") == "id"
     assert keys == dict.fromkeys(
-        ("folders", "folder_changes", "events", "outbox", "audit", "command_keys"), "folder_id"
+        ("folders", "folder_changes", "events", "outbox", "audit", "command_keys", "erasures"),
+        "folder_id",
     )
 
 

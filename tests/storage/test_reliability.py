@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import signal
@@ -96,6 +97,97 @@ def test_sigkill_mid_batch_loses_no_committed_folder(backend: Backend, kill_afte
         undelivered = store.outbox(include_delivered=False)
         assert len(undelivered) == len(columns)
         assert {i.notification.folder_id for i in undelivered} == set(columns.folder_id)
+    finally:
+        store.close()
+
+
+ERASE = 120
+
+
+def _erasable(backend: Backend) -> None:
+    """Folders e0000 … with events, an outbox item, a command key and an audit trail each."""
+    from werkmap.storage.values import AuditEntry, CommandKey, Notification
+
+    store = backend.open()
+    samples = StandinSamples()
+    at = dt.datetime(2025, 1, 1, 9, tzinfo=dt.UTC)
+    requests = []
+    for i in range(ERASE):
+        fid = f"e{i:04d}"
+        folder = samples.new(fid, events=4, note="Jan de Vries " * 20)
+        requests.append(
+            SaveRequest(
+                folder=folder,
+                expected_version=0,
+                index=FolderIndex(coach_id="c"),
+                notifications=[
+                    Notification.create(
+                        kind="reminder",
+                        folder_id=fid,
+                        recipient=f"ref-{fid}",
+                        channel="werk.nl",
+                        cause="created",
+                        text_nl="Welkom",
+                        text_en="Welcome",
+                        created_on=at.date(),
+                    )
+                ],
+                audit=[
+                    AuditEntry(folder_id=fid, actor="coach:c", action="register", what="1", at=at),
+                    AuditEntry(
+                        folder_id=fid, actor="jobseeker:x", action="read", what="own", at=at
+                    ),
+                ],
+                commands=[
+                    CommandKey(
+                        key=f"k-{fid}", command="register", folder_id=fid, version=folder.version
+                    )
+                ],
+            )
+        )
+    store.save_many(requests)
+    store.close()
+
+
+@pytest.mark.parametrize("kill_after", [1, 10])
+def test_sigkill_during_erasure_erases_all_or_nothing_and_chains_verify(
+    backend: Backend, kill_after: int
+) -> None:
+    from werkmap.storage.audit import verify_audit
+    from werkmap.storage.verify import verify_store
+
+    _erasable(backend)
+    child = _spawn("erase", backend.target, str(ERASE))
+    assert child.stdout is not None
+    erased = [child.stdout.readline().strip() for _ in range(kill_after)]
+    time.sleep(0.005)  # let it get into the next erasure
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate()
+    assert child.returncode == -signal.SIGKILL
+    store = backend.open()
+    try:
+        tombs = {t.folder_id for t in store.erasures()}
+        assert set(erased) <= tombs  # every committed erasure is there
+        assert len(tombs) < ERASE  # the kill came before the end
+        samples = StandinSamples()
+        for i in range(ERASE):
+            fid = f"e{i:04d}"
+            left = store.personal_data(fid)
+            trail = store.audit_records(fid)
+            assert verify_audit(trail, anchor=store.audit_anchor(fid)).ok, fid
+            if fid in tombs:  # all of it erased
+                assert set(left.values()) == {0}, fid
+                assert [r.action for r in trail] == ["register", "read", "erase"]
+                assert all(r.erased and not r.what for r in trail[:-1])
+            else:  # nothing of it erased
+                assert left == {**left, "folders": 1, "events": 1, "outbox": 1, "command_keys": 1}
+                assert store.load(fid) == samples.new(fid, events=4, note="Jan de Vries " * 20)
+                assert [r.what for r in trail] == ["1", "own"]
+        report = verify_store(store)
+        assert report.ok, report.findings[:3]
+        assert report.erased == len(tombs)
+        if isinstance(store, SQLiteStore):
+            assert store.integrity_check() == ["ok"]
     finally:
         store.close()
 

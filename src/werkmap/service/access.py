@@ -10,7 +10,7 @@ from werkmap.errors import InvalidInput, NotAuthorized, NotFound, Problem
 from werkmap.plan.folder import WorkFolder
 from werkmap.service.teams import Organisation
 
-__all__ = ["PERMISSIONS", "ROLES", "Actor", "authorize", "not_found"]
+__all__ = ["LIFECYCLE_PERMISSIONS", "PERMISSIONS", "ROLES", "Actor", "authorize", "not_found"]
 
 ROLES = ("jobseeker", "coach", "team_lead", "system")
 """The roles an :class:`Actor` can have."""
@@ -53,6 +53,13 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
 """Which roles may run each command. A jobseeker is further limited to their own folder, a coach to the
 folders in their caseload (and to their own dashboard), a team lead to the folders of their teams' coaches
 when the service has an :class:`~werkmap.service.teams.Organisation`."""
+
+LIFECYCLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
+    # the erasure of a folder after its retention (GDPR art. 17): the agency's privacy desk, acting
+    # through a system actor (``Actor.system("privacy-desk")``); never a coach, lead or jobseeker
+    "erase": frozenset({"system"}),
+}
+"""Which roles may end a folder's life (not a command on the folder: it changes no version)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -127,7 +134,8 @@ def authorize(
         NotFound: a jobseeker asks for another person's folder: the same error, word for word, as for a
             folder that does not exist, so a jobseeker cannot learn whether another folder exists.
     """
-    if actor.role not in PERMISSIONS[command]:
+    allowed = PERMISSIONS.get(command) or LIFECYCLE_PERMISSIONS[command]
+    if actor.role not in allowed:
         raise NotAuthorized(f"{actor} may not {command.replace('_', ' ')}")
     if folder is None:
         return

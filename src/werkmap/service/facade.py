@@ -54,6 +54,7 @@ from werkmap.clock import Clock, SystemClock
 from werkmap.errors import (
     ConcurrencyConflict,
     FolderUnreadable,
+    GuardRefused,
     InvalidInput,
     NotAuthorized,
     NotFound,
@@ -77,6 +78,13 @@ from werkmap.rules.columnar import FolderColumns
 from werkmap.rules.due import Action, first_due_on
 from werkmap.rules.measures import measure_policy
 from werkmap.rules.policy import Policy, default_policy
+from werkmap.rules.retention import (
+    ErasureDecision,
+    RetentionPolicy,
+    closed_on,
+    default_retention,
+    erasure_decision,
+)
 from werkmap.rules.routing import CoachOverride, Decision
 from werkmap.rules.state import FolderState, folder_state
 from werkmap.service.access import Actor, authorize
@@ -87,7 +95,7 @@ from werkmap.service.unit import CACHE_BYTES, UnitOfWork, idempotent
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS, Dispatcher, DispatchReport
 from werkmap.storage.protocol import Store
-from werkmap.storage.values import AuditEntry, FolderIndex, Notification
+from werkmap.storage.values import AuditEntry, FolderIndex, Notification, Tombstone
 from werkmap.workdays import HolidayCalendar, dutch_calendar
 
 if TYPE_CHECKING:
@@ -235,6 +243,11 @@ class Werkmap(UnitOfWork):
             ``experiment_key``, :meth:`register` assigns each eligible folder to its arm.
         experiment_key: the secret key of the assignment (at least 16 bytes); without it registrations are
             not assigned (a shell that only reads still hides the arms from roles not allowed).
+        audit_key: the host's secret audit key (at least 16 bytes), given to the store it opens: audit
+            records are sealed with HMAC-SHA256 under it (see the durability page). Only with a store
+            URL; a store opened by the host takes the key when the host opens it.
+        retention: the dated retention policy :meth:`erase` decides by (default: the packaged,
+            illustrative one, :func:`werkmap.rules.retention.default_retention`).
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -256,16 +269,26 @@ class Werkmap(UnitOfWork):
         cache_bytes: int = CACHE_BYTES,
         experiments: Sequence[Experiment] = (),
         experiment_key: bytes | None = None,
+        audit_key: bytes | None = None,
+        retention: RetentionPolicy | None = None,
     ) -> None:
         plugins = plugins if plugins is not None else load_plugins()
+        if audit_key is not None and not isinstance(store, str):
+            raise StorageError("give the audit key to the store when you open it, not to Werkmap")
+        options = (
+            {"audit_key": audit_key.decode("utf-8", "surrogateescape")}
+            if audit_key is not None
+            else None
+        )
         super().__init__(
-            plugins.open_store(store) if isinstance(store, str) else store,
+            plugins.open_store(store, options) if isinstance(store, str) else store,
             plugins=plugins,
             clock=clock if clock is not None else SystemClock(),
             cache=cache,
             cache_bytes=cache_bytes,
         )
         self.policy = policy if policy is not None else default_policy()
+        self._retention = retention
         self.calendar = calendar if calendar is not None else dutch_calendar()
         self._questionnaire = questionnaire
         self._model = model
@@ -1451,6 +1474,110 @@ class Werkmap(UnitOfWork):
             "audit": serialization.unstructure(list(self.store.audit_records(folder_id))),
             "notifications": serialization.unstructure(notifications),
         }
+
+    @property
+    def retention(self) -> RetentionPolicy:
+        """The dated retention policy :meth:`erase` decides by."""
+        if self._retention is None:
+            self._retention = default_retention()
+        return self._retention
+
+    def _erasure_decision(self, folder: WorkFolder, on: dt.date | None = None) -> ErasureDecision:
+        """Return whether ``folder`` may be erased on ``on`` (default today) by the retention policy."""
+        day = on if on is not None else self.today
+        closed = closed_on(folder.benefit_ended_on, folder.work_found_on)
+        return erasure_decision(folder.folder_id, closed_on=closed, on=day, policy=self.retention)
+
+    def retention_ended(self, actor: Actor, *, on: dt.date | None = None) -> list[ErasureDecision]:
+        """Return the decisions for every closed folder whose retention has ended on ``on`` (today).
+
+        Only folders whose status is not ``active`` can have closed, so only those are read.
+
+        Raises:
+            NotAuthorized: the actor may not erase (only the system: the privacy desk).
+        """
+        authorize(actor, "erase", None)
+        columns = self.store.index_columns()
+        out = []
+        for fid, status in zip(columns.folder_id.tolist(), columns.status.tolist(), strict=True):
+            if status == "active":
+                continue
+            try:
+                folder = self.store.load(fid)
+            except WerkmapError as exc:  # an unreadable folder is listed by werkmap verify
+                _log.warning("retention: folder %s skipped (%s)", fid, type(exc).__name__)
+                continue
+            decision = self._erasure_decision(folder, on)
+            if decision.may_erase:
+                out.append(decision)
+        return out
+
+    def erase(self, actor: Actor, folder_id: str, *, why: str) -> Tombstone:
+        """Erase the personal data of a folder whose retention period has ended (GDPR art. 17).
+
+        The store removes the folder from every table (its row and document, events, patches, rule
+        state, outbox items, command keys) and the free text of its audit records, in one transaction
+        (on SQLite from the free pages too, with ``secure_delete``); every audit chain still verifies,
+        and a tombstone says who erased it, when, why and under which retention policy
+        (:meth:`werkmap.storage.protocol.Store.erase`). The erasure is the chain's last record.
+
+        Raises:
+            NotAuthorized: the actor is not the system (the privacy desk).
+            NotFound: there is no such folder.
+            GuardRefused: its retention has not ended (the message gives the day it ends), or it has
+                not closed.
+            InvalidInput: no reason given.
+            StorageError: called inside a unit of work (an erasure is a transaction of its own).
+        """
+        authorize(actor, "erase", None)
+        if not why.strip():
+            raise InvalidInput([Problem(path="$.why", message="give the reason for the erasure")])
+        if self._pending is not None:
+            raise StorageError(
+                "an erasure is a transaction of its own: run it outside a unit of work"
+            )
+        folder = self._fresh(folder_id)
+        authorize(actor, "erase", folder, organisation=self.organisation)
+        decision = self._erasure_decision(folder)
+        if not decision.may_erase or decision.retention_ends_on is None:
+            raise GuardRefused(
+                machine="retention",
+                obj=folder_id,
+                state="open" if decision.closed_on is None else "kept",
+                event="erase",
+                allowed=(),
+                reason=decision.reason_en,
+            )
+        assert decision.closed_on is not None
+        months = decision.parameters.get("retention_months_after_close")
+        policy = (
+            f"{decision.rule_id} retention_months_after_close={months}@{decision.policy_version}"
+        )
+        if self.retention.illustrative:
+            policy += " (illustrative)"
+        entry = AuditEntry(
+            folder_id=folder_id,
+            actor=str(actor),
+            action="erase",
+            what=f"personal data erased: closed {decision.closed_on.isoformat()}, retention "
+            f"ended {decision.retention_ends_on.isoformat()} ({policy})",
+            at=self.clock.now(),
+            why=why,
+        )
+        tomb = self.store.erase(
+            folder_id,
+            expected_version=folder.version,
+            entry=entry,
+            policy=policy,
+            closed_on=decision.closed_on,
+            retention_ends_on=decision.retention_ends_on,
+        )
+        self._cache.pop(folder_id, None)
+        self._prefetched.pop(folder_id, None)
+        trail = self.store.audit_records(folder_id)
+        self._announce(trail[-1:])
+        _log.info("erased folder %s under %s", folder_id, policy)
+        return tomb
 
     def overview(
         self,

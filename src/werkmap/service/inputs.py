@@ -280,6 +280,8 @@ FIELDS: dict[str, dict[str, Check]] = {
     "record_work_found": _FOLDER,
     "record_benefit_ended": {**_FOLDER, "reason": _LONG},
     "sweep": {"on": _OPTIONAL_DATE},
+    "erase": {**_FOLDER, "why": _LONG},
+    "retention_ended": {"on": _OPTIONAL_DATE},
     "folder": {**_FOLDER, "why": _LONG},
     "overview": {**_FOLDER, "on": _OPTIONAL_DATE, "language": _SHORT},
     "export": {**_FOLDER, "why": _LONG},

@@ -15,7 +15,7 @@ Examples:
 from __future__ import annotations
 
 from werkmap.storage._common import check_audit, check_requests
-from werkmap.storage.audit import AuditCheck, verify_audit
+from werkmap.storage.audit import AuditCheck, verify_audit, verify_events
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.hookspecs import hookimpl, hookspec
 from werkmap.storage.manager import (
@@ -37,17 +37,21 @@ from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.url import redact_url
 from werkmap.storage.values import (
     BANDS,
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
     DueState,
+    EventRow,
     FolderIndex,
     IndexColumns,
     IndexRow,
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
+    events_cover,
     looks_like_bsn,
 )
 
@@ -58,6 +62,7 @@ __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "ENTRY_POINT_GROUP",
     "SCHEMA_VERSION",
+    "AuditAnchor",
     "AuditCheck",
     "AuditEntry",
     "AuditRecord",
@@ -67,6 +72,7 @@ __all__ = [
     "Dispatcher",
     "DueFolder",
     "DueState",
+    "EventRow",
     "FolderCodec",
     "FolderIndex",
     "IndexColumns",
@@ -77,9 +83,11 @@ __all__ = [
     "Plugins",
     "SaveRequest",
     "Store",
+    "Tombstone",
     "check_audit",
     "check_requests",
     "default_codec",
+    "events_cover",
     "hookimpl",
     "hookspec",
     "load_plugins",
@@ -87,4 +95,5 @@ __all__ = [
     "open_store",
     "redact_url",
     "verify_audit",
+    "verify_events",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol
 
 import attrs
@@ -14,6 +15,7 @@ from werkmap.storage.codec import FolderCodec
 from werkmap.storage.compact import reading, text_of
 from werkmap.storage.values import (
     BANDS,
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     FolderIndex,
@@ -21,6 +23,8 @@ from werkmap.storage.values import (
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
+    check_audit_key,
     looks_like_bsn,
 )
 
@@ -158,13 +162,49 @@ def events_after(
     return tuple(e for e in events if codec.sequence(e) > after)
 
 
-def seal_next(entry: AuditEntry, last: tuple[int, str] | None) -> AuditRecord:
-    """Seal an entry after the last record of its chain (its sequence and hash; ``None``: the first)."""
-    return AuditRecord.seal(
+def seal_next(
+    entry: AuditEntry,
+    last: tuple[int, str] | None,
+    *,
+    events: str = "",
+    key: bytes | None = None,
+) -> AuditRecord:
+    """Seal an entry after the last record of its chain (its sequence and hash; ``None``: the first).
+
+    ``events`` is what the record covers of the events its save wrote (:func:`~werkmap.storage.values.
+    events_cover`); ``key`` the host's audit key (``None``: the public hash).
+    """
+    return AuditRecord.seal_entry(
         entry,
         sequence=last[0] + 1 if last else 1,
         previous_hash=last[1] if last else "",
+        events=events,
+        key=key,
     )
+
+
+def seal_save(
+    entries: Sequence[AuditEntry],
+    last: tuple[int, str] | None,
+    *,
+    events: str,
+    key: bytes | None,
+) -> list[AuditRecord]:
+    """Seal the audit entries of one save in order; the last of them covers the save's events."""
+    out: list[AuditRecord] = []
+    n = len(entries)
+    for i, entry in enumerate(entries):
+        record = seal_next(entry, last, events=events if i == n - 1 else "", key=key)
+        out.append(record)
+        last = (record.sequence, record.hash)
+    return out
+
+
+def anchor_of(records: Sequence[AuditRecord]) -> tuple[int, str] | None:
+    """The (count, head) a store writes on the folder row after sealing ``records`` (``None``: none)."""
+    if not records:
+        return None
+    return records[-1].sequence, records[-1].hash
 
 
 def _same(value: Any) -> Any:
@@ -172,7 +212,7 @@ def _same(value: Any) -> Any:
 
 
 def audit_row(record: AuditRecord, text: Callable[[Any], Any] = _same) -> tuple[Any, ...]:
-    """Return the nine audit columns of a record; ``text`` writes the free-text columns."""
+    """Return the twelve audit columns of a record; ``text`` writes the free-text columns."""
     return (
         record.folder_id,
         record.sequence,
@@ -183,27 +223,37 @@ def audit_row(record: AuditRecord, text: Callable[[Any], Any] = _same) -> tuple[
         text(record.why),
         record.previous_hash,
         record.hash,
+        record.events,
+        record.seal_version,
+        record.erased,
     )
 
 
 def audit_records_of(
     rows: Sequence[Sequence[Any]], untext: Callable[[Any], Any] = _same
 ) -> tuple[AuditRecord, ...]:
-    """Read the rows :func:`audit_row` wrote; ``untext`` reads the free-text columns."""
-    return tuple(
-        AuditRecord(
-            folder_id=fid,
-            sequence=seq,
-            actor=untext(actor),
-            action=untext(action),
-            what=untext(what),
-            at=dt.datetime.fromisoformat(at),
-            why=untext(why),
-            previous_hash=prev,
-            hash=digest,
+    """Read the rows :func:`audit_row` wrote (nine columns: a record sealed before schema 5)."""
+    out = []
+    for row in rows:
+        fid, seq, actor, action, what, at, why, prev, digest, *rest = row
+        events, seal, erased = rest if rest else ("", 1, "")
+        out.append(
+            AuditRecord(
+                folder_id=fid,
+                sequence=seq,
+                actor=untext(actor),
+                action=untext(action),
+                what=untext(what),
+                at=dt.datetime.fromisoformat(at),
+                why=untext(why),
+                previous_hash=prev,
+                hash=digest,
+                events=events,
+                seal_version=int(seal),
+                erased=erased,
+            )
         )
-        for fid, seq, actor, action, what, at, why, prev, digest in rows
-    )
+    return tuple(out)
 
 
 def check_requests(requests: Sequence[SaveRequest], codec: FolderCodec) -> None:
@@ -503,3 +553,112 @@ def _sound(columns: IndexColumns, rows: Sequence[Sequence[Any]]) -> bool:
         ):
             return False
     return True
+
+
+def audit_key_option(options: Mapping[str, Any]) -> bytes | None:
+    """The host's audit key from a store's open options (``audit_key``: text or bytes), checked.
+
+    Hosts pass it with ``Plugins.open_store(url, {"audit_key": ...})``; a URL never carries it.
+    """
+    value = options.get("audit_key")
+    if value is None or value == "":
+        return None
+    key = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value
+    return check_audit_key(key)
+
+
+def tombstone_text(tomb: Tombstone) -> str:
+    """Write a tombstone (without its anchor, kept in columns of its own) as JSON text."""
+    return json.dumps(
+        {
+            "folder_id": tomb.folder_id,
+            "erased_at": tomb.erased_at.isoformat(),
+            "actor": tomb.actor,
+            "why": tomb.why,
+            "policy": tomb.policy,
+            "closed_on": tomb.closed_on.isoformat(),
+            "retention_ends_on": tomb.retention_ends_on.isoformat(),
+            "removed": dict(tomb.removed),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def tombstone_of(text: str, count: int, head: str) -> Tombstone:
+    """Read what :func:`tombstone_text` wrote, with the anchor's columns."""
+    data = json.loads(text)
+    return Tombstone(
+        folder_id=data["folder_id"],
+        erased_at=dt.datetime.fromisoformat(data["erased_at"]),
+        actor=data["actor"],
+        why=data["why"],
+        policy=data["policy"],
+        closed_on=dt.date.fromisoformat(data["closed_on"]),
+        retention_ends_on=dt.date.fromisoformat(data["retention_ends_on"]),
+        removed=data["removed"],
+        anchor=AuditAnchor(count=count, head=head),
+    )
+
+
+ANCHOR_ACTOR = "system:werkmap"
+"""Who the storage migration to schema 5 names in the anchoring record it adds to every chain."""
+
+
+def anchoring_entry(
+    folder_id: str, records: int, rows: Sequence[Any], at: dt.datetime
+) -> AuditEntry:
+    """The audit entry the migration to schema 5 seals at the end of a folder's chain.
+
+    It covers every event row the folder had (so an event changed later is found) and closes the chain
+    of records sealed the old way (seal 1).
+    """
+    span = f"events {rows[0].first_sequence}-{rows[-1].last_sequence}" if rows else "no events"
+    return AuditEntry(
+        folder_id=folder_id,
+        actor=ANCHOR_ACTOR,
+        action="storage.anchor",
+        what=f"storage schema 5: {records} earlier records and {span} anchored",
+        at=at,
+    )
+
+
+def tombstone_for(
+    entry: AuditEntry,
+    record: AuditRecord,
+    *,
+    policy: str,
+    closed_on: dt.date,
+    retention_ends_on: dt.date,
+    removed: Mapping[str, int],
+) -> Tombstone:
+    """The tombstone of an erasure: ``entry`` is the erasure's audit entry, ``record`` its sealed record."""
+    return Tombstone(
+        folder_id=entry.folder_id,
+        erased_at=entry.at,
+        actor=entry.actor,
+        why=entry.why,
+        policy=policy,
+        closed_on=closed_on,
+        retention_ends_on=retention_ends_on,
+        removed=dict(removed),
+        anchor=AuditAnchor(count=record.sequence, head=record.hash),
+    )
+
+
+def anchoring_records(
+    heads: Mapping[str, tuple[int, str]],
+    rows: Mapping[str, Sequence[Any]],
+    key: bytes | None,
+) -> list[AuditRecord]:
+    """The records the migration to schema 5 seals: one per chain (``heads``) or event log (``rows``)."""
+    from werkmap.storage.values import events_cover
+
+    now = dt.datetime.now(dt.UTC)
+    out = []
+    for fid in sorted(set(heads) | set(rows)):
+        head = heads.get(fid)
+        mine = list(rows.get(fid, ()))
+        entry = anchoring_entry(fid, head[0] if head else 0, mine, now)
+        out.append(seal_next(entry, head, events=events_cover(mine), key=key))
+    return out

@@ -142,12 +142,21 @@ class Plugins:
         Args:
             url: the storage URL, such as ``sqlite:///var/lib/werkmap/werkmap.db`` or ``memory://``.
             options: extra settings; the URL's query parameters are merged in (``options`` win).
+                ``audit_key`` is the host's secret audit key (see the durability page): it is given
+                here, never in the URL.
 
         Raises:
             NoStorageProvider: no plugin serves the scheme (the message names the scheme, never the URL).
-            StorageError: the plugin could not open the store (credentials are scrubbed from the message).
+            StorageError: the plugin could not open the store (credentials are scrubbed from the
+                message), or the URL carries an ``audit_key``.
         """
-        merged = {**url_options(url), **dict(options or {})}
+        from_url = url_options(url)
+        if "audit_key" in from_url:
+            raise StorageError(
+                "the audit key is never given in a storage URL (URLs end up in logs); pass it as "
+                "the audit_key option or WERKMAP_AUDIT_KEY"
+            )
+        merged = {**from_url, **dict(options or {})}
         try:
             store = self.pm.hook.werkmap_open_store(url=url, options=merged)
         except WerkmapError as exc:

@@ -19,12 +19,16 @@ from werkmap.errors import ConcurrencyConflict, NotFound, SchemaVersionError, St
 from werkmap.storage._common import (
     DEFAULT_LEASE,
     SavesThroughMany,
+    anchor_of,
+    audit_key_option,
     check_audit,
     check_audits,
     check_requests,
     may_mark,
     new_events,
     seal_next,
+    seal_save,
+    tombstone_for,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.compact import reading
@@ -32,17 +36,22 @@ from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
     DueState,
+    EventRow,
     FolderIndex,
     IndexColumns,
     IndexRow,
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
+    check_audit_key,
+    events_cover,
 )
 
 __all__ = [
@@ -67,12 +76,22 @@ class MemoryStore(SavesThroughMany):
     Args:
         codec: how folders are written (default: the ``WorkFolder`` codec).
         schema_version: the version to start at (lower than current only to test migrations).
+        audit_key: the host's secret audit key: records are sealed with HMAC-SHA256 under it
+            (``None``: the public SHA-256).
     """
 
     def __init__(
-        self, *, codec: FolderCodec | None = None, schema_version: int = SCHEMA_VERSION
+        self,
+        *,
+        codec: FolderCodec | None = None,
+        schema_version: int = SCHEMA_VERSION,
+        audit_key: bytes | None = None,
     ) -> None:
         self._codec_given = codec
+        self._key = check_audit_key(audit_key)
+        self._rows_of: dict[str, list[EventRow]] = {}
+        self._anchors: dict[str, AuditAnchor] = {}
+        self._tombstones: dict[str, Tombstone] = {}
         self._lock = threading.RLock()
         self._version = schema_version
         self._folders: dict[str, _Row] = {}
@@ -168,13 +187,24 @@ class MemoryStore(SavesThroughMany):
                     document=document,
                 )
                 self._events.setdefault(folder_id, []).extend(new)
+                rows = self._rows_of.setdefault(folder_id, [])
+                written: list[EventRow] = []
+                if new:
+                    text = "[" + ",".join(t for _, t in new) + "]"
+                    written.append(EventRow(new[0][0], new[-1][0], text))
+                    rows.extend(written)
                 for note in req.notifications:
                     if note.idempotency_key not in self._outbox:
                         self._outbox[note.idempotency_key] = OutboxItem(notification=note)
                 for command in req.commands:
                     self._commands[command.key] = command
-                for entry in req.audit:
-                    sealed.append(self._seal(entry))
+                chain = self._audit.setdefault(folder_id, [])
+                records = seal_save(
+                    req.audit, _last(chain), events=events_cover(written), key=self._key
+                )
+                chain.extend(records)
+                self._anchor(folder_id)
+                sealed.extend(records)
             return tuple(sealed)
 
     def events(self, folder_id: str, *, after: int = 0) -> tuple[Any, ...]:
@@ -375,9 +405,111 @@ class MemoryStore(SavesThroughMany):
 
     def _seal(self, entry: AuditEntry) -> AuditRecord:
         chain = self._audit.setdefault(entry.folder_id, [])
-        record = seal_next(entry, (chain[-1].sequence, chain[-1].hash) if chain else None)
+        record = seal_next(entry, _last(chain), key=self._key)
         chain.append(record)
+        self._anchor(entry.folder_id)
         return record
+
+    def _anchor(self, folder_id: str) -> None:
+        """Write the chain's head on the folder row (or its tombstone); a trail without either has none."""
+        head = anchor_of(self._audit.get(folder_id, ()))
+        if head is None:
+            return
+        anchor = AuditAnchor(count=head[0], head=head[1])
+        if folder_id in self._folders:
+            self._anchors[folder_id] = anchor
+        elif folder_id in self._tombstones:
+            self._tombstones[folder_id] = attrs.evolve(self._tombstones[folder_id], anchor=anchor)
+
+    # --- integrity and erasure -------------------------------------------------------------------
+
+    def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
+        """Return the head of the folder's chain as its row (or tombstone) keeps it, or ``None``."""
+        with self._lock:
+            if folder_id in self._folders:
+                return self._anchors.get(folder_id, AuditAnchor(count=0, head=""))
+            tomb = self._tombstones.get(folder_id)
+            return tomb.anchor if tomb is not None else None
+
+    def event_rows(self, folder_id: str) -> tuple[EventRow, ...]:
+        """Return the folder's event log as stored: one row per save, oldest first."""
+        with self._lock:
+            return tuple(self._rows_of.get(folder_id, ()))
+
+    def audit_folders(self) -> tuple[str, ...]:
+        """Return every folder id with an audit trail, a row or a tombstone, sorted."""
+        with self._lock:
+            ids = set(self._audit) | set(self._folders) | set(self._tombstones)
+        return tuple(sorted(ids))
+
+    def erasures(self) -> tuple[Tombstone, ...]:
+        """Return the tombstones of the erased folders, by folder id."""
+        with self._lock:
+            return tuple(self._tombstones[k] for k in sorted(self._tombstones))
+
+    def personal_data(self, folder_id: str) -> dict[str, int]:
+        """Return how many rows of each table still hold data of the folder (all 0 once erased)."""
+        with self._lock:
+            return {
+                "folders": int(folder_id in self._folders),
+                "events": len(self._events.get(folder_id, ())),
+                "outbox": sum(
+                    1 for i in self._outbox.values() if i.notification.folder_id == folder_id
+                ),
+                "command_keys": sum(1 for c in self._commands.values() if c.folder_id == folder_id),
+            }
+
+    def erase(
+        self,
+        folder_id: str,
+        *,
+        expected_version: int,
+        entry: AuditEntry,
+        policy: str,
+        closed_on: dt.date,
+        retention_ends_on: dt.date,
+    ) -> Tombstone:
+        """Erase a folder's personal data and leave a tombstone (see ``Store.erase``)."""
+        check_audit(entry)
+        with self._lock:
+            self._writable()
+            row = self._folders.get(folder_id)
+            if row is None:
+                raise NotFound(f"no folder {folder_id!r} in the store")
+            if row.version != expected_version:
+                raise ConcurrencyConflict(folder_id, expected_version, row.version)
+            chain = self._audit.setdefault(folder_id, [])
+            texts = sum(1 for r in chain if not r.erased)
+            chain[:] = [r.erase() for r in chain]
+            keys = [k for k, i in self._outbox.items() if i.notification.folder_id == folder_id]
+            commands = [k for k, c in self._commands.items() if c.folder_id == folder_id]
+            removed = {
+                "folders": 1,
+                "events": len(self._rows_of.get(folder_id, ())),
+                "folder_changes": 0,
+                "outbox": len(keys),
+                "command_keys": len(commands),
+                "audit_texts": texts,
+            }
+            for key in keys:
+                del self._outbox[key]
+            for key in commands:
+                del self._commands[key]
+            del self._folders[folder_id]
+            self._anchors.pop(folder_id, None)
+            self._events.pop(folder_id, None)
+            self._rows_of.pop(folder_id, None)
+            chain.append(seal_next(entry, _last(chain), key=self._key))
+            tomb = tombstone_for(
+                entry,
+                chain[-1],
+                policy=policy,
+                closed_on=closed_on,
+                retention_ends_on=retention_ends_on,
+                removed=removed,
+            )
+            self._tombstones[folder_id] = tomb
+            return tomb
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""
@@ -387,6 +519,10 @@ class MemoryStore(SavesThroughMany):
     def close(self) -> None:
         """Close the store (a named store stays registered; see :func:`forget_named_stores`)."""
         self._closed = True
+
+
+def _last(chain: Sequence[AuditRecord]) -> tuple[int, str] | None:
+    return (chain[-1].sequence, chain[-1].hash) if chain else None
 
 
 def _due_key(row: IndexRow) -> tuple[bool, dt.date, str]:
@@ -416,11 +552,12 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> MemoryStore | No
     if scheme_of(url) != "memory":
         return None
     name = url.partition("://")[2].partition("?")[0].strip("/")
+    key = audit_key_option(options)
     if not name:
-        return MemoryStore()
+        return MemoryStore(audit_key=key)
     with _NAMED_LOCK:
         store = _NAMED.get(name)
         if store is None or store._closed:
-            store = _NAMED[name] = MemoryStore()
+            store = _NAMED[name] = MemoryStore(audit_key=key)
     store.migrate()
     return store

@@ -50,6 +50,8 @@ from werkmap.storage._common import (
     MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
+    anchoring_records,
+    audit_key_option,
     audit_records_of,
     audit_row,
     check_audit,
@@ -61,23 +63,32 @@ from werkmap.storage._common import (
     flag,
     index_columns_of,
     seal_next,
+    seal_save,
+    tombstone_for,
+    tombstone_of,
+    tombstone_text,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
 from werkmap.storage.values import (
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
     DueState,
+    EventRow,
     IndexColumns,
     IndexRow,
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
+    check_audit_key,
+    events_cover,
 )
 
 try:  # the optional extra
@@ -87,6 +98,7 @@ except ImportError:  # pragma: no cover - without the extra the plugin says how 
     psycopg = None  # type: ignore[assignment]
 
 __all__ = [
+    "AUDIT_ANCHORS_AND_ERASURE",
     "MIGRATIONS",
     "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
@@ -177,7 +189,68 @@ OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
 )
 """The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
 
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {
+
+def _anchor_chains(conn: Any, key: bytes | None) -> None:
+    """Seal an anchoring record at the end of every folder's chain, covering all its event rows."""
+    heads = {
+        fid: (int(seq), digest)
+        for fid, seq, digest in conn.execute(
+            "SELECT DISTINCT ON (folder_id) folder_id, sequence, hash FROM audit "
+            "ORDER BY folder_id, sequence DESC"
+        )
+    }
+    rows: dict[str, list[EventRow]] = {}
+    for fid, first, last, document in conn.execute(
+        "SELECT folder_id, first_sequence, last_sequence, document FROM events "
+        "ORDER BY folder_id, last_sequence"
+    ):
+        rows.setdefault(fid, []).append(EventRow(int(first), int(last), text_of(document)))
+    records = anchoring_records(heads, rows, key)
+    inserts = [audit_row(r, _text) for r in records]
+    anchors = [(r.sequence, r.hash, r.folder_id) for r in records]
+    with conn.cursor() as c:
+        if inserts:
+            c.executemany(_INSERT_AUDIT, inserts)
+        if anchors:
+            c.executemany(
+                "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchors
+            )
+
+
+_GUARD_FUNCTION = """CREATE OR REPLACE FUNCTION werkmap_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP <> 'TRUNCATE' AND EXISTS (SELECT 1 FROM erasures e
+         WHERE e.folder_id = OLD.folder_id AND e.state = 'erasing') THEN
+       IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+       RETURN NEW;
+     END IF;
+     RAISE EXCEPTION 'the % is append-only', TG_ARGV[0];
+   END $$"""
+
+AUDIT_ANCHORS_AND_ERASURE: tuple[Any, ...] = (
+    # the head of each folder's audit chain, written with its records
+    "ALTER TABLE folders ADD COLUMN audit_count bigint NOT NULL DEFAULT 0",
+    "ALTER TABLE folders ADD COLUMN audit_head text",
+    # seal 2: the events a record covers, its seal, the digests of its erased text
+    "ALTER TABLE audit ADD COLUMN events text NOT NULL DEFAULT ''",
+    "ALTER TABLE audit ADD COLUMN seal integer NOT NULL DEFAULT 1",
+    "ALTER TABLE audit ADD COLUMN erased text NOT NULL DEFAULT ''",
+    # the tombstones of erased folders (the anchor of their chain moves here)
+    """CREATE TABLE erasures (
+        folder_id text COLLATE "C" PRIMARY KEY,
+        state text NOT NULL,
+        tombstone text NOT NULL,
+        audit_count bigint NOT NULL DEFAULT 0,
+        audit_head text
+    )""",
+    # append-only, except for the folder being erased, in the erasure's own transaction
+    _GUARD_FUNCTION,
+    lambda conn, key: _anchor_chains(conn, key),
+    "UPDATE werkmap_schema SET version = 5",
+)
+"""The migration step to schema 5 (4 -> 5): audit anchors, event coverage and erasure with tombstones."""
+
+MIGRATIONS: Mapping[int, tuple[Any, ...]] = {
     1: (
         'ALTER TABLE folders ADD COLUMN band text COLLATE "C"',
         "ALTER TABLE folders ADD COLUMN next_conversation_on date",
@@ -211,8 +284,29 @@ MIGRATIONS: Mapping[int, tuple[str, ...]] = {
         "UPDATE werkmap_schema SET version = 3",
     ),
     3: OUTBOX_LEASES_AND_COMMAND_KEYS,
+    4: AUDIT_ANCHORS_AND_ERASURE,
 }
-"""``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1``."""
+"""``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1`` (SQL text, or
+a function of the connection and the store's audit key)."""
+
+_INSERT_AUDIT = (
+    "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, hash, "
+    "events, seal, erased) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_FOLDER_TABLES = ("folders", "events", "folder_changes", "outbox", "command_keys")
+"""The tables holding a folder's personal data (every row with its ``folder_id``)."""
+
+_FOLDER_SQL = {
+    table: (
+        "SELECT count(*) FROM " + table + " WHERE folder_id = %s",
+        "DELETE FROM " + table + " WHERE folder_id = %s",
+    )
+    for table in _FOLDER_TABLES
+}
+_ANCHOR_SQL = tuple(
+    "SELECT audit_count, audit_head FROM " + table + " WHERE folder_id = %s"
+    for table in ("folders", "erasures")
+)
 
 _COLUMNS = (
     "folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
@@ -293,6 +387,8 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         schema: the PostgreSQL schema holding the tables (created when missing).
         migrate: migrate an older schema on opening (otherwise it is refused).
         claim_seconds: the default lease of :meth:`claim_notifications` (seconds).
+        audit_key: the host's secret audit key (at least 16 bytes): audit records are sealed with
+            HMAC-SHA256 under it (``None``: the public SHA-256). Never put it in the URL.
 
     Raises:
         StorageError: the server cannot be reached or refuses the login (the message never shows the
@@ -312,7 +408,9 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         schema: str | None = None,
         migrate: bool | None = None,
         claim_seconds: float | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
+        self._key = check_audit_key(audit_key)
         if psycopg is None:  # pragma: no cover
             raise StorageError(
                 "the postgresql:// store needs psycopg 3: pip install 'werkmap[postgres]'"
@@ -415,7 +513,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
     def _apply_migrations(self, start: int) -> None:
         for version in range(start, SCHEMA_VERSION):
             for statement in MIGRATIONS[version]:
-                self._conn.execute(statement)
+                if callable(statement):
+                    statement(self._conn, self._key)
+                else:
+                    self._conn.execute(statement)
 
     def _read_version(self) -> int:
         row = self._conn.execute("SELECT version FROM werkmap_schema WHERE id = 1").fetchone()
@@ -604,11 +705,13 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                             raise ConcurrencyConflict(row[0], 0, self._version_in(c, row[0]))
                 event_rows: list[tuple[str, int, int, bytes]] = []
                 outbox_rows: list[tuple[str, str, str]] = []
+                events_of: dict[str, list[tuple[str, int, int, str]]] = {}
                 for req in requests:
                     fid: str = req.folder.folder_id
                     event = event_row(codec, fid, codec.events(req.folder), last_of.get(fid, 0))
                     if event is not None:
                         event_rows.append((*event[:3], pack(event[3])))
+                        events_of[fid] = [event]
                     outbox_rows.extend(
                         (fid, n.idempotency_key, serialization.dumps(n)) for n in req.notifications
                     )
@@ -616,9 +719,28 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
                 if outbox_rows:
                     c.executemany(_INSERT_OUTBOX, outbox_rows)
-                sealed.extend(
-                    self._seal_many(c, [entry for req in requests for entry in req.audit])
-                )
+                anchors: list[tuple[int, str, str]] = []
+                audit_rows: list[tuple[Any, ...]] = []
+                for req in requests:
+                    if not req.audit:
+                        continue
+                    fid = req.folder.folder_id
+                    written = [EventRow(e[1], e[2], e[3]) for e in events_of.get(fid, ())]
+                    records = seal_save(
+                        req.audit,
+                        self._last_audit(c, fid),
+                        events=events_cover(written),
+                        key=self._key,
+                    )
+                    sealed.extend(records)
+                    audit_rows.extend(audit_row(r, _text) for r in records)
+                    anchors.append((records[-1].sequence, records[-1].hash, fid))
+                if audit_rows:
+                    c.executemany(_INSERT_AUDIT, audit_rows)
+                    c.executemany(
+                        "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s",
+                        anchors,
+                    )
                 for req in requests:
                     for k in req.commands:
                         row = c.execute(
@@ -879,65 +1001,156 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         return tuple(sealed[i] for i in range(len(entries)))
 
     @staticmethod
-    def _seal(cursor: Any, entry: AuditEntry) -> AuditRecord:
+    def _last_audit(cursor: Any, folder_id: str) -> tuple[int, str] | None:
         # one writer at a time per folder's chain (a save holds the folder row too, append_audit not)
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (entry.folder_id,))
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (folder_id,))
         last = cursor.execute(
             "SELECT sequence, hash FROM audit WHERE folder_id = %s ORDER BY sequence DESC LIMIT 1",
-            (entry.folder_id,),
+            (folder_id,),
         ).fetchone()
-        record = seal_next(entry, last)
+        return (int(last[0]), last[1]) if last else None
+
+    def _seal(self, cursor: Any, entry: AuditEntry) -> AuditRecord:
+        # the folder row first, then the chain's lock: the order a save takes them in
         cursor.execute(
-            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
-            "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            audit_row(record, _text),
+            "SELECT 1 FROM folders WHERE folder_id = %s FOR UPDATE", (entry.folder_id,)
+        ).fetchall()
+        record = seal_next(entry, self._last_audit(cursor, entry.folder_id), key=self._key)
+        cursor.execute(_INSERT_AUDIT, audit_row(record, _text))
+        anchor = (record.sequence, record.hash, record.folder_id)
+        cursor.execute(
+            "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchor
         )
+        if cursor.rowcount == 0:
+            cursor.execute(
+                "UPDATE erasures SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchor
+            )
         return record
-
-    @staticmethod
-    def _seal_many(cursor: Any, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
-        """Seal entries into their folders' chains, as :meth:`_seal` does one, in three round trips.
-
-        The chains' locks (in folder id order), their heads and the new records each go out together,
-        instead of three statements an entry. Measured with ``benchmarks/run.py --quick --only
-        service_sweep`` (PostgreSQL, 134 folders changed): ``save_many`` took 0.90 s of the sweep's
-        1.83 s with three statements an entry.
-        """
-        if not entries:
-            return []
-        folders = sorted({entry.folder_id for entry in entries})
-        cursor.executemany(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [(fid,) for fid in folders]
-        )
-        heads: dict[str, tuple[int, str]] = {
-            fid: (int(seq), digest)
-            for fid, seq, digest in cursor.execute(
-                "SELECT f.id, a.sequence, a.hash FROM unnest(%s::text[]) AS f(id) "
-                "CROSS JOIN LATERAL (SELECT sequence, hash FROM audit "
-                'WHERE folder_id = f.id COLLATE "C" ORDER BY sequence DESC LIMIT 1) AS a',
-                (folders,),
-            ).fetchall()
-        }
-        records = []
-        for entry in entries:
-            record = seal_next(entry, heads.get(entry.folder_id))
-            heads[entry.folder_id] = (record.sequence, record.hash)
-            records.append(record)
-        cursor.executemany(
-            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
-            "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [audit_row(record, _text) for record in records],
-        )
-        return records
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""
         rows = self._all(
-            "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash "
-            "FROM audit WHERE folder_id = %s ORDER BY sequence",
+            "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, hash, "
+            "events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
             (folder_id,),
         )
         return audit_records_of(rows, _untext)
+
+    # --- integrity and erasure -------------------------------------------------------------------
+
+    def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
+        """Return the head of the folder's chain as its row (or tombstone) keeps it, or ``None``."""
+        for query in _ANCHOR_SQL:
+            row = self._one(query, (folder_id,))
+            if row is not None:
+                return AuditAnchor(count=int(row[0]), head=row[1] or "")
+        return None
+
+    def event_rows(self, folder_id: str) -> tuple[EventRow, ...]:
+        """Return the folder's event log as stored: one row per save, oldest first."""
+        rows = self._all(
+            "SELECT first_sequence, last_sequence, document FROM events WHERE folder_id = %s "
+            "ORDER BY last_sequence",
+            (folder_id,),
+        )
+        return tuple(EventRow(int(a), int(b), text_of(doc)) for a, b, doc in rows)
+
+    def audit_folders(self) -> tuple[str, ...]:
+        """Return every folder id with an audit trail, a row or a tombstone, sorted."""
+        rows = self._all(
+            "SELECT folder_id FROM folders UNION SELECT folder_id FROM audit "
+            "UNION SELECT folder_id FROM erasures ORDER BY 1",
+            (),
+        )
+        return tuple(r[0] for r in rows)
+
+    def erasures(self) -> tuple[Tombstone, ...]:
+        """Return the tombstones of the erased folders, by folder id."""
+        rows = self._all(
+            "SELECT tombstone, audit_count, audit_head FROM erasures WHERE state = 'erased' "
+            "ORDER BY folder_id",
+            (),
+        )
+        return tuple(tombstone_of(text, int(n), head or "") for text, n, head in rows)
+
+    def personal_data(self, folder_id: str) -> dict[str, int]:
+        """Return how many rows of each table still hold data of the folder (all 0 once erased)."""
+        out: dict[str, int] = {}
+        for table, (count, _) in _FOLDER_SQL.items():
+            out[table] = int(self._one(count, (folder_id,))[0])
+        return out
+
+    def erase(
+        self,
+        folder_id: str,
+        *,
+        expected_version: int,
+        entry: AuditEntry,
+        policy: str,
+        closed_on: dt.date,
+        retention_ends_on: dt.date,
+    ) -> Tombstone:
+        """Erase a folder's personal data in one transaction and leave a tombstone.
+
+        As :meth:`werkmap.storage.sqlite.SQLiteStore.erase`. PostgreSQL keeps the old row versions
+        until ``VACUUM`` reuses their space (and in its write-ahead log and backups): see the
+        operations guide.
+
+        Raises:
+            NotFound: there is no such folder.
+            ConcurrencyConflict: the folder is at another version than ``expected_version``.
+        """
+        check_audit(entry)
+        with self._write() as conn, conn.cursor() as c:
+            row = c.execute(
+                "SELECT version FROM folders WHERE folder_id = %s FOR UPDATE", (folder_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no folder {folder_id!r} in the store")
+            if int(row[0]) != expected_version:
+                raise ConcurrencyConflict(folder_id, expected_version, int(row[0]))
+            c.execute(
+                "INSERT INTO erasures (folder_id, state, tombstone) VALUES (%s, 'erasing', '{}') "
+                "ON CONFLICT (folder_id) DO UPDATE SET state = 'erasing'",
+                (folder_id,),
+            )
+            texts = 0
+            for record in audit_records_of(
+                c.execute(
+                    "SELECT folder_id, sequence, actor, action, what, at, why, previous_hash, "
+                    "hash, events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
+                    (folder_id,),
+                ).fetchall(),
+                _untext,
+            ):
+                if record.erased:
+                    continue
+                texts += 1
+                done = record.erase()
+                c.execute(
+                    "UPDATE audit SET actor = %s, what = %s, why = %s, erased = %s "
+                    "WHERE folder_id = %s AND sequence = %s",
+                    (_text(done.actor), "", "", done.erased, folder_id, record.sequence),
+                )
+            removed = {"audit_texts": texts}
+            for table, (_, delete) in _FOLDER_SQL.items():
+                c.execute(delete, (folder_id,))
+                removed[table] = c.rowcount
+            tomb = tombstone_for(
+                entry,
+                self._seal(c, entry),
+                policy=policy,
+                closed_on=closed_on,
+                retention_ends_on=retention_ends_on,
+                removed=removed,
+            )
+            c.execute(
+                "UPDATE erasures SET state = 'erased', tombstone = %s WHERE folder_id = %s",
+                (tombstone_text(tomb), folder_id),
+            )
+        with self._lock:
+            self._documents.forget(folder_id)
+        return tomb
 
 
 def _split_url(url: str) -> tuple[str, dict[str, str]]:
@@ -976,4 +1189,5 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> PostgresStore | 
         schema=options.get("schema"),
         migrate=flag(options["migrate"]) if "migrate" in options else None,
         claim_seconds=claim,
+        audit_key=audit_key_option(options),
     )

@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from werkmap.storage.values import (
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
+    EventRow,
     FolderIndex,
     IndexColumns,
     IndexRow,
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
 )
 
 if TYPE_CHECKING:
@@ -30,12 +33,14 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The storage schema version this werkmap writes (the index columns and tables of a store).
 
 Version 3 writes a folder's changes as patches beside compressed snapshots and keeps the rule state the
 sweep reads; version 4 added the outbox's leases and dead letters and the table of command idempotency
-keys."""
+keys; version 5 anchors each folder's audit chain on its row (count and last hash), seals records over
+the digests of their free text and the events their save wrote (HMAC-SHA256 with a host key), and erases
+folders with a tombstone (:meth:`Store.erase`)."""
 
 
 @runtime_checkable
@@ -254,6 +259,59 @@ class Store(Protocol):
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""
+        ...
+
+    def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
+        """Return the head of the folder's audit chain as its row (or its tombstone) keeps it.
+
+        Every transaction that seals records into a folder's chain (a save with audit entries,
+        :meth:`append_audit`, :meth:`erase`) writes the chain's count and last hash on the folder row
+        in the same transaction. ``None`` when the store holds neither a row nor a tombstone of the
+        folder (a trail of attempts on a folder that does not exist).
+        """
+        ...
+
+    def event_rows(self, folder_id: str) -> tuple[EventRow, ...]:
+        """Return the folder's event log as stored (one row per save, its JSON text), oldest first.
+
+        The last audit record a save seals covers the row it wrote
+        (:attr:`~werkmap.storage.values.AuditRecord.events`); ``werkmap verify`` checks them.
+        """
+        ...
+
+    def audit_folders(self) -> tuple[str, ...]:
+        """Return, sorted, every folder id with a row, an audit trail or a tombstone."""
+        ...
+
+    def erase(
+        self,
+        folder_id: str,
+        *,
+        expected_version: int,
+        entry: AuditEntry,
+        policy: str,
+        closed_on: dt.date,
+        retention_ends_on: dt.date,
+    ) -> Tombstone:
+        """Erase the folder's personal data in one transaction and leave a tombstone.
+
+        Deletes the folder row (document, index columns, rule state), its events, patches, outbox
+        items and command keys; removes the free text of its audit records (keeping their digests, so
+        the chain still verifies); seals ``entry`` (the erasure: who, when, why) last into the chain;
+        writes the tombstone with the chain's anchor. Either all of it happens or none.
+
+        Raises:
+            NotFound: there is no such folder.
+            ConcurrencyConflict: the folder is at another version than ``expected_version``.
+        """
+        ...
+
+    def erasures(self) -> tuple[Tombstone, ...]:
+        """Return the tombstones of the erased folders, by folder id."""
+        ...
+
+    def personal_data(self, folder_id: str) -> dict[str, int]:
+        """Return how many rows of each table still hold the folder's data (all ``0`` once erased)."""
         ...
 
     def close(self) -> None:

@@ -48,8 +48,10 @@ from werkmap.storage._common import (
     MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
+    anchor_of,
+    anchoring_records,
+    audit_key_option,
     audit_records_of,
-    audit_row,
     check_audit,
     check_audits,
     check_index_rows,
@@ -61,6 +63,10 @@ from werkmap.storage._common import (
     moment_of,
     moment_text,
     seal_next,
+    seal_save,
+    tombstone_for,
+    tombstone_of,
+    tombstone_text,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text, text_of
@@ -68,19 +74,25 @@ from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
+    AuditAnchor,
     AuditEntry,
     AuditRecord,
     CommandKey,
     DueFolder,
     DueState,
+    EventRow,
     IndexColumns,
     IndexRow,
     Notification,
     OutboxItem,
     SaveRequest,
+    Tombstone,
+    check_audit_key,
+    events_cover,
 )
 
 __all__ = [
+    "AUDIT_ANCHORS_AND_ERASURE",
     "MIGRATIONS",
     "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
@@ -166,7 +178,56 @@ OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
 )
 """The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
 
-MIGRATIONS: Mapping[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = {
+
+class _KeyedStep:
+    """A migration step run in Python that seals audit records: it is given the store's audit key."""
+
+    def __init__(self, run: Callable[[sqlite3.Connection, bytes | None], None]) -> None:
+        self.run = run
+
+    def __call__(self, conn: sqlite3.Connection, key: bytes | None = None) -> None:
+        self.run(conn, key)
+
+
+def _guard(table: str, op: str, what: str) -> str:
+    """An append-only trigger that lets the erasure of a folder (its tombstone 'erasing') through."""
+    return (
+        f"CREATE TRIGGER {table}_append_only_{op[0].lower()} BEFORE {op} ON {table} "
+        "WHEN NOT EXISTS (SELECT 1 FROM erasures WHERE erasures.folder_id = OLD.folder_id "
+        f"AND erasures.state = 'erasing') BEGIN SELECT RAISE(ABORT, 'the {what} is append-only'); END"
+    )
+
+
+AUDIT_ANCHORS_AND_ERASURE: tuple[str | Callable[..., None], ...] = (
+    # the head of each folder's audit chain, written with its records
+    "ALTER TABLE folders ADD COLUMN audit_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE folders ADD COLUMN audit_head BLOB",
+    # the tombstones of erased folders (the anchor of their chain moves here)
+    """CREATE TABLE erasures (
+        folder_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        tombstone TEXT NOT NULL,
+        audit_count INTEGER NOT NULL DEFAULT 0,
+        audit_head BLOB
+    ) WITHOUT ROWID""",
+    # append-only, except for the folder being erased in the erasure's own transaction
+    "DROP TRIGGER events_append_only_u",
+    "DROP TRIGGER events_append_only_d",
+    "DROP TRIGGER audit_append_only_u",
+    "DROP TRIGGER audit_append_only_d",
+    _guard("events", "UPDATE", "event log"),
+    _guard("events", "DELETE", "event log"),
+    _guard("audit", "UPDATE", "audit trail"),
+    _guard("audit", "DELETE", "audit trail"),
+    _KeyedStep(lambda conn, key: _anchor_chains(conn, key)),
+    "UPDATE werkmap_schema SET version = 5",
+)
+"""The migration step to schema 5 (4 -> 5): audit anchors, event coverage and erasure with tombstones.
+
+Every folder's chain gets one record sealed the new way (seal 2, with the store's audit key when it has
+one) that covers all its event rows so far; its head is written on the folder row."""
+
+MIGRATIONS: Mapping[int, tuple[str | Callable[..., None], ...]] = {
     1: (
         "ALTER TABLE folders ADD COLUMN band TEXT",
         "ALTER TABLE folders ADD COLUMN next_conversation_on TEXT",
@@ -210,6 +271,7 @@ MIGRATIONS: Mapping[int, tuple[str | Callable[[sqlite3.Connection], None], ...]]
         "UPDATE werkmap_schema SET version = 3",
     ),
     3: OUTBOX_LEASES_AND_COMMAND_KEYS,
+    4: AUDIT_ANCHORS_AND_ERASURE,
 }
 """``MIGRATIONS[n]``: the statements that take a database from schema version ``n`` to ``n + 1``.
 
@@ -221,6 +283,69 @@ _AUDIT_JSON = json.JSONEncoder(ensure_ascii=False)
 
 def _audit_record(actor: str, action: str, what: str, at: str, why: str) -> bytes:
     return pack(_AUDIT_JSON.encode([actor, action, what, at, why]))
+
+
+def _audit_blob(record: AuditRecord) -> bytes:
+    """The stored record of schema 5: its fields, the events it covers, its seal and erased digests."""
+    if record.seal_version == 1:
+        fields: list[Any] = [record.actor, record.action, record.what, record.at.isoformat()]
+        fields.append(record.why)
+        if record.erased:
+            fields += [record.events, record.seal_version, record.erased]
+    else:
+        fields = [
+            record.actor,
+            record.action,
+            record.what,
+            record.at.isoformat(),
+            record.why,
+            record.events,
+            record.seal_version,
+            record.erased,
+        ]
+    return pack(_AUDIT_JSON.encode(fields))
+
+
+def _audit_insert(record: AuditRecord) -> tuple[str, int, bytes, bytes]:
+    return (record.folder_id, record.sequence, bytes.fromhex(record.hash), _audit_blob(record))
+
+
+def _records_of(folder_id: str, rows: Sequence[Any]) -> tuple[AuditRecord, ...]:
+    out: list[tuple[Any, ...]] = []
+    previous = ""
+    for seq, digest, blob in rows:
+        fields = json.loads(text_of(blob))
+        hex_digest = bytes(digest).hex()
+        out.append((folder_id, seq, *fields[:5], previous, hex_digest, *fields[5:]))
+        previous = hex_digest
+    return audit_records_of(out)
+
+
+def _anchor_chains(conn: sqlite3.Connection, key: bytes | None) -> None:
+    """Seal an anchoring record at the end of every folder's chain, covering all its event rows."""
+    heads = {
+        fid: (seq, bytes(digest).hex())
+        for fid, seq, digest in conn.execute(
+            "SELECT a.folder_id, a.sequence, a.hash FROM audit a JOIN (SELECT folder_id, "
+            "max(sequence) AS last FROM audit GROUP BY folder_id) m "
+            "ON a.folder_id = m.folder_id AND a.sequence = m.last"
+        )
+    }
+    rows: dict[str, list[EventRow]] = {}
+    for fid, first, last, document in conn.execute(
+        "SELECT folder_id, first_sequence, last_sequence, document FROM events "
+        "ORDER BY folder_id, last_sequence"
+    ):
+        rows.setdefault(fid, []).append(EventRow(first, last, text_of(document)))
+    records = anchoring_records(heads, rows, key)
+    inserts = [_audit_insert(r) for r in records]
+    anchors = [(r.sequence, bytes.fromhex(r.hash), r.folder_id) for r in records]
+    conn.executemany(
+        "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)", inserts
+    )
+    conn.executemany(
+        "UPDATE folders SET audit_count = ?, audit_head = ? WHERE folder_id = ?", anchors
+    )
 
 
 def _audit_to_v3(conn: sqlite3.Connection) -> None:
@@ -249,20 +374,23 @@ _COLUMNS = (
 )
 _INSERT_FOLDER = (
     "INSERT INTO folders (folder_id, version, jobseeker_ref, coach_id, status, band, next_due_on, "
-    "next_conversation_on, open_activities, overdue_activities, rule_state, document) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "next_conversation_on, open_activities, overdue_activities, rule_state, document, "
+    "audit_count, audit_head) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# the audit anchor moves only when the save seals records (else both parameters are NULL)
+_ANCHOR_SET = "audit_count = coalesce(?, audit_count), audit_head = coalesce(?, audit_head)"
 _UPDATE_FOLDER = (
     "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
     "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
-    "rule_state = ?, document = ? WHERE folder_id = ? AND version = ?"
+    f"rule_state = ?, document = ?, {_ANCHOR_SET} WHERE folder_id = ? AND version = ?"
 )
 # a save that writes a patch: the compact folder row, without its document
 _UPDATE_ROW = (
     "UPDATE folders SET version = ?, jobseeker_ref = ?, coach_id = ?, status = ?, band = ?, "
     "next_due_on = ?, next_conversation_on = ?, open_activities = ?, overdue_activities = ?, "
-    "rule_state = ? WHERE folder_id = ? AND version = ?"
+    f"rule_state = ?, {_ANCHOR_SET} WHERE folder_id = ? AND version = ?"
 )
+_LAST_AUDIT = "SELECT sequence, hash FROM audit WHERE folder_id = ? ORDER BY sequence DESC LIMIT 1"
 # _INSERT_FOLDER and _UPDATE_FOLDER take the index columns in the same order.
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (idempotency_key, folder_id, document) VALUES (?, ?, ?) "
@@ -308,6 +436,7 @@ _OPTIONS = frozenset(
         "read_only",
         "checkpoint_pages",
         "create",
+        "audit_key",
     }
 )
 
@@ -354,6 +483,9 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     from a newer werkmap or an empty file is refused with its bytes and modification time as they
     were and no ``-wal`` or ``-shm`` file left behind. Only then is the journal switched to WAL and
     an older store migrated (or a new one made).
+        audit_key: the host's secret audit key (at least 16 bytes): audit records are sealed with
+            HMAC-SHA256 under it, so that nobody without it can re-seal a chain (``None``: the public
+            SHA-256). Never put it in the URL; see the durability page.
 
     Raises:
         StorageError: the file cannot be opened, is corrupt, is empty (unless ``create=True``), is
@@ -375,8 +507,10 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         read_only: bool = False,
         checkpoint_pages: int = 1000,
         create: bool | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
         self.path = Path(path)
+        self._key = check_audit_key(audit_key)
         self.read_only = read_only
         self._codec_given = codec
         self._documents = DocumentWriter(self.codec)
@@ -521,7 +655,9 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def _apply_migrations(self, conn: sqlite3.Connection, start: int) -> None:
         for version in range(start, SCHEMA_VERSION):
             for statement in MIGRATIONS[version]:
-                if callable(statement):
+                if isinstance(statement, _KeyedStep):
+                    statement(conn, self._key)
+                elif callable(statement):
                     statement(conn)
                 else:
                     conn.execute(statement)
@@ -729,10 +865,30 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                 outbox_rows: list[tuple[str, str, str]] = []
                 patch_rows: list[tuple[str, int, bytes]] = []
                 command_rows: list[tuple[str, str, str, int, str]] = []
+                audit_rows: list[tuple[str, int, bytes, bytes]] = []
                 for req, plan in zip(requests, plans, strict=True):
                     folder = req.folder
                     fid: str = folder.folder_id
                     ix = req.index
+                    last = plan.last_sequence
+                    if last is None:
+                        last = c.execute(
+                            "SELECT coalesce(max(last_sequence), 0) FROM events "
+                            "WHERE folder_id = ?",
+                            (fid,),
+                        ).fetchone()[0]
+                    row = event_row(codec, fid, codec.events(folder), last)
+                    written: list[EventRow] = []
+                    if row is not None:
+                        event_rows.append((*row[:3], pack(row[3])))
+                        written.append(EventRow(row[1], row[2], row[3]))
+                    head: tuple[int, str] | None = None
+                    if req.audit or req.expected_version == 0:
+                        records = self._seal_save(c, fid, req.audit, written)
+                        sealed.extend(records)
+                        audit_rows.extend(_audit_insert(r) for r in records)
+                        head = anchor_of(records) or self._last_audit(c, fid)
+                    anchor = (head[0], bytes.fromhex(head[1])) if head else (None, None)
                     columns = (
                         folder.jobseeker_ref,
                         ix.coach_id,
@@ -745,7 +901,16 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                         None if ix.rule_state is None else pack(ix.rule_state),
                     )
                     if req.expected_version == 0:
-                        new_rows.append((fid, folder.version, *columns, plan.snapshot))
+                        new_rows.append(
+                            (
+                                fid,
+                                folder.version,
+                                *columns,
+                                plan.snapshot,
+                                anchor[0] or 0,
+                                anchor[1],
+                            )
+                        )
                     else:
                         if plan.snapshot is not None:
                             cursor = c.execute(
@@ -754,13 +919,15 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                                     folder.version,
                                     *columns,
                                     plan.snapshot,
+                                    *anchor,
                                     fid,
                                     req.expected_version,
                                 ),
                             )
                         else:
                             cursor = c.execute(
-                                _UPDATE_ROW, (folder.version, *columns, fid, req.expected_version)
+                                _UPDATE_ROW,
+                                (folder.version, *columns, *anchor, fid, req.expected_version),
                             )
                         if cursor.rowcount != 1:
                             raise ConcurrencyConflict(
@@ -771,23 +938,11 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                         else:
                             assert plan.patch is not None
                             patch_rows.append((fid, folder.version, plan.patch))
-                    last = plan.last_sequence
-                    if last is None:
-                        last = c.execute(
-                            "SELECT coalesce(max(last_sequence), 0) FROM events "
-                            "WHERE folder_id = ?",
-                            (fid,),
-                        ).fetchone()[0]
-                    row = event_row(codec, fid, codec.events(folder), last)
-                    if row is not None:
-                        event_rows.append((*row[:3], pack(row[3])))
                     if req.notifications:
                         outbox_rows.extend(
                             (n.idempotency_key, fid, serialization.dumps(n))
                             for n in req.notifications
                         )
-                    if req.audit:
-                        sealed.extend(self._seal(c, entry) for entry in req.audit)
                     command_rows.extend(
                         (k.key, k.command, k.folder_id, k.version, k.result) for k in req.commands
                     )
@@ -805,6 +960,11 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                 if patch_rows:
                     c.executemany("INSERT INTO folder_changes VALUES (?, ?, ?)", patch_rows)
                 c.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", event_rows)
+                if audit_rows:
+                    c.executemany(
+                        "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)",
+                        audit_rows,
+                    )
                 if outbox_rows:
                     c.executemany(_INSERT_OUTBOX, outbox_rows)
                 if command_rows:
@@ -1053,22 +1213,37 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             return tuple(self._seal(c, entry) for entry in entries)
 
     @staticmethod
-    def _seal(conn: sqlite3.Connection, entry: AuditEntry) -> AuditRecord:
-        last = conn.execute(
-            "SELECT sequence, hash FROM audit WHERE folder_id = ? ORDER BY sequence DESC LIMIT 1",
-            (entry.folder_id,),
-        ).fetchone()
-        record = seal_next(entry, (last[0], bytes(last[1]).hex()) if last else None)
-        _, _, actor, action, what, at, why, _, digest = audit_row(record)
+    def _last_audit(conn: sqlite3.Connection, folder_id: str) -> tuple[int, str] | None:
+        last = conn.execute(_LAST_AUDIT, (folder_id,)).fetchone()
+        return (last[0], bytes(last[1]).hex()) if last else None
+
+    def _seal_save(
+        self,
+        conn: sqlite3.Connection,
+        folder_id: str,
+        entries: Sequence[AuditEntry],
+        written: Sequence[EventRow],
+    ) -> list[AuditRecord]:
+        """Seal a save's entries after the chain's last record; the last one covers its events."""
+        if not entries:
+            return []
+        last = self._last_audit(conn, folder_id)
+        return seal_save(entries, last, events=events_cover(written), key=self._key)
+
+    def _seal(self, conn: sqlite3.Connection, entry: AuditEntry) -> AuditRecord:
+        record = seal_next(entry, self._last_audit(conn, entry.folder_id), key=self._key)
         conn.execute(
             "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)",
-            (
-                record.folder_id,
-                record.sequence,
-                bytes.fromhex(digest),
-                _audit_record(actor, action, what, at, why),
-            ),
+            _audit_insert(record),
         )
+        anchor = (record.sequence, bytes.fromhex(record.hash), record.folder_id)
+        cursor = conn.execute(
+            "UPDATE folders SET audit_count = ?, audit_head = ? WHERE folder_id = ?", anchor
+        )
+        if cursor.rowcount == 0:
+            conn.execute(
+                "UPDATE erasures SET audit_count = ?, audit_head = ? WHERE folder_id = ?", anchor
+            )
         return record
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
@@ -1077,14 +1252,158 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             "SELECT sequence, hash, record FROM audit WHERE folder_id = ? ORDER BY sequence",
             (folder_id,),
         )
-        out: list[tuple[Any, ...]] = []
-        previous = ""
-        for seq, digest, record in rows:
-            actor, action, what, at, why = json.loads(text_of(record))
-            hex_digest = bytes(digest).hex()
-            out.append((folder_id, seq, actor, action, what, at, why, previous, hex_digest))
-            previous = hex_digest
-        return audit_records_of(out)
+        return _records_of(folder_id, rows)
+
+    # --- integrity and erasure -------------------------------------------------------------------
+
+    def audit_anchor(self, folder_id: str) -> AuditAnchor | None:
+        """Return the head of the folder's chain as its row (or tombstone) keeps it, or ``None``."""
+        with self._lock:
+            for query in _ANCHOR_SQL:
+                row = self._one(query, (folder_id,))
+                if row is not None:
+                    head = bytes(row[1]).hex() if row[1] is not None else ""
+                    return AuditAnchor(count=int(row[0]), head=head)
+        return None
+
+    def event_rows(self, folder_id: str) -> tuple[EventRow, ...]:
+        """Return the folder's event log as stored: one row per save, oldest first."""
+        rows = self._all(
+            "SELECT first_sequence, last_sequence, document FROM events WHERE folder_id = ? "
+            "ORDER BY last_sequence",
+            (folder_id,),
+        )
+        return tuple(EventRow(first, last, text_of(doc)) for first, last, doc in rows)
+
+    def audit_folders(self) -> tuple[str, ...]:
+        """Return every folder id with an audit trail, a row or a tombstone, sorted."""
+        rows = self._all(
+            "SELECT folder_id FROM folders UNION SELECT folder_id FROM audit "
+            "UNION SELECT folder_id FROM erasures ORDER BY 1",
+            (),
+        )
+        return tuple(r[0] for r in rows)
+
+    def erasures(self) -> tuple[Tombstone, ...]:
+        """Return the tombstones of the erased folders, by folder id."""
+        rows = self._all(
+            "SELECT tombstone, audit_count, audit_head FROM erasures WHERE state = 'erased' "
+            "ORDER BY folder_id",
+            (),
+        )
+        return tuple(
+            tombstone_of(text, count, bytes(head).hex() if head is not None else "")
+            for text, count, head in rows
+        )
+
+    def personal_data(self, folder_id: str) -> dict[str, int]:
+        """Return how many rows of each table still hold data of the folder (all 0 once erased)."""
+        out: dict[str, int] = {}
+        for table, (count, _) in _FOLDER_SQL.items():
+            out[table] = int(self._one(count, (folder_id,))[0])
+        return out
+
+    def erase(
+        self,
+        folder_id: str,
+        *,
+        expected_version: int,
+        entry: AuditEntry,
+        policy: str,
+        closed_on: dt.date,
+        retention_ends_on: dt.date,
+    ) -> Tombstone:
+        """Erase a folder's personal data in one transaction and leave a tombstone.
+
+        The folder row (document, rule state), its events, patches, outbox items and command keys are
+        deleted; its audit records keep their place and seal but lose their free text
+        (:meth:`~werkmap.storage.values.AuditRecord.erase`); the erasure's own record is sealed last.
+        With ``PRAGMA secure_delete`` the freed pages are overwritten with zeros, and the write-ahead log
+        is checkpointed and truncated afterwards, so the data is gone from the file too.
+
+        Raises:
+            NotFound: there is no such folder.
+            ConcurrencyConflict: the folder is at another version than ``expected_version``.
+        """
+        check_audit(entry)
+        with self._lock:
+            conn = self._conn
+            try:
+                before = conn.execute("PRAGMA secure_delete").fetchone()[0]
+                conn.execute("PRAGMA secure_delete = ON")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            try:
+                with self._write() as c:
+                    removed = self._erase_in(c, folder_id, expected_version)
+                    tomb = tombstone_for(
+                        entry,
+                        self._seal(c, entry),
+                        policy=policy,
+                        closed_on=closed_on,
+                        retention_ends_on=retention_ends_on,
+                        removed=removed,
+                    )
+                    c.execute(
+                        "UPDATE erasures SET state = 'erased', tombstone = ? WHERE folder_id = ?",
+                        (tombstone_text(tomb), folder_id),
+                    )
+            finally:
+                try:
+                    conn.execute(_SECURE_DELETE[bool(before)])
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
+            self._documents.forget(folder_id)
+        return tomb
+
+    def _erase_in(
+        self, c: sqlite3.Connection, folder_id: str, expected_version: int
+    ) -> dict[str, int]:
+        actual = self._version_in(c, folder_id)
+        if actual is None:
+            raise NotFound(f"no folder {folder_id!r} in the store")
+        if actual != expected_version:
+            raise ConcurrencyConflict(folder_id, expected_version, actual)
+        c.execute(
+            "INSERT INTO erasures (folder_id, state, tombstone) VALUES (?, 'erasing', '{}') "
+            "ON CONFLICT (folder_id) DO UPDATE SET state = 'erasing'",
+            (folder_id,),
+        )
+        texts = 0
+        rows = c.execute(
+            "SELECT sequence, hash, record FROM audit WHERE folder_id = ? ORDER BY sequence",
+            (folder_id,),
+        ).fetchall()
+        for record in _records_of(folder_id, rows):
+            if record.erased:
+                continue
+            texts += 1
+            c.execute(
+                "UPDATE audit SET record = ? WHERE folder_id = ? AND sequence = ?",
+                (_audit_blob(record.erase()), folder_id, record.sequence),
+            )
+        removed = {"audit_texts": texts}
+        for table, (_, delete) in _FOLDER_SQL.items():
+            removed[table] = c.execute(delete, (folder_id,)).rowcount
+        return removed
+
+
+_FOLDER_TABLES = ("folders", "events", "folder_changes", "outbox", "command_keys")
+"""The tables holding a folder's personal data (every row with its ``folder_id``)."""
+
+_FOLDER_SQL = {
+    table: (
+        "SELECT count(*) FROM " + table + " WHERE folder_id = ?",
+        "DELETE FROM " + table + " WHERE folder_id = ?",
+    )
+    for table in _FOLDER_TABLES
+}
+_ANCHOR_SQL = tuple(
+    "SELECT audit_count, audit_head FROM " + table + " WHERE folder_id = ?"
+    for table in ("folders", "erasures")
+)
+_SECURE_DELETE = {True: "PRAGMA secure_delete = 1", False: "PRAGMA secure_delete = 0"}
 
 
 def path_of_url(url: str) -> str:
@@ -1135,4 +1454,5 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> SQLiteStore | No
         read_only=flag(options.get("read_only", "false")),
         checkpoint_pages=checkpoint,
         create=flag(options["create"]) if "create" in options else None,
+        audit_key=audit_key_option(options),
     )

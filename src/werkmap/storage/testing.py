@@ -48,13 +48,14 @@ import pytest
 
 from werkmap.clock import FixedClock
 from werkmap.errors import ConcurrencyConflict, InvalidInput, NotFound
-from werkmap.storage.audit import verify_audit
+from werkmap.storage.audit import verify_audit, verify_events
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.manager import Plugins, load_plugins
 from werkmap.storage.outbox import Backoff, Dispatcher
 from werkmap.storage.protocol import SCHEMA_VERSION, Store
 from werkmap.storage.values import (
     BANDS,
+    AuditAnchor,
     AuditEntry,
     CommandKey,
     DueFolder,
@@ -62,6 +63,7 @@ from werkmap.storage.values import (
     IndexRow,
     Notification,
     SaveRequest,
+    events_cover,
 )
 
 __all__ = [
@@ -758,6 +760,157 @@ class StoreConformance:
         with pytest.raises(InvalidInput):
             werkmap_store.append_audit_many([_entry("f-b3", "read", 5), bad])
         assert werkmap_store.audit_records("f-b3") == ()
+
+    def test_the_folder_row_anchors_the_head_of_its_chain(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: the folder row keeps the chain's count and last hash, moved by saves and appends."""
+        folder = samples.new("f-anchor")
+        werkmap_store.save(folder, expected_version=0, index=index_for(folder))
+        assert werkmap_store.audit_anchor("f-anchor") == AuditAnchor(count=0, head="")
+        later = samples.advance(folder)
+        werkmap_store.save(
+            later,
+            expected_version=folder.version,
+            index=index_for(later),
+            audit=[_entry("f-anchor", "decide.a", 1), _entry("f-anchor", "decide.b", 2)],
+        )
+        trail = werkmap_store.audit_records("f-anchor")
+        assert werkmap_store.audit_anchor("f-anchor") == AuditAnchor(count=2, head=trail[-1].hash)
+        read = werkmap_store.append_audit(_entry("f-anchor", "read.profile", 3))
+        assert werkmap_store.audit_anchor("f-anchor") == AuditAnchor(count=3, head=read.hash)
+        again = samples.advance(later)
+        werkmap_store.save(again, expected_version=later.version, index=index_for(again))
+        anchor = werkmap_store.audit_anchor("f-anchor")
+        assert anchor == AuditAnchor(count=3, head=read.hash)  # a save without records keeps it
+        trail = werkmap_store.audit_records("f-anchor")
+        assert verify_audit(trail, anchor=anchor).ok
+        for shorter in (trail[:-1], trail[:-2], ()):
+            check = verify_audit(shorter, anchor=anchor)
+            assert not check.ok
+            assert "anchor" in check.reason
+        assert werkmap_store.audit_anchor("f-none") is None
+        assert "f-anchor" in werkmap_store.audit_folders()
+
+    def test_an_audit_record_covers_the_events_its_save_wrote(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: the last record a save seals covers the event row the save wrote (an edit is found)."""
+        folder = samples.new("f-cover", events=3)
+        werkmap_store.save(
+            folder,
+            expected_version=0,
+            index=index_for(folder),
+            audit=[_entry("f-cover", "register", 1)],
+        )
+        later = samples.advance(folder)
+        werkmap_store.save(
+            later,
+            expected_version=folder.version,
+            index=index_for(later),
+            audit=[_entry("f-cover", "read", 2), _entry("f-cover", "decide", 3)],
+        )
+        rows = werkmap_store.event_rows("f-cover")
+        assert len(rows) == 2
+        assert [rows[0].first_sequence, rows[-1].last_sequence] == [
+            _sequence(folder.events[0]),
+            _sequence(later.events[-1]),
+        ]
+        trail = werkmap_store.audit_records("f-cover")
+        assert [r.events for r in trail] == [
+            events_cover(rows[:1]),
+            "",
+            events_cover(rows[1:]),
+        ]
+        assert verify_events(trail, rows) == []
+        edited = [rows[0], rows[1]._replace(text=rows[1].text + " ")]
+        assert verify_events(trail, edited) != []
+        assert verify_events(trail, rows[:1]) != []
+
+    def test_erase_removes_the_personal_data_and_keeps_the_chain_verifiable(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: an erasure removes every row of the folder, blanks its audit text, leaves a tombstone."""
+        folder = samples.new("f-erase", note="Jan de Vries, 06-12345678")
+        key = CommandKey(key="k-erase", command="note", folder_id="f-erase", version=folder.version)
+        werkmap_store.save_many(
+            [
+                SaveRequest(
+                    folder=folder,
+                    expected_version=0,
+                    index=index_for(folder),
+                    notifications=[_note("f-erase", "created")],
+                    audit=[attrs.evolve(_entry("f-erase", "register"), why="asked by Jan")],
+                    commands=[key],
+                )
+            ]
+        )
+        werkmap_store.append_audit(
+            AuditEntry(
+                folder_id="f-erase",
+                actor="jobseeker:ref-f-erase",
+                action="read",
+                what="folder",
+                at=dt.datetime(2024, 3, 5, 9, tzinfo=dt.UTC),
+            )
+        )
+        keep = samples.new("f-keep")
+        werkmap_store.save(
+            keep, expected_version=0, index=index_for(keep), notifications=[_note("f-keep", "x")]
+        )
+        entry = AuditEntry(
+            folder_id="f-erase",
+            actor="system:privacy-desk",
+            action="erase",
+            what="erased after the retention period",
+            at=dt.datetime(2031, 1, 2, 9, tzinfo=dt.UTC),
+            why="retention ended",
+        )
+        with pytest.raises(ConcurrencyConflict):
+            werkmap_store.erase(
+                "f-erase",
+                expected_version=folder.version + 1,
+                entry=entry,
+                policy="kit@2024-01-01",
+                closed_on=START,
+                retention_ends_on=START,
+            )
+        assert werkmap_store.load("f-erase") == folder
+        tomb = werkmap_store.erase(
+            "f-erase",
+            expected_version=folder.version,
+            entry=entry,
+            policy="kit@2024-01-01",
+            closed_on=START,
+            retention_ends_on=START + dt.timedelta(days=1),
+        )
+        assert (tomb.folder_id, tomb.actor, tomb.why, tomb.policy) == (
+            "f-erase",
+            "system:privacy-desk",
+            "retention ended",
+            "kit@2024-01-01",
+        )
+        assert tomb.retention_ends_on == START + dt.timedelta(days=1)
+        assert werkmap_store.erasures() == (tomb,)
+        with pytest.raises(NotFound):
+            werkmap_store.load("f-erase")
+        assert werkmap_store.events("f-erase") == ()
+        assert werkmap_store.event_rows("f-erase") == ()
+        assert set(werkmap_store.personal_data("f-erase").values()) == {0}
+        assert werkmap_store.command_result("k-erase") is None
+        assert [i.notification.folder_id for i in werkmap_store.outbox()] == ["f-keep"]
+        trail = werkmap_store.audit_records("f-erase")
+        assert [r.action for r in trail] == ["register", "read", "erase"]
+        assert all(r.erased and not r.what and not r.why for r in trail[:-1])
+        assert trail[0].actor == "coach-1" or trail[0].actor == ""
+        assert trail[1].actor == ""  # a jobseeker's reference is personal data
+        assert trail[-1].what == entry.what
+        assert not trail[-1].erased
+        anchor = werkmap_store.audit_anchor("f-erase")
+        assert anchor == tomb.anchor == AuditAnchor(count=3, head=trail[-1].hash)
+        assert verify_audit(trail, anchor=anchor).ok
+        assert werkmap_store.load("f-keep") == keep
+        assert werkmap_store.personal_data("f-keep")["folders"] == 1
 
     # --- durability and concurrency: what a plugin written from the docs alone gets wrong --------------
 

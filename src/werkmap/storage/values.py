@@ -11,10 +11,12 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -26,20 +28,28 @@ from werkmap.profiler.model import BANDS
 from werkmap.serialization import register_schema
 
 __all__ = [
+    "AUDIT_SEAL",
     "BANDS",
+    "AuditAnchor",
     "AuditEntry",
     "AuditRecord",
     "CommandKey",
     "DueFolder",
     "DueState",
+    "EventRow",
     "FolderIndex",
     "IndexColumns",
     "IndexRow",
     "Notification",
     "OutboxItem",
     "SaveRequest",
+    "Tombstone",
     "audit_hash",
+    "check_audit_key",
+    "events_cover",
     "looks_like_bsn",
+    "seal_hash",
+    "text_digest",
 ]
 
 # The chance-of-work bands stored in the ``band`` index column: the scoring model's (one home).
@@ -341,6 +351,97 @@ class AuditEntry:
     why: str = ""
 
 
+AUDIT_SEAL = 2
+"""The seal of the audit records written from storage schema 5 on (see :func:`seal_hash`).
+
+Seal 1 (records written before schema 5) hashes the record's fields as they are (:func:`audit_hash`);
+seal 2 hashes the digests of its free-text fields (actor, what, why), the events its save wrote and the
+previous hash, with SHA-256 or, when the host holds an audit key, HMAC-SHA256."""
+
+MIN_AUDIT_KEY_BYTES = 16
+
+
+def check_audit_key(key: bytes | None) -> bytes | None:
+    """Return the host's audit key after checking it (``None``: no key, the public hash is used).
+
+    Raises:
+        StorageError: the key is not bytes or is shorter than 16 bytes (the key is never shown).
+    """
+    from werkmap.errors import StorageError
+
+    if key is None:
+        return None
+    if not isinstance(key, bytes | bytearray) or len(key) < MIN_AUDIT_KEY_BYTES:
+        raise StorageError(
+            f"the audit key must be a secret of at least {MIN_AUDIT_KEY_BYTES} bytes"
+        )
+    return bytes(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """Return the SHA-256 (hex) of a free-text audit field, as a seal-2 record's hash covers it.
+
+    Examples:
+        >>> text_digest("")[:12]
+        'e3b0c44298fc'
+    """
+    if len(text) <= 200:  # actors, actions, short outcomes repeat: remembered (never a long text)
+        return _short_digest(text)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class EventRow(NamedTuple):
+    """One row of a folder's event log as stored: the events one save wrote, as JSON text.
+
+    Attributes:
+        first_sequence: the sequence number of the row's first event.
+        last_sequence: that of its last event.
+        text: the JSON text of the row's events, exactly as the store keeps it (decompressed).
+    """
+
+    first_sequence: int
+    last_sequence: int
+    text: str
+
+
+def events_cover(rows: Sequence[EventRow]) -> str:
+    """Return what an audit record stores of the event rows its save wrote: ``"first-last:digest"``.
+
+    The digest is the SHA-256 over one line ``first-last:sha256(text)`` per row; ``""`` without rows.
+
+    Examples:
+        >>> events_cover([])
+        ''
+        >>> events_cover([EventRow(1, 2, "[]")]).startswith("1-2:")
+        True
+    """
+    if not rows:
+        return ""
+    lines = "".join(f"{r.first_sequence}-{r.last_sequence}:{text_digest(r.text)}\n" for r in rows)
+    return f"{rows[0].first_sequence}-{rows[-1].last_sequence}:{text_digest(lines)}"
+
+
+@attrs.frozen(kw_only=True)
+class AuditAnchor:
+    """The head of a folder's audit chain, kept on the folder row (or its tombstone).
+
+    Written in the transaction that seals the records, so a trail shortened afterwards (its last
+    records deleted, or all of them) no longer reaches it.
+
+    Attributes:
+        count: how many records the chain holds.
+        head: the hash of its last record (``""`` for none).
+    """
+
+    count: int
+    head: str
+
+
 @attrs.frozen(kw_only=True)
 class AuditRecord:
     """One link of a folder's append-only, hash-chained audit trail.
@@ -348,13 +449,18 @@ class AuditRecord:
     Attributes:
         folder_id: the folder concerned.
         sequence: the position in the folder's chain, from 1.
-        actor: who did it.
+        actor: who did it (``""`` once erased).
         action: what was done.
-        what: what it was done to, or the outcome.
+        what: what it was done to, or the outcome (``""`` once erased).
         at: when.
-        why: the reason given.
+        why: the reason given (``""`` once erased).
         previous_hash: the :attr:`hash` of the record before it (``""`` for the first).
-        hash: the SHA-256 of this record's fields and :attr:`previous_hash`.
+        hash: the seal over this record's fields and :attr:`previous_hash` (:func:`seal_hash`).
+        events: the event rows the record's save wrote, as :func:`events_cover` gives them (``""``).
+        seal_version: how :attr:`hash` was made: ``1`` (before schema 5, :func:`audit_hash`) or
+            :data:`AUDIT_SEAL`.
+        erased: the digests of the free-text fields (actor, what, why) whose text an erasure
+            removed, as ``"actor,what,why"`` digests joined by commas (``""``: nothing erased).
     """
 
     folder_id: str
@@ -366,19 +472,44 @@ class AuditRecord:
     why: str
     previous_hash: str
     hash: str
+    events: str = ""
+    seal_version: int = AUDIT_SEAL
+    erased: str = ""
 
     @classmethod
-    def seal(cls, entry: AuditEntry, *, sequence: int, previous_hash: str) -> AuditRecord:
-        """Chain ``entry`` after the record with hash ``previous_hash``.
+    def seal_entry(
+        cls,
+        entry: AuditEntry,
+        *,
+        sequence: int,
+        previous_hash: str,
+        events: str = "",
+        key: bytes | None = None,
+    ) -> AuditRecord:
+        """Chain ``entry`` after the record with hash ``previous_hash`` (seal 2).
 
         Args:
             entry: what happened.
             sequence: its position in the folder's chain (the previous record's plus one).
             previous_hash: the hash of the previous record, ``""`` for the first.
+            events: the event rows the save wrote (:func:`events_cover`), ``""`` for none.
+            key: the host's audit key (HMAC-SHA256), or ``None`` (SHA-256).
 
         Returns:
             The sealed record.
         """
+        digest = _seal_of(
+            entry.folder_id,
+            sequence,
+            text_digest(entry.actor),
+            entry.action,
+            text_digest(entry.what),
+            entry.at.isoformat(),
+            text_digest(entry.why),
+            events,
+            previous_hash,
+            key,
+        )
         return cls(
             folder_id=entry.folder_id,
             sequence=sequence,
@@ -388,12 +519,82 @@ class AuditRecord:
             at=entry.at,
             why=entry.why,
             previous_hash=previous_hash,
-            hash=audit_hash(entry, sequence=sequence, previous_hash=previous_hash),
+            hash=digest,
+            events=events,
         )
+
+    @classmethod
+    def seal(cls, entry: AuditEntry, *, sequence: int, previous_hash: str) -> AuditRecord:
+        """Chain ``entry`` after ``previous_hash`` with the public hash (seal 2, no events, no key)."""
+        return cls.seal_entry(entry, sequence=sequence, previous_hash=previous_hash)
+
+    def digests(self) -> tuple[str, str, str]:
+        """Return the digests of the free-text fields (actor, what, why): kept ones once erased."""
+        if self.erased:
+            actor, what, why = self.erased.split(",")
+            return actor, what, why
+        return text_digest(self.actor), text_digest(self.what), text_digest(self.why)
+
+    def erase(self) -> AuditRecord:
+        """Return the record with its free text removed and the digests kept (its hash still holds).
+
+        Staff actors (``coach:…``, ``team_lead:…``, ``system:…``) are kept: who acted stays known.
+        """
+        if self.erased:
+            return self
+        actor = self.actor if self.actor.split(":")[0] in _STAFF else ""
+        return attrs.evolve(self, actor=actor, what="", why="", erased=",".join(self.digests()))
+
+
+_STAFF = frozenset({"coach", "team_lead", "system"})
+
+
+def seal_hash(record: AuditRecord, *, key: bytes | None = None) -> str:
+    """Return the seal-2 hash of a record: over its digests, its events and the previous hash.
+
+    With ``key``, HMAC-SHA256 under the host's key, so that nobody without the key can seal a record
+    that verifies; without, SHA-256 (anyone can recompute it).
+    """
+    actor, what, why = record.digests()
+    return _seal_of(
+        record.folder_id,
+        record.sequence,
+        actor,
+        record.action,
+        what,
+        record.at.isoformat(),
+        why,
+        record.events,
+        record.previous_hash,
+        key,
+    )
+
+
+_SEAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _seal_of(
+    folder_id: str,
+    sequence: int,
+    actor: str,
+    action: str,
+    what: str,
+    at: str,
+    why: str,
+    events: str,
+    previous_hash: str,
+    key: bytes | None,
+) -> str:
+    material = _SEAL_JSON.encode(
+        [AUDIT_SEAL, folder_id, sequence, actor, action, what, at, why, events, previous_hash]
+    ).encode("utf-8", "surrogatepass")
+    if key is not None:
+        return hmac.new(key, material, hashlib.sha256).hexdigest()
+    return hashlib.sha256(material).hexdigest()
 
 
 def audit_hash(entry: AuditEntry | AuditRecord, *, sequence: int, previous_hash: str) -> str:
-    """Return the SHA-256 (hex) of an audit entry's fields chained to ``previous_hash``."""
+    """Return the seal-1 hash (records written before schema 5): SHA-256 of the fields as they are."""
     material = json.dumps(
         [
             entry.folder_id,
@@ -409,6 +610,34 @@ def audit_hash(entry: AuditEntry | AuditRecord, *, sequence: int, previous_hash:
         separators=(",", ":"),
     )
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class Tombstone:
+    """What is left of an erased folder: who erased it, when, why and under which retention policy.
+
+    Attributes:
+        folder_id: the erased folder.
+        erased_at: when.
+        actor: who erased it.
+        why: the reason given.
+        policy: the retention policy and its version the erasure was allowed under.
+        closed_on: the day the folder closed.
+        retention_ends_on: the day its retention period ended.
+        removed: how many rows were removed, per table.
+        anchor: the head of the folder's audit chain after the erasure (its last record is the
+            erasure's own).
+    """
+
+    folder_id: str
+    erased_at: dt.datetime
+    actor: str
+    why: str
+    policy: str
+    closed_on: dt.date
+    retention_ends_on: dt.date
+    removed: Mapping[str, int] = attrs.field(factory=dict)
+    anchor: AuditAnchor = AuditAnchor(count=0, head="")
 
 
 @attrs.frozen(kw_only=True)
