@@ -925,6 +925,18 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             key=row[0], command=row[1], folder_id=row[2], version=row[3], result=row[4]
         )
 
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        """Delete the command keys stored before a moment (the result's ``"at"``); return how many.
+
+        One scan of ``command_keys``, which holds only the keys of the retention window.
+        """
+        with self._write() as c:
+            cursor = c.execute(
+                "DELETE FROM command_keys WHERE json_extract(result, '$.at') < ?",
+                (moment_text(before),),
+            )
+            return cursor.rowcount
+
     # --- audit ---------------------------------------------------------------------------------------
 
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
