@@ -13,7 +13,7 @@ command that returns the folder, the folder as the store holds it (the version t
 later one when others changed it since). A key used before for another command is refused
 (:class:`~werkmap.errors.InvalidInput`). A command called without a key stores none (nobody could
 retry with it). A key is kept for :data:`KEY_RETENTION` (7 days) after its command: the first keyed
-command of a day forgets the older ones (:meth:`~werkmap.storage.protocol.Store.forget_command_keys`), and
+write of a day forgets the older ones (:meth:`~werkmap.storage.protocol.Store.forget_command_keys`), and
 a retry after the window runs the command again.
 
 **Plugin failures after commit.** The ``werkmap_audit`` hooks run after the change is stored. A hook that
@@ -168,8 +168,6 @@ def idempotent(method: Callable[P, R]) -> Callable[P, R]:
             if stored_at is not None and stored_at < self.clock.now() - KEY_RETENTION:
                 self._forget_keys(force=True)  # past the window: forgotten, and run again
                 found = None
-        else:
-            self._forget_keys()
         if found is not None:
             if found.command != command:
                 raise InvalidInput(
@@ -544,6 +542,8 @@ class UnitOfWork:
         records: tuple[AuditRecord, ...] = ()
         expected = old.version if old is not None else 0
         keys = self._command_key(new)
+        if keys:
+            self._forget_keys()  # the first keyed write of a day: the keys past the window go
         if self._pending is not None:
             pending = self._pending.get(fid)
             if pending is None:
