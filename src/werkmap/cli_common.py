@@ -42,8 +42,10 @@ from werkmap.errors import InvalidInput, Problem, WerkmapError
 
 if TYPE_CHECKING:
     from werkmap.clock import Clock
+    from werkmap.plan.folder import WorkFolder
     from werkmap.profiler.model import ScoringModel
-    from werkmap.service import Werkmap
+    from werkmap.service import Actor, Werkmap
+    from werkmap.storage.protocol import Store
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -71,11 +73,14 @@ __all__ = [
     "existing_store_url",
     "exit_codes_markdown",
     "logging_to_stderr",
+    "open_cli_store",
     "open_service",
     "progress_bar",
+    "read_folders",
     "read_text_file",
     "reference_markdown",
     "run_command",
+    "showing_progress",
     "sqlite_path",
     "store_url",
     "unwrap_envelope",
@@ -414,6 +419,27 @@ def end_progress(bar: Callable[[int, int], None] | None) -> None:
         close()
 
 
+@contextlib.contextmanager
+def showing_progress(
+    args: argparse.Namespace, label: str
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A :func:`progress_bar` for a command's long work (none with ``-q`` or off a terminal), ended after."""
+    bar = progress_bar(label, quiet=bool(getattr(args, "quiet", 0)))
+    try:
+        yield bar
+    finally:
+        end_progress(bar)
+
+
+def read_folders(wm: Werkmap, actor: Actor, args: argparse.Namespace) -> list[WorkFolder]:
+    """Every folder ``actor`` may read (:meth:`Werkmap.all_folders`), with a progress bar on a terminal."""
+    from werkmap.progress import tracked
+
+    with showing_progress(args, "folders") as bar:
+        total = len(wm.store.index_columns().folder_id) if bar is not None else 0
+        return list(tracked(wm.all_folders(actor), bar, total))
+
+
 # ------------------------------------------------------------------------------------- files
 
 
@@ -594,26 +620,59 @@ def existing_store_url(db: str, *, flag: str = "--db") -> str:
 
 
 def open_service(
-    db: str, *, clock: Clock, flag: str = "--db", model: ScoringModel | None = None
+    db: str,
+    *,
+    clock: Clock,
+    flag: str = "--db",
+    model: ScoringModel | None = None,
+    **options: Any,
 ) -> Werkmap:
     """Open the :class:`~werkmap.service.Werkmap` service on the store named by a ``--db`` value.
 
-    ``model`` is the live scoring model (default: the service's own, the packaged one).
+    ``model`` is the live scoring model (default: the service's own, the packaged one); ``options`` go to
+    :class:`~werkmap.service.Werkmap` as they are (``experiments=``).
 
     Raises:
-        InvalidInput: a SQLite file that does not exist, or a URL no plugin serves.
+        InvalidInput: a SQLite file that does not exist, is empty, is not a werkmap store, is corrupt or
+            is from a newer werkmap (the file is left as it was), or a URL no plugin serves.
     """
-    from werkmap.errors import NoStorageProvider
     from werkmap.service import Werkmap
-    from werkmap.storage.url import redact_url
 
     url = existing_store_url(db, flag=flag)
+    with _opening(db, url, flag):
+        return Werkmap(url, clock=clock, model=model, **options)
+
+
+def open_cli_store(db: str, *, flag: str = "--db") -> Store:
+    """Open the :class:`~werkmap.storage.Store` named by a ``--db`` value (refused as :func:`open_service`).
+
+    Raises:
+        InvalidInput: as :func:`open_service`.
+    """
+    from werkmap.storage import open_store
+
+    url = existing_store_url(db, flag=flag)
+    with _opening(db, url, flag):
+        return open_store(url)
+
+
+@contextlib.contextmanager
+def _opening(db: str, url: str, flag: str) -> Iterator[None]:
+    """Turn a store that cannot be opened as given into :class:`InvalidInput` naming ``flag``."""
+    from werkmap.errors import NoStorageProvider, StorageError
+    from werkmap.storage.url import redact_url
+
     try:
-        return Werkmap(url, clock=clock, model=model)
+        yield
     except NoStorageProvider as exc:
         raise InvalidInput(
             [Problem(path=flag, message=f"cannot open {redact_url(db)}: {exc}")]
         ) from None
+    except StorageError as exc:
+        if sqlite_path(url, flag=flag) is None:
+            raise  # a server store that cannot be used: exit 1
+        # a file that is not what was expected: bad input (exit 2), one message, the file unchanged
+        raise InvalidInput([Problem(path=flag, message=str(exc))]) from None
 
 
 # ------------------------------------------------------------------------------------- running
@@ -693,7 +752,16 @@ def reference_markdown(parser: argparse.ArgumentParser) -> str:
     ]
     lines.append("")
     for name, sub, _ in subs:
-        lines += [f"## werkmap {name}", "", "```text", _usage(f"werkmap {name}", sub), "```", ""]
+        check = "<!-- docs-check: elsewhere tests/cli/test_reference_pages.py -->"
+        lines += [
+            f"## werkmap {name}",
+            "",
+            check,
+            "```text",
+            _usage(f"werkmap {name}", sub),
+            "```",
+            "",
+        ]
         if sub.description:
             lines += [sub.description, ""]
         lines += ["| argument | meaning |", "|---|---|"]
@@ -735,8 +803,10 @@ def exit_codes_markdown() -> str:
         "Which commands exit with 1:",
         "",
         "- `replay`: a stored decision is not re-derived the same (one line per mismatch).",
-        "- `sweep`: a folder refused an action; the next sweep offers it again.",
-        "- `dispatch`: a notification could not be delivered in this run; it is retried later.",
+        "- `sweep`: a folder refused an action; the next sweep offers it again; or a due folder "
+        "could not be read and was skipped (its id is on stderr), the others were swept.",
+        "- `dispatch`: a notification could not be delivered in this run (it is retried later), or was "
+        "dead-lettered after its last attempt.",
         "- `fit`: the data do not identify the model (perfect separation, rank deficiency, no "
         "convergence); `model-card`: the report evaluates another model; `score`: the answers are to "
         "another questionnaire version; any command: a store that cannot be used (a storage error).",

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``werkmap effect``; return the exit code."""
     from werkmap.clock import FixedClock, SystemClock
     from werkmap.experiments import effect_report
-    from werkmap.service import Actor, Werkmap
+    from werkmap.service import Actor
 
     experiment = _experiment(args.experiment, args.definitions)
     until = args.until or SystemClock().today()
@@ -109,11 +109,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    from werkmap.cli_common import existing_store_url
+    from werkmap.cli_common import open_service, read_folders
 
-    url = existing_store_url(args.db)
-    with Werkmap(url, clock=FixedClock(until), experiments=[experiment]) as wm:
-        folders = wm.all_folders(Actor.team_lead(args.reader))
+    with open_service(args.db, clock=FixedClock(until), experiments=[experiment]) as wm:
+        folders = read_folders(wm, Actor.team_lead(args.reader), args)
         report = effect_report(
             folders, experiment, observed_until=until, adjusted=not args.no_adjusted
         )

@@ -35,6 +35,7 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     open_service,
+    read_folders,
     read_text_file,
     write_files,
 )
@@ -203,10 +204,10 @@ def _write_plot(report: MonitoringReport, target: Path, language: str) -> None:
         raise
 
 
-def _folders(wm: Werkmap) -> list[WorkFolder]:
+def _folders(wm: Werkmap, args: argparse.Namespace) -> list[WorkFolder]:
     from werkmap.service import Actor
 
-    return list(wm.all_folders(Actor.system("monitoring")))
+    return read_folders(wm, Actor.system("monitoring"), args)
 
 
 def _monitor(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
@@ -214,7 +215,7 @@ def _monitor(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
 
     plot = check_output(args.plot, flag="--plot", force=args.force) if args.plot else None
     report = monitor(
-        _folders(wm),
+        _folders(wm, args),
         on=day,
         model=wm.model,
         questionnaire=wm.questionnaire,
@@ -244,7 +245,7 @@ def _recalibrate(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
         raise InvalidInput([Problem(path="--card", message="is the same file as --out")])
     base = wm.model
     months = default_monitoring_parameters().at(day).outcome_months
-    table = outcomes(_folders(wm), observed_until=day)
+    table = outcomes(_folders(wm, args), observed_until=day)
     recal = fit_recalibration(
         base, table, outcome_months=months, registered_from=args.start, registered_until=args.end
     )
@@ -291,7 +292,7 @@ def _compare(wm: Werkmap, args: argparse.Namespace, day: dt.date) -> int:
 
     candidate = _load_model(args.candidate, "--candidate")
     comparison = compare_models(
-        _folders(wm),
+        _folders(wm, args),
         candidate,
         on=day,
         live=wm.model,

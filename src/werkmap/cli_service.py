@@ -32,9 +32,9 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     end_progress,
-    existing_store_url,
     open_service,
     progress_bar,
+    showing_progress,
     sqlite_path,
 )
 from werkmap.cli_types import iso_date, positive_int
@@ -68,6 +68,9 @@ DEMO_DB = "werkmap-demo.db"
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``demo``, ``sweep``, ``dispatch``, ``dashboard``, ``report`` and ``replay`` to the parser."""
+    from werkmap.storage import DEFAULT_LEASE
+    from werkmap.storage.outbox import DEFAULT_MAX_ATTEMPTS
+
     demo = commands.add_parser(
         "demo",
         help="simulate jobseekers over a year through the real service; print a dashboard and a report",
@@ -122,8 +125,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="deliver the outbox's notifications to the notification plugins",
         description="Deliver the notifications waiting in the store's outbox to the installed "
         "notification plugins (at least once, each with its idempotency key); a failed delivery is "
-        "retried later with backoff. Exits 1 when a delivery failed in this run. csv: one row per "
-        "notification tried.",
+        "retried later with backoff, and dead-lettered after --max-attempts failed attempts. Items "
+        "are claimed with a lease, so several dispatchers may run at once. Exits 1 when a delivery "
+        "failed or a notification was dead-lettered in this run. csv: one row per notification tried.",
     )
     add_db_argument(dispatch)
     dispatch.add_argument(
@@ -132,6 +136,22 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         default=1,
         metavar="N",
         help="dispatch rounds at most, until the outbox is empty (default: 1)",
+    )
+    dispatch.add_argument(
+        "--max-attempts",
+        type=positive_int,
+        default=DEFAULT_MAX_ATTEMPTS,
+        metavar="N",
+        help="failed attempts after which a notification is dead-lettered "
+        f"(default: {DEFAULT_MAX_ATTEMPTS})",
+    )
+    dispatch.add_argument(
+        "--lease",
+        type=positive_int,
+        default=int(DEFAULT_LEASE.total_seconds()),
+        metavar="SECONDS",
+        help="how long a claimed notification is held for this dispatcher "
+        f"(default: {int(DEFAULT_LEASE.total_seconds())})",
     )
     add_format_argument(dispatch)
     dispatch.set_defaults(handler=_cmd_dispatch)
@@ -544,8 +564,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
     day = args.date or cli_clock(args).today()
-    with _open(args, day) as wm:
-        result = wm.sweep(Actor.system())
+    with _open(args, day) as wm, showing_progress(args, "folders") as bar:
+        result = wm.sweep(Actor.system(), progress=bar)
     actions = [
         {
             "id": a.id,
@@ -564,6 +584,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "counts": dict(sorted(result.counts().items())),
         "actions": actions,
         "failed": [{"id": i, "reason": r} for i, r in result.failed],
+        "quarantined": list(result.quarantined),
     }
     nl = args.language == "nl"
 
@@ -584,7 +605,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         return "\n".join(lines) + "\n"
 
     emit(args, "sweep", data, text=text, rows=actions, columns=_ACTION_COLUMNS)
-    return EXIT_PROBLEMS if result.failed else EXIT_OK
+    if result.quarantined:
+        ids = ", ".join(result.quarantined)
+        note = (
+            f"let op: {len(result.quarantined)} map(pen) konden niet worden gelezen en zijn "
+            f"overgeslagen: {ids}"
+            if nl
+            else f"note: {len(result.quarantined)} folder(s) could not be read and were skipped: "
+            f"{ids}"
+        )
+        print(note, file=sys.stderr)
+    return EXIT_PROBLEMS if result.failed or result.quarantined else EXIT_OK
 
 
 _ACTION_COLUMNS = ("id", "folder_id", "kind", "rule", "due_by", "reason_nl", "reason_en")
@@ -592,7 +623,11 @@ _ACTION_COLUMNS = ("id", "folder_id", "kind", "rule", "due_by", "reason_nl", "re
 
 def _cmd_dispatch(args: argparse.Namespace) -> int:
     with open_service(args.db, clock=cli_clock(args)) as wm:
-        report = wm.dispatch(max_rounds=args.rounds)
+        report = wm.dispatch(
+            max_rounds=args.rounds,
+            max_attempts=args.max_attempts,
+            lease=dt.timedelta(seconds=args.lease),
+        )
     data = _report_data(report)
     delivered = list(getattr(report, "delivered", ()))
     failed = list(getattr(report, "failed", ()))
@@ -604,10 +639,12 @@ def _cmd_dispatch(args: argparse.Namespace) -> int:
         ]
         return "dispatch: " + ", ".join(parts) + "\n"
 
+    dead = list(getattr(report, "dead_lettered", ()))
     rows = [{"idempotency_key": k, "status": "delivered"} for k in delivered]
     rows += [{"idempotency_key": k, "status": "failed"} for k in failed]
+    rows += [{"idempotency_key": k, "status": "dead_lettered"} for k in dead]
     emit(args, "dispatch", data, text=text, rows=rows, columns=("idempotency_key", "status"))
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_PROBLEMS if failed or dead else EXIT_OK
 
 
 def _report_data(report: object) -> dict[str, object]:
@@ -649,8 +686,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.end < args.start:
         raise InvalidInput([Problem(path="--to", message="is before --from")])
-    with _open(args, args.end) as wm:
-        realised = wm.report(Actor.team_lead(args.reader), start=args.start, end=args.end)
+    with _open(args, args.end) as wm, showing_progress(args, "folders") as bar:
+        realised = wm.report(
+            Actor.team_lead(args.reader), start=args.start, end=args.end, progress=bar
+        )
         policy = wm.policy
     if args.forecast is None:
         emit(
@@ -681,9 +720,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from werkmap.cli_common import open_cli_store
     from werkmap.replay import replay
 
-    report = replay(existing_store_url(args.db))
+    store = open_cli_store(args.db)
+    try:
+        with showing_progress(args, "folders") as bar:
+            report = replay(store, progress=bar)
+    finally:
+        store.close()
     emit(
         args,
         "replay",

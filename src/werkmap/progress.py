@@ -14,17 +14,28 @@ Examples:
     ['[####....] 2/4 days', '[########] 4/4 days\n']
     >>> progress_line(1, 3, width=6)
     '[##....] 1/3'
+
+:func:`tracked` reports the progress of a loop over items (the folders a report reads):
+
+    >>> seen = []
+    >>> list(tracked("abc", lambda done, total: seen.append((done, total)), 3))
+    ['a', 'b', 'c']
+    >>> seen
+    [(1, 3), (2, 3), (3, 3)]
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from werkmap.tables import bar
 
-__all__ = ["Progress", "progress", "progress_line"]
+__all__ = ["Progress", "progress", "progress_line", "tracked"]
+
+T = TypeVar("T")
 
 
 def progress_line(done: int, total: int, *, width: int = 40, unit: str = "") -> str:
@@ -123,3 +134,15 @@ def progress(
         ''
     """
     return Progress(total, stream, unit=unit, enabled=enabled, width=width)
+
+
+def tracked(
+    items: Iterable[T], progress: Callable[[int, int], None] | None, total: int
+) -> Iterator[T]:
+    """Yield ``items``, calling ``progress(done, total)`` after each one (nothing when it is ``None``)."""
+    if progress is None:
+        yield from items
+        return
+    for done, item in enumerate(items, start=1):
+        yield item
+        progress(done, total)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -40,6 +40,7 @@ import attrs
 from werkmap.errors import WerkmapError
 from werkmap.plan.enforcement import EnforcementCase, MeasureProposal, compute_proposal
 from werkmap.plan.folder import ProfileRecord, RouteRecord, WorkFolder
+from werkmap.progress import tracked
 from werkmap.rules.due import RULE_IDS
 from werkmap.rules.measures import measure_policy
 from werkmap.rules.policy import Policy, default_policy
@@ -123,6 +124,7 @@ def replay(
     policy: Policy | None = None,
     questionnaire: Questionnaire | None = None,
     model: ScoringModel | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReplayReport:
     """Re-derive every stored decision of every folder of a store (see the module documentation).
 
@@ -131,6 +133,7 @@ def replay(
         policy: the dated parameters (default: the packaged ones).
         questionnaire: the questionnaire profiles are scored with (default: the packaged one).
         model: the scoring model (default: the packaged illustrative one).
+        progress: called with ``(folders done, folders in the store)`` after each folder.
 
     Returns:
         The report; :attr:`ReplayReport.ok` when nothing differs.
@@ -143,7 +146,8 @@ def replay(
         scorer = _Scorer(questionnaire, model)
         folders = decisions = skipped = 0
         found: list[Mismatch] = []
-        for folder in _folders(store):
+        ids = store.index_columns().folder_id
+        for folder in tracked(_folders(store, ids), progress, len(ids)):
             one = _replay_one(folder, pol, scorer)
             folders += 1
             decisions += one.decisions
@@ -157,8 +161,8 @@ def replay(
     )
 
 
-def _folders(store: Store) -> Iterator[WorkFolder]:
-    for folder_id in store.index_columns().folder_id:
+def _folders(store: Store, ids: Iterable[object]) -> Iterator[WorkFolder]:
+    for folder_id in ids:
         yield store.load(str(folder_id))
 
 

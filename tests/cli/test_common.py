@@ -210,6 +210,32 @@ def test_every_command_taking_db_refuses_a_missing_sqlite_file(demo_store, tmp_p
         assert not missing.exists(), name
 
 
+def test_every_command_taking_db_refuses_a_file_that_is_not_a_store_and_leaves_it(
+    demo_store, tmp_path, capsys
+):
+    from tests.shell.test_opening import NOT_OURS, state_of
+
+    commands = _commands(demo_store, tmp_path)
+    for kind, (make, _error, words) in sorted(NOT_OURS.items()):
+        path = tmp_path / f"{kind.replace(' ', '-').replace(',', '')}.db"
+        make(path)
+        before = state_of(path)
+        for name, command in _leaf_commands(build_parser()):
+            if (
+                not _takes(command, "--db") or name == "demo"
+            ):  # the demo's own refusal: test_bad_input
+                continue
+            argv = list(commands[name])
+            argv[argv.index("--db") + 1] = str(path)
+            code, out, err = run(capsys, *argv)
+            assert (code, out) == (2, ""), (kind, name, err)
+            assert err.startswith("werkmap: "), (kind, name, err)
+            assert err.count("werkmap:") == 1, (kind, name, err)
+            assert words in err, (kind, name, err)
+            assert "Traceback" not in err, (kind, name, err)
+            assert state_of(path) == before, (kind, name)
+
+
 def _takes(command: argparse.ArgumentParser, flag: str) -> bool:
     return any(flag in a.option_strings for a in command._actions)
 

@@ -46,6 +46,26 @@ def test_dispatch_rounds_and_csv(store_copy, capsys):
     assert "expected at least 1" in err
 
 
+def test_dispatch_dead_letters_after_max_attempts_and_exits_1(store_copy, capsys):
+    # no notification plugin is installed here: every delivery fails, so one attempt dead-letters
+    before = _pending(store_copy)
+    code, out, err = run(
+        capsys, "dispatch", "--db", str(store_copy), "--max-attempts", "1", "--format", "json"
+    )
+    data = json.loads(out)["data"]
+    assert code == 1, err
+    assert data["failed"] == []
+    assert len(data["dead_lettered"]) > 0
+    assert data["pending"] == before - len(data["dead_lettered"])
+    assert "dead-lettered after 1 attempts; reported to role:functional-admin" in err
+    with Werkmap(f"sqlite:///{store_copy}", clock=FixedClock(CFG.end)) as wm:
+        dead = {i.notification.idempotency_key for i in wm.store.dead_letters()}
+    assert dead == set(data["dead_lettered"])
+    code, _, err = run(capsys, "dispatch", "--db", str(store_copy), "--lease", "0")
+    assert code == 2
+    assert "--lease" in err
+
+
 def test_dispatch_logs_what_it_delivered(store_copy, capsys):
     _, _, err = run(capsys, "dispatch", "--db", str(store_copy), "-v")
     assert "werkmap.service: dispatch: " in err

@@ -81,10 +81,15 @@ def dispatcher(
     )
 
 
-def week(target: str, origin: float, owner: str, log: str, until_days: float) -> None:
-    """Dispatch until the simulated clock passes ``until_days`` after the start."""
+def week(target: str, owner: str, log: str, until_days: float) -> None:
+    """Dispatch until the simulated clock passes ``until_days`` after the start.
+
+    Says ``ready`` once the store is open, then reads the clock's origin from stdin: the simulated week
+    starts only when both dispatchers can work (a slow start on a busy machine loses no simulated days).
+    """
     store = open_target(target)
-    clock = ScaledClock(origin)
+    print("ready", flush=True)
+    clock = ScaledClock(float(sys.stdin.readline()))
     d = dispatcher(store, FlakyChannel(Path(log), seed=owner), clock, owner)
     end = START + dt.timedelta(days=until_days)
     while clock.now() < end:
@@ -105,6 +110,6 @@ def forever(target: str, log: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "week":
-        week(sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5], float(sys.argv[6]))
+        week(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))
     else:
         forever(sys.argv[2], sys.argv[3])

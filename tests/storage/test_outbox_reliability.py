@@ -146,12 +146,11 @@ def test_two_dispatchers_over_a_week_with_a_channel_failing_30_percent(
 
 
 def _two_dispatchers(target: Target, how: str, tmp_path: Path) -> None:
-    origin = time.time()
-    clock = ScaledClock(origin)
     logs = [tmp_path / f"d{n}.log" for n in range(2)]
     until = 9.0  # the week, and two days to finish the retries
     producer = target.open()
     if how == "threads":
+        clock = ScaledClock(time.time())
         errors: list[BaseException] = []
 
         def run(n: int) -> None:
@@ -179,16 +178,28 @@ def _two_dispatchers(target: Target, how: str, tmp_path: Path) -> None:
                     str(CHILD),
                     "week",
                     str(target.child),
-                    str(origin),
                     f"p{n}",
                     str(logs[n]),
                     str(until),
                 ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
             for n in range(2)
         ]
+        for (
+            child
+        ) in children:  # the week starts when both dispatchers are ready, however busy the machine
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "ready", child.stderr
+        origin = time.time()
+        clock = ScaledClock(origin)
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write(f"{origin!r}\n")
+            child.stdin.flush()
         keys = _produce_week(producer, clock)
         for child in children:
             _, err = child.communicate(timeout=120)

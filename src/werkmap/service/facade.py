@@ -53,6 +53,7 @@ from werkmap import serialization
 from werkmap.clock import Clock, SystemClock
 from werkmap.errors import (
     ConcurrencyConflict,
+    FolderUnreadable,
     InvalidInput,
     NotAuthorized,
     Problem,
@@ -124,6 +125,10 @@ class SweepResult:
         folders: how many folders were looked at (those the store's index said were due).
         invitations: ``(folder id, conversation id, kind, planned date)`` of each conversation the sweep
             invited to.
+        quarantined: the ids of the due folders the store could not read back (a damaged document,
+            patch or event row: :class:`~werkmap.errors.FolderUnreadable`), in id order. The sweep
+            skipped them and swept every other due folder; each is logged as a warning on the
+            ``werkmap.service`` logger, by id only.
     """
 
     on: dt.date
@@ -131,6 +136,7 @@ class SweepResult:
     failed: tuple[tuple[str, str], ...] = ()
     folders: int = 0
     invitations: tuple[tuple[str, str, str, dt.date], ...] = ()
+    quarantined: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Return the number of actions per kind."""
@@ -1041,7 +1047,13 @@ class Werkmap(UnitOfWork):
 
     # ------------------------------------------------------------------------------- the sweep
 
-    def sweep(self, actor: Actor, *, on: dt.date | None = None) -> SweepResult:
+    def sweep(
+        self,
+        actor: Actor,
+        *,
+        on: dt.date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SweepResult:
         """Find and apply what the service model says is due on ``on`` (default today).
 
         The store returns the folders whose indexed next-due date is on or before ``on`` with what the
@@ -1056,6 +1068,12 @@ class Werkmap(UnitOfWork):
         action a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next
         sweep.
 
+        Args:
+            actor: the system.
+            on: the day to sweep (default today).
+            progress: called with ``(folders done, folders with an action)`` after each batch
+                (:func:`werkmap.progress.progress` draws it).
+
         Raises:
             NotAuthorized: the actor is not the system.
         """
@@ -1065,7 +1083,9 @@ class Werkmap(UnitOfWork):
         applied: list[Action] = []
         failed: list[tuple[str, str]] = []
         invited: list[tuple[str, str, str, dt.date]] = []
-        states = self._due_states(day)
+        unreadable: set[str] = set()
+        states = self._due_states(day, unreadable)
+        due = len(states) + len(unreadable)
         if states:
             table = columnar.sweep(
                 FolderColumns.from_states(states), day, self.policy, self.calendar
@@ -1075,18 +1095,25 @@ class Werkmap(UnitOfWork):
             acting = []
 
         def run(fids: Sequence[str]) -> list[rc.FolderSweep]:
-            return [
-                self._command(
-                    actor,
-                    "sweep",
-                    fid,
-                    lambda f: rc.sweep_folder(
-                        f, on=day, actor=who, policy=self.policy, calendar=self.calendar
-                    ),
-                    why=lambda made: made.value.why,
-                )[1]
-                for fid in fids
-            ]
+            done: list[rc.FolderSweep] = []
+            for fid in fids:
+                if fid in unreadable:
+                    continue
+                try:
+                    done.append(
+                        self._command(
+                            actor,
+                            "sweep",
+                            fid,
+                            lambda f: rc.sweep_folder(
+                                f, on=day, actor=who, policy=self.policy, calendar=self.calendar
+                            ),
+                            why=lambda made: made.value.why,
+                        )[1]
+                    )
+                except FolderUnreadable:  # read before anything of it changed: skip it, go on
+                    _quarantine(day, fid, unreadable)
+            return done
 
         load_many = getattr(self.store, "load_many", None)
         for start in range(0, len(acting), _SWEEP_BATCH):
@@ -1094,7 +1121,7 @@ class Werkmap(UnitOfWork):
             if load_many is not None:  # read the batch's folders in bulk (those not in memory)
                 pending = self._pending or {}
                 wanted = [f for f in chunk if f not in pending and f not in self._cache]
-                self._prefetched = load_many(wanted) if wanted else {}
+                self._prefetched = _read_ahead(load_many, wanted, day, unreadable)
             if self._pending is not None:
                 done = run(chunk)  # part of the caller's unit of work
             else:
@@ -1108,25 +1135,30 @@ class Werkmap(UnitOfWork):
                 applied.extend(d.actions)
                 invited.extend(d.invitations)
                 failed.extend(d.failed)
+            if progress is not None:
+                progress(start + len(chunk), len(acting))
         result = SweepResult(
             on=day,
             actions=tuple(applied),
             failed=tuple(failed),
-            folders=len(states),
+            folders=due,
             invitations=tuple(invited),
+            quarantined=tuple(sorted(unreadable)),
         )
         _log_sweep(result)
         return result
 
-    def _due_states(self, day: dt.date) -> list[FolderState]:
+    def _due_states(self, day: dt.date, unreadable: set[str]) -> list[FolderState]:
         """What the rules read of every folder due on ``day``, in folder id order.
 
         From the store's rows where it keeps them (``due_states``); from the folder itself for a folder
-        pending in the unit of work, cached at a newer version, or stored without its rule state.
+        pending in the unit of work, cached at a newer version, or stored without a readable rule state
+        (a damaged one is read from the folder's document instead). A folder that cannot be read at all
+        is added to ``unreadable`` and left out.
         """
         query = getattr(self.store, "due_states", None)
         if query is None:  # a store plugin without the query: the folders themselves
-            return [folder_state(self._get(fid)[0]) for fid in self._due_ids(day)]
+            return self._states_of(self._due_ids(day), day, unreadable)
         pending = self._pending or {}
         found: dict[str, FolderState | None] = {}
         for row in query(day):
@@ -1136,17 +1168,53 @@ class Werkmap(UnitOfWork):
             cached = self._cache.get(fid)
             if cached is not None and cached.version != row.version:
                 del self._cache[fid]  # another writer changed it: load it fresh
-            found[fid] = load_state(row.rule_state) if row.rule_state is not None else None
+            found[fid] = None
+            if row.rule_state is not None:
+                try:
+                    found[fid] = load_state(row.rule_state)
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    _log.warning(
+                        "sweep %s: the rule state of folder %s cannot be read; its document is "
+                        "read instead",
+                        day,
+                        fid,
+                    )
         for fid, p in pending.items():
             if p.index is None:
                 p.index = self.index_of(p.folder, p.on)
             due = p.index.next_due_on
             if due is not None and due <= day:
                 found[fid] = folder_state(p.folder)
-        return [
-            state if state is not None else folder_state(self._get(fid)[0])
-            for fid, state in sorted(found.items())
-        ]
+        missing = self._states_of([fid for fid, s in found.items() if s is None], day, unreadable)
+        by_id = {s.folder_id: s for s in missing}
+        out = []
+        for fid, state in sorted(found.items()):
+            state = state if state is not None else by_id.get(fid)
+            if state is not None:
+                out.append(state)
+        return out
+
+    def _states_of(
+        self, fids: Sequence[str], day: dt.date, unreadable: set[str]
+    ) -> list[FolderState]:
+        """The rule states of some folders read from the folders themselves; unreadable ones skipped."""
+        load_many = getattr(self.store, "load_many", None)
+        if load_many is not None:  # in bulk (those not in memory)
+            pending = self._pending or {}
+            wanted = [f for f in fids if f not in pending and f not in self._cache]
+            self._prefetched = _read_ahead(load_many, wanted, day, unreadable)
+        out = []
+        try:
+            for fid in fids:
+                if fid in unreadable:
+                    continue
+                try:
+                    out.append(folder_state(self._get(fid)[0]))
+                except FolderUnreadable:
+                    _quarantine(day, fid, unreadable)
+        finally:
+            self._prefetched = {}
+        return out
 
     def _due_ids(self, day: dt.date) -> list[str]:
         ids = set()
@@ -1349,11 +1417,24 @@ class Werkmap(UnitOfWork):
 
         return folders()
 
-    def report(self, actor: Actor, *, start: dt.date, end: dt.date) -> PeriodReport:
-        """Return the period figures over every folder (team lead or system)."""
+    def report(
+        self,
+        actor: Actor,
+        *,
+        start: dt.date,
+        end: dt.date,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> PeriodReport:
+        """Return the period figures over every folder (team lead or system).
+
+        ``progress`` is called with ``(folders read, folders in the store)`` as the folders are read.
+        """
+        from werkmap.progress import tracked
         from werkmap.report import period_report
 
-        return period_report(self.all_folders(actor), start=start, end=end)
+        total = len(self.store.index_columns().folder_id) if progress is not None else 0
+        folders = tracked(self.all_folders(actor), progress, total)
+        return period_report(folders, start=start, end=end)
 
     def enqueue(self, actor: Actor, notifications: Sequence[Notification]) -> None:
         """Put notifications about the service as a whole (no folder change) into the outbox.
@@ -1410,18 +1491,51 @@ class Werkmap(UnitOfWork):
         return report
 
 
+def _quarantine(day: dt.date, folder_id: str, unreadable: set[str]) -> None:
+    """Note a due folder the store cannot read back: skipped by the sweep, logged by its id only."""
+    if folder_id not in unreadable:
+        unreadable.add(folder_id)
+        _log.warning("sweep %s: folder %s cannot be read; skipped (quarantined)", day, folder_id)
+
+
+def _read_ahead(
+    load_many: Callable[[Sequence[str]], dict[str, WorkFolder]],
+    fids: Sequence[str],
+    day: dt.date,
+    unreadable: set[str],
+) -> dict[str, WorkFolder]:
+    """Read a batch of folders in bulk; when one of them cannot be read, read them one by one.
+
+    The folders that cannot be read are added to ``unreadable`` (and the others are all returned), so one
+    damaged folder never keeps the rest of its batch from being swept.
+    """
+    if not fids:
+        return {}
+    try:
+        return load_many(fids)
+    except FolderUnreadable:
+        out: dict[str, WorkFolder] = {}
+        for fid in fids:
+            try:
+                out.update(load_many([fid]))
+            except FolderUnreadable:
+                _quarantine(day, fid, unreadable)
+        return out
+
+
 def _log_sweep(result: SweepResult) -> None:
     """Log what a sweep did (INFO), each action (DEBUG) and each action a folder refused (INFO)."""
     counts = (
         ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts().items())) or "nothing due"
     )
     _log.info(
-        "sweep %s: %d actions in %d folders (%s), %d refused",
+        "sweep %s: %d actions in %d folders (%s), %d refused%s",
         result.on,
         len(result.actions),
         result.folders,
         counts,
         len(result.failed),
+        f", {len(result.quarantined)} unreadable (skipped)" if result.quarantined else "",
     )
     for action in result.actions:
         _log.debug("sweep %s: %s %s (%s)", result.on, action.folder_id, action.kind, action.rule_id)

@@ -20,6 +20,12 @@ a retry after the window runs the command again.
 raises is logged on the ``werkmap.service`` logger and counted (:meth:`UnitOfWork.counts`), never raised
 to the caller as if the command had failed, so a caller never retries (and duplicates) a command that
 was done.
+
+**Threads.** A :class:`~werkmap.service.Werkmap` may be shared by threads. Each thread has its own unit of
+work (and its own sweep read-ahead): a block in one thread never holds, writes or undoes another
+thread's commands, and a command outside a block is stored when it returns. Folders of an open unit of
+work are not put in the shared cache until they are stored, so no other thread reads them early. The
+cache is shared (under a lock); a stale copy is caught by the version check, as between processes.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
@@ -248,6 +255,7 @@ class FolderCache:
         self.max_bytes = max(int(max_bytes), 0)
         self.bytes = 0
         self._folders: OrderedDict[str, tuple[WorkFolder, int]] = OrderedDict()
+        self._lock = threading.RLock()  # one cache for every thread of the service
 
     def __len__(self) -> int:
         return len(self._folders)
@@ -261,28 +269,34 @@ class FolderCache:
         return item[0] if item is not None else None
 
     def move_to_end(self, folder_id: str) -> None:
-        """Mark a folder as the most recently used."""
-        self._folders.move_to_end(folder_id)
+        """Mark a folder as the most recently used (nothing when another thread dropped it)."""
+        with self._lock:
+            if folder_id in self._folders:
+                self._folders.move_to_end(folder_id)
 
     def put(self, folder: WorkFolder) -> None:
         """Keep a folder (the most recently used), evicting the least recently used over the bounds."""
         if not self.count or not self.max_bytes:
             return
         fid = folder.folder_id
-        self.pop(fid, None)
         size = folder_bytes(folder)
-        self._folders[fid] = (folder, size)
-        self.bytes += size
-        while self._folders and (len(self._folders) > self.count or self.bytes > self.max_bytes):
-            _, (_, dropped) = self._folders.popitem(last=False)
-            self.bytes -= dropped
+        with self._lock:
+            self.pop(fid, None)
+            self._folders[fid] = (folder, size)
+            self.bytes += size
+            while self._folders and (
+                len(self._folders) > self.count or self.bytes > self.max_bytes
+            ):
+                _, (_, dropped) = self._folders.popitem(last=False)
+                self.bytes -= dropped
 
     def pop(self, folder_id: str, default: None = None) -> WorkFolder | None:
         """Forget a folder; return it (or ``default``)."""
-        item = self._folders.pop(folder_id, None)
-        if item is None:
-            return default
-        self.bytes -= item[1]
+        with self._lock:
+            item = self._folders.pop(folder_id, None)
+            if item is None:
+                return default
+            self.bytes -= item[1]
         return item[0]
 
     def __delitem__(self, folder_id: str) -> None:
@@ -314,9 +328,8 @@ class UnitOfWork:
         self.store: Store = store
         self.clock: Clock = clock
         self._cache = FolderCache(cache, cache_bytes)
-        # folders read ahead in bulk (the sweep's batch), taken once by _get
-        self._prefetched: dict[str, WorkFolder] = {}
-        self._pending: dict[str, _Pending] | None = None
+        # what is each thread's own: its unit of work (_pending) and its sweep's read-ahead (_prefetched)
+        self._local = threading.local()
         self._sealed: list[AuditRecord] = []
         self.organisation: Organisation | None = None
         self._counts: Counter[str] = Counter()
@@ -385,6 +398,29 @@ class UnitOfWork:
         ]
 
     @property
+    def _pending(self) -> dict[str, _Pending] | None:
+        """This thread's open unit of work: the folders it changed, not yet stored (``None``: none open)."""
+        # the thread's own __dict__: a missing name is no AttributeError raised (and caught) per read
+        pending: dict[str, _Pending] | None = self._local.__dict__.get("pending")
+        return pending
+
+    @_pending.setter
+    def _pending(self, pending: dict[str, _Pending] | None) -> None:
+        self._local.pending = pending
+
+    @property
+    def _prefetched(self) -> dict[str, WorkFolder]:
+        """Folders this thread's sweep read ahead in bulk (its batch), taken once by ``_get``."""
+        ahead: dict[str, WorkFolder] | None = self._local.__dict__.get("prefetched")
+        if ahead is None:
+            ahead = self._local.prefetched = {}
+        return ahead
+
+    @_prefetched.setter
+    def _prefetched(self, ahead: dict[str, WorkFolder]) -> None:
+        self._local.prefetched = ahead
+
+    @property
     def today(self) -> dt.date:
         """The clock's date (Europe/Amsterdam)."""
         return self.clock.today()
@@ -423,8 +459,6 @@ class UnitOfWork:
                         before.audit.extend(shown)
                         before.reads.extend(shown)
                 self._pending = saved
-                for p in saved.values():
-                    self._remember(p.folder)
                 raise
             return
         self._pending = {}
@@ -455,6 +489,8 @@ class UnitOfWork:
                 for fid in pending:
                     self._cache.pop(fid, None)
                 raise
+            for p in pending.values():  # stored: now the other threads may read them from the cache
+                self._remember(p.folder)
             self._announce(records)
 
     def _keep_reads(self, pending: _Pending) -> None:
@@ -584,7 +620,7 @@ class UnitOfWork:
                 self._cache.pop(fid, None)
                 raise
             self._key_written(keys)
-        self._remember(new)
+            self._remember(new)  # in a unit of work: when the unit is stored
         return new, records
 
     @staticmethod

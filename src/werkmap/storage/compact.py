@@ -33,18 +33,19 @@ Measured at the demo's mix (1,000 jobseekers, one year), zlib with the dictionar
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any
 
 import attrs
 
 from werkmap import serialization
-from werkmap.errors import InvalidInput, Problem
+from werkmap.errors import FolderUnreadable, InvalidInput, Problem
 from werkmap.storage.codec import FolderCodec
 
 __all__ = [
@@ -54,6 +55,8 @@ __all__ = [
     "apply_patches",
     "load_folder",
     "pack",
+    "reading",
+    "rule_text",
     "text_of",
 ]
 
@@ -115,6 +118,50 @@ def text_of(value: bytes | bytearray | memoryview | str) -> str:
                 [Problem(path="$", message=f"a damaged compressed value: {exc}")], source="store"
             ) from None
     return data.decode("utf-8")
+
+
+def rule_text(value: bytes | bytearray | memoryview | str | None) -> str | None:
+    """Return the text of a stored rule state, or ``None`` when there is none or it is damaged.
+
+    ``due_states`` reads the rule state of every due folder this way: a damaged one makes the sweep read
+    that folder's document instead, and never stops the query for the other folders.
+    """
+    if value is None:
+        return None
+    try:
+        return text_of(value)
+    except InvalidInput:
+        return None
+
+
+_DAMAGE: tuple[type[BaseException], ...] = (
+    ValueError,  # json.JSONDecodeError and InvalidInput are ValueErrors
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    zlib.error,
+)
+
+
+@contextlib.contextmanager
+def reading(folder_id: str, part: str) -> Iterator[None]:
+    """Turn an error of decoding ``part`` of a stored folder into :class:`~werkmap.errors.FolderUnreadable`.
+
+    The error names the folder and the part, never the stored contents.
+
+    Examples:
+        >>> with reading("f-1", "its document or events"):
+        ...     json.loads("{not json")
+        Traceback (most recent call last):
+        werkmap.errors.FolderUnreadable: folder 'f-1' cannot be read: its document or events
+    """
+    try:
+        yield
+    except FolderUnreadable:
+        raise
+    except _DAMAGE:
+        raise FolderUnreadable(folder_id, part) from None
 
 
 @attrs.frozen(kw_only=True)

@@ -62,7 +62,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -514,9 +514,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         out: dict[str, Any] = {}
         for fid, document, patches, events in rows:
-            folder, current = load_folder(
-                self.codec, document, patches, events, source=f"folder {fid!r}"
-            )
+            with reading(fid, "its document or events"):
+                folder, current = load_folder(
+                    self.codec, document, patches, events, source=f"folder {fid!r}"
+                )
             with self._lock:
                 self._documents.loaded(folder, len(document), sum(map(len, patches)), current)
             out[fid] = folder
@@ -610,7 +611,9 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     c.executemany("INSERT INTO events VALUES (%s, %s, %s, %s)", event_rows)
                 if outbox_rows:
                     c.executemany(_INSERT_OUTBOX, outbox_rows)
-                sealed.extend(self._seal(c, entry) for req in requests for entry in req.audit)
+                sealed.extend(
+                    self._seal_many(c, [entry for req in requests for entry in req.audit])
+                )
                 for req in requests:
                     for k in req.commands:
                         row = c.execute(
@@ -674,7 +677,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         )
         return tuple(
             [
-                DueState(fid, version, due, None if state is None else text_of(state))
+                DueState(fid, version, due, rule_text(state))  # damaged: None (read the document)
                 for fid, version, due, state in rows
             ]
         )
@@ -871,6 +874,42 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             audit_row(record, _text),
         )
         return record
+
+    @staticmethod
+    def _seal_many(cursor: Any, entries: Sequence[AuditEntry]) -> list[AuditRecord]:
+        """Seal entries into their folders' chains, as :meth:`_seal` does one, in three round trips.
+
+        The chains' locks (in folder id order), their heads and the new records each go out together,
+        instead of three statements an entry. Measured with ``benchmarks/run.py --quick --only
+        service_sweep`` (PostgreSQL, 134 folders changed): ``save_many`` took 0.90 s of the sweep's
+        1.83 s with three statements an entry.
+        """
+        if not entries:
+            return []
+        folders = sorted({entry.folder_id for entry in entries})
+        cursor.executemany(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [(fid,) for fid in folders]
+        )
+        heads: dict[str, tuple[int, str]] = {
+            fid: (int(seq), digest)
+            for fid, seq, digest in cursor.execute(
+                "SELECT f.id, a.sequence, a.hash FROM unnest(%s::text[]) AS f(id) "
+                "CROSS JOIN LATERAL (SELECT sequence, hash FROM audit "
+                'WHERE folder_id = f.id COLLATE "C" ORDER BY sequence DESC LIMIT 1) AS a',
+                (folders,),
+            ).fetchall()
+        }
+        records = []
+        for entry in entries:
+            record = seal_next(entry, heads.get(entry.folder_id))
+            heads[entry.folder_id] = (record.sequence, record.hash)
+            records.append(record)
+        cursor.executemany(
+            "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, "
+            "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [audit_row(record, _text) for record in records],
+        )
+        return records
 
     def audit_records(self, folder_id: str) -> tuple[AuditRecord, ...]:
         """Return the folder's audit trail, oldest first."""

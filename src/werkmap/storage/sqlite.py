@@ -22,7 +22,7 @@
 URL: ``sqlite:///relative/path.db`` or ``sqlite:////absolute/path.db`` (as in SQLAlchemy), with options
 ``synchronous`` (``full``/``normal``), ``timeout`` (seconds to wait for the write lock), ``checkpoint_pages``
 (how far the write-ahead log grows before it is copied into the file), ``max_page_count``,
-``migrate`` and ``read_only`` (``true``/``false``).
+``migrate``, ``read_only`` and ``create`` (``true``/``false``; see :class:`SQLiteStore`).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from werkmap.storage._common import (
     seal_next,
 )
 from werkmap.storage.codec import FolderCodec, default_codec
-from werkmap.storage.compact import DocumentWriter, load_folder, pack, text_of
+from werkmap.storage.compact import DocumentWriter, load_folder, pack, reading, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import scheme_of
@@ -298,7 +298,15 @@ _MARK_FAILED = _MARK.format(assign="next_attempt_at = ?")
 _MARK_DEAD = _MARK.format(assign="next_attempt_at = NULL, dead_lettered_at = ?")
 _SYNCHRONOUS = {"full": "FULL", "normal": "NORMAL", "extra": "EXTRA"}
 _OPTIONS = frozenset(
-    {"synchronous", "timeout", "max_page_count", "migrate", "read_only", "checkpoint_pages"}
+    {
+        "synchronous",
+        "timeout",
+        "max_page_count",
+        "migrate",
+        "read_only",
+        "checkpoint_pages",
+        "create",
+    }
 )
 
 
@@ -309,6 +317,18 @@ def _outbox_document(notification: Notification) -> bytes:
     outbox was 13.9 MB of the store's 35.8 MB. Rows written as plain JSON text read the same way.
     """
     return pack(serialization.dumps(notification))
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _empty_file(name: str) -> StorageError:
+    return StorageError(
+        f"{name} is empty (0 bytes, or a SQLite database without tables), not a werkmap store; "
+        "nothing was written. To make a new store "
+        "in it, open it with create=True (sqlite:///...?create=true), or give a path that does not "
+        "exist yet"
+    )
 
 
 def _date_text(day: dt.date | None) -> str | None:
@@ -330,9 +350,21 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             with a larger value; durability is the same.
         migrate: migrate an older database on open (``False``: refuse it with :class:`SchemaVersionError`).
         read_only: open the file read-only (queries work; every write raises :class:`StorageError`).
+        create: whether a new store may be made. ``None`` (default): as ``sqlite3.connect`` does, a
+            missing file becomes a new store; but an existing empty file (0 bytes, or a SQLite
+            database without tables) is refused, since werkmap did not make it. ``True``: also make
+            a store in such an empty file (one from ``mktemp``). ``False``: never make one; the file
+            must be a werkmap store already (as ``psycopg`` never makes a database).
+
+    Opening changes nothing until the file is known to be a werkmap store of a version this werkmap
+    reads: a file that is not a SQLite database, another application's SQLite database, a store
+    from a newer werkmap or an empty file is refused with its bytes and modification time as they
+    were and no ``-wal`` or ``-shm`` file left behind. Only then is the journal switched to WAL and
+    an older store migrated (or a new one made).
 
     Raises:
-        StorageError: the file cannot be opened, is corrupt, or is not a werkmap database.
+        StorageError: the file cannot be opened, is corrupt, is empty (unless ``create=True``), is
+            missing (with ``create=False``), or is not a werkmap database.
         SchemaVersionError: the file was written by a newer werkmap (or is older and ``migrate`` is off).
     """
 
@@ -349,6 +381,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         migrate: bool = True,
         read_only: bool = False,
         checkpoint_pages: int = 1000,
+        create: bool | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -359,23 +392,24 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             raise StorageError(
                 f"synchronous must be one of {', '.join(_SYNCHRONOUS)}, got {synchronous!r}"
             )
+        # Nothing is written (no file made, no WAL switch, no table) before the file is known to be a
+        # werkmap store of this version, or a new store may be made where it is.
+        in_memory = str(path) == ":memory:"
+        fresh = in_memory or self._check_file(create)
+        mode = "ro" if read_only else ("rwc" if fresh else "rw")
         try:
-            if read_only:
-                self._conn = sqlite3.connect(
-                    f"{self.path.absolute().as_uri()}?mode=ro",
-                    uri=True,
-                    timeout=timeout,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
-            else:
-                self._conn = sqlite3.connect(
-                    self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-                )
+            self._conn = sqlite3.connect(
+                "file::memory:" if in_memory else f"{self.path.absolute().as_uri()}?mode={mode}",
+                uri=True,
+                timeout=timeout,
+                isolation_level=None,
+                # one connection shared by the threads of a service, every use under self._lock
+                check_same_thread=False,
+            )
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         try:
-            self._setup(synchronous, max_page_count, migrate, checkpoint_pages)
+            self._setup(synchronous, max_page_count, migrate, checkpoint_pages, fresh=fresh)
         except BaseException:
             self._conn.close()
             raise
@@ -390,15 +424,86 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
 
     # --- opening, schema and migrations ---------------------------------------------------------------
 
+    def _check_file(self, create: bool | None) -> bool:
+        """Look at the file before SQLite opens it; return whether a new store is to be made there.
+
+        Reads at most the 100-byte header; refuses (changing nothing) a missing file when ``create`` is
+        ``False``, an empty one unless it is ``True``, and one that is not a SQLite database.
+        """
+        name = self.path.name
+        try:
+            with self.path.open("rb") as f:
+                header = f.read(100)
+        except FileNotFoundError:
+            if create is False or self.read_only:
+                raise StorageError(
+                    f"{name}: no such file, and a new store was not asked for; nothing was written"
+                ) from None
+            return True
+        except IsADirectoryError:
+            raise StorageError(f"{name} is a directory, not a werkmap store") from None
+        except OSError as exc:
+            raise StorageError(
+                f"{name} cannot be read ({exc.strerror}); nothing was written"
+            ) from None
+        if not header:
+            if create is not True or self.read_only:
+                raise _empty_file(name)
+            return True
+        if not header.startswith(_SQLITE_HEADER):
+            raise StorageError(
+                f"{name}: the database file is corrupt or not a SQLite database; nothing was written"
+            )
+        if len(header) == 100 and int.from_bytes(header[68:72], "big") != 0:
+            raise StorageError(
+                f"{name} is a SQLite database of another application (application_id "
+                f"{int.from_bytes(header[68:72], 'big')}), not a werkmap store; nothing was written"
+            )
+        return create is True  # a SQLite database without tables may become a store only when asked
+
     def _setup(
-        self, synchronous: str, max_page_count: int | None, migrate: bool, checkpoint_pages: int
+        self,
+        synchronous: str,
+        max_page_count: int | None,
+        migrate: bool,
+        checkpoint_pages: int,
+        *,
+        fresh: bool,
     ) -> None:
         conn = self._conn
         try:
+            # read only: the checks below decide whether anything may be written
             tables = {
                 row[0]
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        if not tables:
+            if self.read_only:
+                raise StorageError(f"{self.path.name} is empty and was opened read-only")
+            if not fresh:  # a SQLite database without tables that werkmap did not just make
+                raise _empty_file(self.path.name)
+        elif "werkmap_schema" not in tables:
+            raise StorageError(
+                f"{self.path.name} is a SQLite database but not a werkmap store (no version table); "
+                "nothing was written"
+            )
+        else:
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path.name} was written with storage schema version {version}; this "
+                    f"werkmap knows up to {SCHEMA_VERSION}. Upgrade werkmap to open it; nothing was "
+                    "changed"
+                )
+            if version < SCHEMA_VERSION and (not migrate or self.read_only):
+                raise SchemaVersionError(
+                    f"{self.path.name} is at storage schema version {version}; migrate it to "
+                    f"{SCHEMA_VERSION} first (nothing was changed)"
+                )
+        # known to be ours and readable (or a new store): now the settings, then create or migrate
+        try:
             if self.read_only:
                 mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             else:
@@ -412,29 +517,12 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             raise self._error(exc) from None
         self.journal_mode = str(mode).lower()
         if not tables:
-            if self.read_only:
-                raise StorageError(f"{self.path.name} is empty and was opened read-only")
             with self._write() as c:
                 for statement in SCHEMA_V1:
                     c.execute(statement)
                 self._apply_migrations(c, 1)
             return
-        if "werkmap_schema" not in tables:
-            raise StorageError(
-                f"{self.path.name} is a SQLite database but not a werkmap store (no version table)"
-            )
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"{self.path.name} was written with storage schema version {version}; this werkmap "
-                f"knows up to {SCHEMA_VERSION}. Upgrade werkmap to open it; nothing was changed"
-            )
-        if version < SCHEMA_VERSION:
-            if not migrate or self.read_only:
-                raise SchemaVersionError(
-                    f"{self.path.name} is at storage schema version {version}; migrate it to "
-                    f"{SCHEMA_VERSION} first"
-                )
+        if self.schema_version() < SCHEMA_VERSION:
             self.migrate()
 
     def _apply_migrations(self, conn: sqlite3.Connection, start: int) -> None:
@@ -607,13 +695,14 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                             events.setdefault(fid, []).append(text)
                         for fid, document in documents.items():
                             mine = patches.get(fid, [])
-                            folder, current = load_folder(
-                                self.codec,
-                                document,
-                                mine,
-                                events.get(fid, []),
-                                source=f"folder {fid!r}",
-                            )
+                            with reading(fid, "its document or events"):
+                                folder, current = load_folder(
+                                    self.codec,
+                                    document,
+                                    mine,
+                                    events.get(fid, []),
+                                    source=f"folder {fid!r}",
+                                )
                             self._documents.loaded(
                                 folder, len(document), sum(map(len, mine)), current
                             )
@@ -791,18 +880,27 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def due_states(self, on_or_before: dt.date) -> tuple[DueState, ...]:
         """Return the due folders with their saved rule state (from the due-date index and the row).
 
-        No document is read: the sweep decides over these and loads only the folders with an action.
+        No document is read: the sweep decides over these and loads only the folders with an action. A row
+        whose due date or rule state is damaged comes with the date asked and no rule state (the sweep
+        then reads that folder's document), so it never stops the query for the others.
         """
         rows = self._all(
             "SELECT folder_id, version, next_due_on, rule_state FROM folders "
             "WHERE next_due_on <= ? ORDER BY next_due_on, folder_id",
             (on_or_before.isoformat(),),
         )
-        date = self._dates_of(rows, 2)
+        date: dict[Any, dt.date | None] = {}
+        for text in {row[2] for row in rows}:
+            try:
+                date[text] = dt.date.fromisoformat(text)
+            except (TypeError, ValueError):
+                date[text] = None  # damaged
         new = tuple.__new__
         return tuple(
             [
-                new(DueState, (fid, version, date[due], None if state is None else text_of(state)))
+                new(DueState, (fid, version, date[due], rule_text(state)))
+                if date[due] is not None
+                else new(DueState, (fid, version, on_or_before, None))
                 for fid, version, due, state in rows
             ]
         )
@@ -1035,4 +1133,5 @@ def werkmap_open_store(url: str, options: Mapping[str, str]) -> SQLiteStore | No
         migrate=flag(options.get("migrate", "true")),
         read_only=flag(options.get("read_only", "false")),
         checkpoint_pages=checkpoint,
+        create=flag(options["create"]) if "create" in options else None,
     )
