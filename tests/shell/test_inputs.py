@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from werkmap.errors import InvalidInput, WerkmapError
 from werkmap.limits import LONG_TEXT, MAX_APPLICATIONS
 from werkmap.service import Werkmap
-from werkmap.service.inputs import FIELDS, bsn_positions
+from werkmap.service.inputs import FIELDS, bsn_positions, guarded
 
 from .service_world import COACH, SYSTEM, build_world, snapshot
 
@@ -199,3 +199,26 @@ def test_an_export_holds_everything_about_the_person_and_is_audited() -> None:
     assert trail[-1].what == "export (access request)"
     with pytest.raises(NotFound):
         wm.export(Actor.jobseeker("js-2"), "f-1")
+
+
+def test_the_guard_checks_positional_and_keyword_arguments_and_leaves_a_wrong_call_to_python() -> (
+    None
+):
+    def excuse(self: object, folder_id: str, activity_id: str, *, reason: str = "") -> str:
+        return "ran"
+
+    run = guarded("excuse", excuse)
+    assert run(None, "f-1", "a1", reason="ziek") == "ran"
+    with pytest.raises(InvalidInput, match=r"\$\.folder_id"):
+        run(None, "f 1\x00", "a1")
+    with pytest.raises(InvalidInput, match=r"\$\.reason"):
+        run(None, folder_id="f-1", activity_id="a1", reason="x" * 10**6)
+    # calls that do not fit the signature: Python's own error, not a check
+    for args, kwargs in [
+        ((None, "f 1\x00"), {}),  # activity_id missing
+        ((None, "f 1\x00", "a1", "extra"), {}),
+        ((None, "f 1\x00", "a1"), {"folder_id": "f-2"}),
+        ((None, "f 1\x00", "a1"), {"colour": "red"}),
+    ]:
+        with pytest.raises(TypeError):
+            run(*args, **kwargs)

@@ -10,6 +10,7 @@ import pytest
 from werkmap.clock import FixedClock
 from werkmap.errors import InvalidInput, StorageError
 from werkmap.service import Actor, Werkmap
+from werkmap.service.unit import KEY_RETENTION
 from werkmap.storage import hookimpl, load_plugins
 
 DAY = dt.date(2025, 3, 3)
@@ -111,3 +112,39 @@ def test_keys_inside_a_unit_of_work_are_written_with_it(url: str) -> None:
     assert stored is not None
     assert (stored.command, stored.folder_id) == ("add_activity", "f-1")
     assert len(wm.store.load("f-1").activities) == 1
+
+
+def test_a_key_is_kept_for_the_retention_window_and_forgotten_after_it(url: str) -> None:
+    clock = FixedClock(DAY)
+    wm = Werkmap(url, clock=clock)
+    wm.register(COACH, "f-1", jobseeker_ref="js-1")
+    due = DAY + dt.timedelta(days=30)
+    first = wm.add_activity(COACH, "f-1", "cv", due=due, idempotency_key="req-9")
+    # a retry just within the window returns the first result and adds nothing
+    clock.advance(hours=KEY_RETENTION.total_seconds() / 3600 - 1)
+    assert wm.add_activity(COACH, "f-1", "cv", due=due, idempotency_key="req-9") == first
+    assert len(wm.store.load("f-1").activities) == 1
+    # after the window the key is forgotten: the retry runs the command again
+    clock.advance(hours=2)
+    second = wm.add_activity(COACH, "f-1", "cv", due=due, idempotency_key="req-9")
+    assert second != first
+    assert len(wm.store.load("f-1").activities) == 2
+    stored = wm.store.command_result("req-9")
+    assert stored is not None
+    assert stored.stored_at == clock.now()
+    # the first keyed command of a later day forgets the keys past the window
+    wm.add_activity(COACH, "f-1", "cv", due=due, idempotency_key="req-10")
+    clock.advance(days=KEY_RETENTION.days + 1)
+    wm.add_activity(COACH, "f-1", "cv", due=due, idempotency_key="req-11")
+    assert wm.store.command_result("req-9") is None
+    assert wm.store.command_result("req-10") is None
+    assert wm.store.command_result("req-11") is not None
+
+
+def test_a_command_without_a_key_stores_none(url: str) -> None:
+    wm = Werkmap(url, clock=FixedClock(DAY))
+    wm.register(COACH, "f-1", jobseeker_ref="js-1")
+    wm.add_activity(COACH, "f-1", "cv", due=DAY + dt.timedelta(days=5))
+    with wm.unit_of_work():
+        wm.add_activity(COACH, "f-1", "cv", due=DAY + dt.timedelta(days=6))
+    assert wm.store.forget_command_keys(before=FixedClock(DAY).now() + dt.timedelta(days=1)) == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pg_server import PostgresSchemas
 
+from werkmap import serialization
 from werkmap.errors import StorageError
 from werkmap.plan import folder as wf
 from werkmap.storage import FolderIndex, default_codec, open_store
@@ -309,3 +310,37 @@ def test_load_many_reads_the_folders_that_exist_as_load_does(
     assert got == {f.folder_id: f for f in folders}
     assert got["f-1"] == store.load("f-1")  # type: ignore[attr-defined]
     store.close()  # type: ignore[attr-defined]
+
+
+def test_outbox_documents_are_packed_and_plain_ones_still_read(tmp_path: Path) -> None:
+    from werkmap.storage.values import Notification
+
+    path = tmp_path / "outbox.db"
+    store = SQLiteStore(path)
+    notes = [
+        Notification(
+            kind="reminder",
+            folder_id="f-1",
+            recipient="jobseeker:js-1",
+            channel="werk.nl",
+            text_nl=f"Herinnering {i}",
+            text_en=f"Reminder {i}",
+            created_on=DAY,
+            idempotency_key=f"k-{i}",
+        )
+        for i in range(2)
+    ]
+    store.enqueue(notes[:1])
+    conn = sqlite3.connect(path)
+    (stored,) = conn.execute("SELECT document FROM outbox").fetchone()
+    assert isinstance(stored, bytes)
+    assert len(stored) < len(serialization.dumps(notes[0]))
+    # a row written as plain JSON text (by an older werkmap) reads back the same way
+    conn.execute(
+        "INSERT INTO outbox (idempotency_key, folder_id, document) VALUES (?, ?, ?)",
+        ("k-1", "f-1", serialization.dumps(notes[1])),
+    )
+    conn.commit()
+    conn.close()
+    assert [item.notification for item in store.outbox()] == notes
+    store.close()

@@ -6,12 +6,15 @@ result with its notifications and one audit entry in one transaction with the ve
 command whose cached folder proves older than the store's is run again, once, on the fresh folder.
 
 **Idempotency keys.** Every command of the facade is wrapped in :func:`idempotent`: it takes an optional
-``idempotency_key=`` (the service makes one when the caller gives none) that is written with the
-command's change, in the same transaction (``SaveRequest.commands``, the store's ``command_keys``). A
-retry with a key already stored runs nothing and returns the first result: the value the command
-returned (an id, a profile, a decision), or, for a command that returns the folder, the folder as the
-store holds it (the version the first run wrote, or a later one when others changed it since). A key
-used before for another command is refused (:class:`~werkmap.errors.InvalidInput`).
+``idempotency_key=`` that is written with the command's change, in the same transaction
+(``SaveRequest.commands``, the store's ``command_keys``). A retry with a key already stored runs nothing
+and returns the first result: the value the command returned (an id, a profile, a decision), or, for a
+command that returns the folder, the folder as the store holds it (the version the first run wrote, or a
+later one when others changed it since). A key used before for another command is refused
+(:class:`~werkmap.errors.InvalidInput`). A command called without a key stores none (nobody could
+retry with it). A key is kept for :data:`KEY_RETENTION` (7 days) after its command: the first keyed
+write of a day forgets the older ones (:meth:`~werkmap.storage.protocol.Store.forget_command_keys`), and
+a retry after the window runs the command again.
 
 **Plugin failures after commit.** The ``werkmap_audit`` hooks run after the change is stored. A hook that
 raises is logged on the ``werkmap.service`` logger and counted (:meth:`UnitOfWork.counts`), never raised
@@ -34,7 +37,6 @@ import functools
 import json
 import logging
 import threading
-import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ParamSpec, TypeVar
@@ -49,6 +51,7 @@ from werkmap.plan.folder import FolderEvent, WorkFolder
 from werkmap.service.access import Actor, authorize
 from werkmap.service.messages import notifications_for
 from werkmap.service.teams import Organisation
+from werkmap.storage._common import moment_text
 from werkmap.storage.manager import Plugins
 from werkmap.storage.protocol import Store
 from werkmap.storage.values import (
@@ -62,6 +65,7 @@ from werkmap.storage.values import (
 
 __all__ = [
     "CACHE_BYTES",
+    "KEY_RETENTION",
     "MAX_KEY_LENGTH",
     "FolderCache",
     "UnitOfWork",
@@ -80,6 +84,14 @@ log = logging.getLogger("werkmap.service")
 
 MAX_KEY_LENGTH = 200
 """The longest idempotency key a caller may give (printable characters only)."""
+
+KEY_RETENTION = dt.timedelta(days=7)
+"""How long a command's idempotency key is kept: a retry within it returns the first result.
+
+Stripe keeps keys for 24 hours; werkmap keeps them a week, so that a retry after a long weekend or a
+holiday (a message queue that redelivers after an outage, a batch job run again on Monday) still finds
+its key. A retry after the window runs the command again. The price is the table's size: a week of keyed
+commands (about 150 bytes a key plus the result)."""
 
 
 @attrs.define
@@ -111,15 +123,14 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _encode(value: Any) -> str:
-    """The JSON text a command's result is stored as (``null`` for none)."""
-    if value is None:
-        return "null"
+def _encode(value: Any, at: dt.datetime) -> str:
+    """The JSON text a command's result is stored as, with the moment it was stored (``"at"``)."""
+    moment = moment_text(at)
     if isinstance(value, tuple):
-        return json.dumps({"tuple": list(value)}, ensure_ascii=False)
-    if isinstance(value, str | int | float | bool | list):
-        return json.dumps({"json": value}, ensure_ascii=False)
-    return json.dumps({"envelope": serialization.dump(value)}, ensure_ascii=False)
+        return json.dumps({"at": moment, "tuple": list(value)}, ensure_ascii=False)
+    if value is None or isinstance(value, str | int | float | bool | list):
+        return json.dumps({"at": moment, "json": value}, ensure_ascii=False)
+    return json.dumps({"at": moment, "envelope": serialization.dump(value)}, ensure_ascii=False)
 
 
 def _decode(text: str) -> Any:
@@ -147,30 +158,39 @@ def idempotent(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        given = kwargs.get("idempotency_key")
+        if given is None:
+            # No key, none stored: a nested command never writes its caller's key.
+            token = _CURRENT.set(None)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                _CURRENT.reset(token)
         self = args[0]
         assert isinstance(self, UnitOfWork)
-        given = kwargs.get("idempotency_key")
-        if given is not None:
-            key = _check_key(given)
-            found = self._stored_key(key)
-            if found is not None:
-                if found.command != command:
-                    raise InvalidInput(
-                        [
-                            Problem(
-                                path="$.idempotency_key",
-                                message=f"was used for {found.command!r}, not {command!r}",
-                            )
-                        ],
-                        source=command,
-                    )
-                self._counts["idempotent_replays"] += 1
-                if returns_folder:
-                    folder, _ = self._get(found.folder_id)
-                    return folder  # type: ignore[return-value]
-                return _decode(found.result)  # type: ignore[no-any-return]
-        else:
-            key = uuid.uuid4().hex
+        key = _check_key(given)
+        found = self._stored_key(key)
+        if found is not None:
+            stored_at = found.stored_at  # None: stored before keys had a window
+            if stored_at is not None and stored_at < self.clock.now() - KEY_RETENTION:
+                self._forget_keys(force=True)  # past the window: forgotten, and run again
+                found = None
+        if found is not None:
+            if found.command != command:
+                raise InvalidInput(
+                    [
+                        Problem(
+                            path="$.idempotency_key",
+                            message=f"was used for {found.command!r}, not {command!r}",
+                        )
+                    ],
+                    source=command,
+                )
+            self._counts["idempotent_replays"] += 1
+            if returns_folder:
+                folder, _ = self._get(found.folder_id)
+                return folder  # type: ignore[return-value]
+            return _decode(found.result)  # type: ignore[no-any-return]
         token = _CURRENT.set(_Keyed(key=key, command=command))
         try:
             return method(*args, **kwargs)
@@ -313,6 +333,8 @@ class UnitOfWork:
         self._sealed: list[AuditRecord] = []
         self.organisation: Organisation | None = None
         self._counts: Counter[str] = Counter()
+        # the day the command keys past KEY_RETENTION were last forgotten
+        self._keys_forgotten_on: dt.date | None = None
 
     def counts(self) -> dict[str, int]:
         """Return what the shell counted since it was made.
@@ -353,6 +375,13 @@ class UnitOfWork:
                     return command
         return self.store.command_result(key)
 
+    def _forget_keys(self, *, force: bool = False) -> None:
+        """Forget the command keys older than :data:`KEY_RETENTION` (once a day, or now when forced)."""
+        today = self.today
+        if force or self._keys_forgotten_on != today:
+            self.store.forget_command_keys(before=self.clock.now() - KEY_RETENTION)
+            self._keys_forgotten_on = today
+
     def _command_key(self, folder: WorkFolder) -> list[CommandKey]:
         """The key of the command being run, for its (first) write; ``[]`` when there is none."""
         keyed = _CURRENT.get()
@@ -364,7 +393,7 @@ class UnitOfWork:
                 command=keyed.command,
                 folder_id=folder.folder_id,
                 version=folder.version,
-                result=_encode(keyed.value),
+                result=_encode(keyed.value, self.clock.now()),
             )
         ]
 
@@ -549,6 +578,8 @@ class UnitOfWork:
         records: tuple[AuditRecord, ...] = ()
         expected = old.version if old is not None else 0
         keys = self._command_key(new)
+        if keys:
+            self._forget_keys()  # the first keyed write of a day: the keys past the window go
         if self._pending is not None:
             pending = self._pending.get(fid)
             if pending is None:

@@ -387,6 +387,15 @@ class MemoryStore(SavesThroughMany):
         with self._lock:
             return self._commands.get(key)
 
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        """Delete the command keys stored before a moment; return how many."""
+        with self._lock:
+            self._writable()
+            old = [k for k, c in self._commands.items() if (c.stored_at or before) < before]
+            for key in old:
+                del self._commands[key]
+            return len(old)
+
     # --- audit ---------------------------------------------------------------------------------------
 
     def append_audit(self, entry: AuditEntry) -> AuditRecord:

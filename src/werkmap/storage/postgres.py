@@ -62,6 +62,7 @@ from werkmap.storage._common import (
     events_after,
     flag,
     index_columns_of,
+    moment_text,
     seal_next,
     seal_save,
     tombstone_for,
@@ -975,6 +976,15 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             version=int(row[3]),
             result=row[4],
         )
+
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        """Delete the command keys stored before a moment (the result's ``"at"``); return how many."""
+        with self._write() as c:
+            cursor = c.execute(
+                "DELETE FROM command_keys WHERE result::jsonb ->> 'at' < %s",
+                (moment_text(before),),
+            )
+            return int(cursor.rowcount)
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -241,6 +241,14 @@ class Store(Protocol):
         """Return a command's stored idempotency key (``SaveRequest.commands``), or ``None``."""
         ...
 
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        """Delete the command keys stored before a moment (:attr:`CommandKey.stored_at`); return how many.
+
+        A key without a moment (stored by a werkmap before keys had a retention window) is kept. The
+        service calls this once a day with :data:`werkmap.service.unit.KEY_RETENTION`.
+        """
+        ...
+
     def append_audit(self, entry: AuditEntry) -> AuditRecord:
         """Seal an audit entry into its folder's hash chain (one transaction) and return the record."""
         ...

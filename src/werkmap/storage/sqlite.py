@@ -6,8 +6,8 @@
   (``folder_changes``) and its new events; the snapshot is written again only when it pays
   (:mod:`werkmap.storage.compact`). The new events of one save are one row of the event log (a JSON array
   with its first and last sequence number); loading a folder reads snapshot, patches and events in one
-  transaction. Documents, patches, events and audit records are packed JSON (read any of them with
-  :func:`werkmap.storage.compact.text_of`). Indexes on the coach and on the next due date; triggers
+  transaction. Documents, patches, events, audit records and outbox documents are packed JSON (read any
+  of them with :func:`werkmap.storage.compact.text_of`). Indexes on the coach and on the next due date; triggers
   refuse any change to the event log or an audit record once written.
 * **Transactions.** Every write command is one ``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken
   first, the version is checked under it (``UPDATE … WHERE version = ?``), so two writers from the same
@@ -441,6 +441,15 @@ _OPTIONS = frozenset(
 )
 
 
+def _outbox_document(notification: Notification) -> bytes:
+    """An outbox item's document: the notification's JSON envelope, packed (read with ``text_of``).
+
+    Packed, an item of the 5,000-jobseeker demo takes 214 bytes instead of 441 (25,391 items): the
+    outbox was 13.9 MB of the store's 35.8 MB. Rows written as plain JSON text read the same way.
+    """
+    return pack(serialization.dumps(notification))
+
+
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -862,7 +871,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             with self._write() as c:
                 new_rows: list[tuple[Any, ...]] = []
                 event_rows: list[tuple[str, int, int, bytes]] = []
-                outbox_rows: list[tuple[str, str, str]] = []
+                outbox_rows: list[tuple[str, str, bytes]] = []
                 patch_rows: list[tuple[str, int, bytes]] = []
                 command_rows: list[tuple[str, str, str, int, str]] = []
                 audit_rows: list[tuple[str, int, bytes, bytes]] = []
@@ -940,8 +949,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                             patch_rows.append((fid, folder.version, plan.patch))
                     if req.notifications:
                         outbox_rows.extend(
-                            (n.idempotency_key, fid, serialization.dumps(n))
-                            for n in req.notifications
+                            (n.idempotency_key, fid, _outbox_document(n)) for n in req.notifications
                         )
                     command_rows.extend(
                         (k.key, k.command, k.folder_id, k.version, k.result) for k in req.commands
@@ -1075,7 +1083,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
     def _outbox_items(self, rows: list[Any]) -> tuple[OutboxItem, ...]:
         return tuple(
             OutboxItem(
-                notification=serialization.loads(doc, Notification, source="outbox"),
+                notification=serialization.loads(text_of(doc), Notification, source="outbox"),
                 attempts=attempts,
                 next_attempt_at=moment_of(next_at),
                 delivered_at=moment_of(delivered),
@@ -1101,7 +1109,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         A notification already in the outbox (same idempotency key) is kept as it is. Used for messages
         about the service as a whole, such as a monitoring alert (:meth:`werkmap.Werkmap.enqueue`).
         """
-        rows = [(n.idempotency_key, n.folder_id, serialization.dumps(n)) for n in notifications]
+        rows = [(n.idempotency_key, n.folder_id, _outbox_document(n)) for n in notifications]
         if not rows:
             return
         with self._write() as conn:
@@ -1195,6 +1203,18 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         return CommandKey(
             key=row[0], command=row[1], folder_id=row[2], version=row[3], result=row[4]
         )
+
+    def forget_command_keys(self, *, before: dt.datetime) -> int:
+        """Delete the command keys stored before a moment (the result's ``"at"``); return how many.
+
+        One scan of ``command_keys``, which holds only the keys of the retention window.
+        """
+        with self._write() as c:
+            cursor = c.execute(
+                "DELETE FROM command_keys WHERE json_extract(result, '$.at') < ?",
+                (moment_text(before),),
+            )
+            return cursor.rowcount
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,7 @@ import pytest
 
 from werkmap.clock import FixedClock
 from werkmap.errors import ConcurrencyConflict, InvalidInput, NotFound
+from werkmap.storage._common import moment_text
 from werkmap.storage.audit import verify_audit, verify_events
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.manager import Plugins, load_plugins
@@ -605,6 +607,37 @@ class StoreConformance:
             )
         assert werkmap_store.load("f-keys") == v1
         assert werkmap_store.command_result("k-1") == key
+
+    def test_command_keys_are_forgotten_after_their_moment(
+        self, werkmap_store: Store, samples: FolderSamples
+    ) -> None:
+        """Check: forget_command_keys deletes the keys stored before a moment, and only those."""
+        at = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+
+        def key(name: str, result: str) -> CommandKey:
+            return CommandKey(key=name, command="note", folder_id="f-old", version=1, result=result)
+
+        old = key("k-old", json.dumps({"at": moment_text(at), "json": None}))
+        new = key("k-new", json.dumps({"at": moment_text(at + dt.timedelta(days=8)), "json": 3}))
+        timeless = key("k-timeless", "null")  # stored by a werkmap before keys had a moment
+        v1 = samples.new("f-old")
+        werkmap_store.save_many(
+            [
+                SaveRequest(
+                    folder=v1,
+                    expected_version=0,
+                    index=index_for(v1),
+                    commands=[old, new, timeless],
+                )
+            ]
+        )
+        assert old.stored_at == at
+        assert werkmap_store.forget_command_keys(before=at) == 0
+        assert werkmap_store.forget_command_keys(before=at + dt.timedelta(days=7)) == 1
+        assert werkmap_store.command_result("k-old") is None
+        assert werkmap_store.command_result("k-new") == new
+        assert werkmap_store.command_result("k-timeless") == timeless
+        assert werkmap_store.load("f-old") == v1
 
     def test_same_idempotency_key_is_stored_once(
         self, werkmap_store: Store, samples: FolderSamples

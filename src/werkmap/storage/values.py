@@ -320,7 +320,10 @@ class CommandKey:
         command: the command's name (``"add_activity"``); a key names one command only.
         folder_id: the folder the command wrote.
         version: the folder's version after the command.
-        result: the command's result as JSON text (written and read by the service).
+        result: the command's result as JSON text (written and read by the service). The service writes
+            an object whose ``"at"`` is the moment the key was stored (sortable UTC text, as
+            :func:`werkmap.storage._common.moment_text` writes it): the stores forget keys by it
+            (``forget_command_keys``).
     """
 
     key: str
@@ -328,6 +331,16 @@ class CommandKey:
     folder_id: str
     version: int
     result: str = "null"
+
+    @property
+    def stored_at(self) -> dt.datetime | None:
+        """When the key was stored (the result's ``"at"``), or ``None`` when the result has none."""
+        try:
+            data = json.loads(self.result)
+        except ValueError:
+            return None
+        at = data.get("at") if isinstance(data, dict) else None
+        return dt.datetime.fromisoformat(at) if isinstance(at, str) else None
 
 
 @attrs.frozen(kw_only=True)
