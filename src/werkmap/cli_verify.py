@@ -38,7 +38,6 @@ from werkmap.cli_common import (
     open_service,
 )
 from werkmap.cli_types import iso_date
-from werkmap.errors import InvalidInput, NoStorageProvider, Problem
 from werkmap.texts import number
 
 __all__ = ["TEXTS", "register"]
@@ -154,20 +153,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _open_store(db: str) -> Any:
     """Open the store for reading its integrity: without migrating it, with the host's audit key."""
+    from werkmap.cli_common import _opening
     from werkmap.storage import load_plugins
-    from werkmap.storage.url import redact_url
 
     url = existing_store_url(db)
     key = audit_key_from_environment()
     options = {"migrate": "false"}
     if key is not None:
         options["audit_key"] = key.decode("utf-8", "surrogateescape")
-    try:
+    with _opening(db, url, "--db"):  # a file that is not a werkmap store: exit 2, the file unchanged
         return load_plugins().open_store(url, options), key
-    except NoStorageProvider as exc:
-        raise InvalidInput(
-            [Problem(path="--db", message=f"cannot open {redact_url(db)}: {exc}")]
-        ) from None
 
 
 def _where(folder_id: str, sequence: int | None, language: str) -> str:
