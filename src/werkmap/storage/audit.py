@@ -113,7 +113,7 @@ def verify_audit(
         >>> verify_audit([]).ok
         True
         >>> verify_audit([], anchor=AuditAnchor(count=1, head="ab")).reason
-        'the folder anchor counts 1 records but the trail holds 0 (records removed or added)'
+        'is where the trail parts from its anchor: the folder anchor counts 1 records but the trail holds 0 (records removed or added)'
     """
     previous = ""
     folder_id = records[0].folder_id if records else ""
@@ -144,7 +144,8 @@ def verify_audit(
                 checked=len(records),
                 broken_at=min(anchor.count, len(records)),
                 sequence=min(anchor.count, len(records)) + 1,
-                reason=f"the folder anchor counts {anchor.count} records but the trail holds "
+                reason=f"is where the trail parts from its anchor: the folder anchor counts "
+                f"{anchor.count} records but the trail holds "
                 f"{len(records)} (records removed or added)",
             )
         if records and anchor.head != records[-1].hash:
