@@ -161,7 +161,9 @@ def _open_store(db: str) -> Any:
     options = {"migrate": "false"}
     if key is not None:
         options["audit_key"] = key.decode("utf-8", "surrogateescape")
-    with _opening(db, url, "--db"):  # a file that is not a werkmap store: exit 2, the file unchanged
+    with _opening(
+        db, url, "--db"
+    ):  # a file that is not a werkmap store: exit 2, the file unchanged
         return load_plugins().open_store(url, options), key
 
 
