@@ -79,6 +79,36 @@ def test_a_save_writes_a_patch_and_the_document_only_when_it_pays(tmp_path: Path
     again.close()
 
 
+def test_the_store_does_not_keep_folders_alive_that_nobody_holds(tmp_path: Path) -> None:
+    # the writer remembers folders weakly: the service cache's size bound is the bound in memory
+    import gc
+    import weakref
+
+    store = SQLiteStore(tmp_path / "w.db")
+    refs = []
+    for i in range(50):
+        f, _ = wf.create_folder(f"f-{i}", on=DAY, jobseeker_ref=f"js-{i}", coach_id="c-1")
+        store.save(f, expected_version=0, index=FolderIndex(coach_id="c-1"))
+        refs.append(weakref.ref(f))
+    loaded = store.load("f-7")
+    del f
+    gc.collect()
+    assert [r() for r in refs if r() is not None] == []
+    # a folder still held (loaded) is saved as a patch; one nobody holds any more as a snapshot
+    g, _ = wf.add_activity(loaded, "a0", "application", due=DAY, on=DAY, actor="js")
+    store.save(g, expected_version=loaded.version, index=FolderIndex(coach_id="c-1"))
+    assert _rows(tmp_path / "w.db", "SELECT folder_id FROM folder_changes") == [("f-7",)]
+    again = store.load("f-8")
+    version = again.version
+    h, _ = wf.add_activity(again, "a0", "application", due=DAY, on=DAY, actor="js")
+    del again
+    gc.collect()
+    store.save(h, expected_version=version, index=FolderIndex(coach_id="c-1"))
+    assert _rows(tmp_path / "w.db", "SELECT folder_id FROM folder_changes") == [("f-7",)]
+    assert store.load("f-8") == h
+    store.close()
+
+
 def test_a_conflicting_save_leaves_snapshot_and_patches_as_they_were(tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     one = SQLiteStore(path)

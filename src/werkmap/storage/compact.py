@@ -36,9 +36,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -219,9 +220,22 @@ class Write:
 @attrs.define
 class _Known:
     version: int
-    folder: Any
+    ref: Callable[[], Any]  # the folder, held weakly when it can be (see DocumentWriter)
     snapshot_bytes: int
     patch_bytes: int
+
+    @property
+    def folder(self) -> Any:
+        """The folder as last stored, or ``None`` when nobody holds it any more."""
+        return self.ref()
+
+
+def _hold(folder: Any) -> Callable[[], Any]:
+    """A weak reference to ``folder`` (a strong one for a value that cannot be referenced weakly)."""
+    try:
+        return weakref.ref(folder)
+    except TypeError:
+        return lambda: folder
 
 
 class DocumentWriter:
@@ -230,8 +244,13 @@ class DocumentWriter:
     Args:
         codec: the store's folder codec.
         capacity: how many folders it remembers (the most recently loaded or saved). A folder it does
-            not remember is saved as a snapshot. Default 65,536: at 100 bytes of bookkeeping each (the
-            folders themselves are the ones the service holds anyway), about 6 MB.
+            not remember is saved as a snapshot. Default 65,536: at about 100 bytes of bookkeeping each,
+            about 6 MB.
+
+    The folders themselves are held weakly: a folder stays in memory as long as its holder keeps it (the
+    service's folder cache, bounded by size, or a unit of work), never because the writer remembers it,
+    so the cache's bound is the bound of the folders in memory. A folder nobody holds any more is saved
+    as a snapshot at its next save, unless it was loaded again since (a load remembers it anew).
     """
 
     def __init__(self, codec: FolderCodec, *, capacity: int = 65_536) -> None:
@@ -242,16 +261,18 @@ class DocumentWriter:
     def plan(self, folder: Any, expected_version: int) -> Write:
         """Return what to write for ``folder``, saved over ``expected_version`` (0: a new folder)."""
         known = self._known.get(folder.folder_id) if expected_version else None
-        if known is not None and known.version == expected_version and attrs.has(type(folder)):
-            patch = self._patch(known.folder, folder)
+        before = known.folder if known is not None and known.version == expected_version else None
+        if before is not None and attrs.has(type(folder)):
+            assert known is not None
+            patch = self._patch(before, folder)
             if known.patch_bytes + len(patch) <= known.snapshot_bytes:
-                events = self.codec.events(known.folder)
+                events = self.codec.events(before)
                 last = self.codec.sequence(events[-1]) if events else 0
                 return Write(snapshot=None, patch=patch, last_sequence=last)
         document, _ = self.codec.dump_parts(folder)
         last_seq: int | None = None
-        if known is not None and known.version == expected_version:
-            events = self.codec.events(known.folder)
+        if before is not None:
+            events = self.codec.events(before)
             last_seq = self.codec.sequence(events[-1]) if events else 0
         elif expected_version == 0:
             last_seq = 0
@@ -263,10 +284,10 @@ class DocumentWriter:
         known = self._known.get(fid)
         if write.snapshot is not None or known is None:
             size = len(write.snapshot) if write.snapshot is not None else 0
-            self._remember(fid, _Known(folder.version, folder, size, 0))
+            self._remember(fid, _Known(folder.version, _hold(folder), size, 0))
         else:
             known.version = folder.version
-            known.folder = folder
+            known.ref = _hold(folder)
             known.patch_bytes += len(write.patch or b"")
             self._known.move_to_end(fid)
 
@@ -274,7 +295,7 @@ class DocumentWriter:
         """Remember a folder read from the store (``current``: its snapshot is of today's schema)."""
         if current:
             self._remember(
-                folder.folder_id, _Known(folder.version, folder, snapshot_bytes, patch_bytes)
+                folder.folder_id, _Known(folder.version, _hold(folder), snapshot_bytes, patch_bytes)
             )
         else:
             self.forget(folder.folder_id)
