@@ -235,6 +235,9 @@ def test_ctrl_c_during_the_demo_shows_no_traceback(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        # as from a terminal: Ctrl-C is not ignored, even when this test runs in a background job
+        # (which ignores SIGINT, and a child inherits that)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
