@@ -7,6 +7,7 @@ arm wanted: the assignment is the real one, only the reference is chosen.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from tests.shell.service_world import low_answers, profiler
@@ -30,21 +31,22 @@ def ref_in(arm: str) -> str:
     return next(f"js-{i}" for i in range(10_000) if arm_of(DESIGN, KEY, f"js-{i}") == arm)
 
 
-def service(at: dt.date = START) -> Werkmap:
+def service(at: dt.date = START, store: str = "memory://", *, cache: bool = True) -> Werkmap:
     q, m = profiler()
     return Werkmap(
-        "memory://",
+        store,
         clock=FixedClock(at),
         questionnaire=q,
         model=m,
         experiments=default_experiments(),
         experiment_key=KEY,
+        cache=cache,
     )
 
 
-def run_year(arm: str) -> tuple[set[str], Werkmap]:
+def run_year(arm: str, store: str = "memory://", *, cache: bool = True) -> tuple[set[str], Werkmap]:
     """Register one low-scoring jobseeker in ``arm`` with an activity of their own; sweep 8 months."""
-    wm = service()
+    wm = service(store=store, cache=cache)
     ref = ref_in(arm)
     wm.register(SYSTEM, "f-1", jobseeker_ref=ref, coach_id="c-1")
     jobseeker = Actor.jobseeker(ref)
@@ -86,6 +88,15 @@ def test_the_control_without_service_gets_no_conversation_and_no_enforcement():
     assert not kinds & ENFORCEMENT
     assert "mark_overdue" in kinds  # the bookkeeping of an activity applies to every arm
     assert wm.folder(SYSTEM, "f-1").conversations == ()
+
+
+@pytest.mark.parametrize("arm", ["control_none", "control_enforcement", "service"])
+def test_the_sweep_over_a_stored_rule_state_honours_the_arm(arm: str, tmp_path: Path) -> None:
+    # SQLite without a cache: the sweep decides over each folder's stored rule state, which must keep
+    # the arm's switches (it lost them before its layout 2)
+    stored, _ = run_year(arm, f"sqlite:///{tmp_path}/s.db", cache=False)
+    in_memory, _ = run_year(arm)
+    assert stored == in_memory
 
 
 def _store(wm: Werkmap) -> Store:

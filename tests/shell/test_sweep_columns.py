@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,25 @@ def test_the_rule_state_text_reads_back_equal() -> None:
         assert load_state(dump_state(state)) == state
     with pytest.raises(ValueError, match="layout"):
         load_state("[2]")
+
+
+@pytest.mark.parametrize("services", [True, False])
+@pytest.mark.parametrize("enforcement", [True, False])
+def test_the_rule_state_text_keeps_the_arm_switches(services: bool, enforcement: bool) -> None:
+    wm = build_world()
+    state = attrs.evolve(
+        folder_state(wm.folder(COACH, "f-1")), services=services, enforcement=enforcement
+    )
+    back = load_state(dump_state(state))
+    assert (back.services, back.enforcement) == (services, enforcement)
+    assert back == state
+
+
+def test_a_rule_state_of_layout_1_reads_with_both_switches_on() -> None:
+    wm = build_world()
+    state = folder_state(wm.folder(COACH, "f-1"))
+    old = json.loads(dump_state(state))[:19]
+    old[0] = 1
+    assert load_state(json.dumps(old)) == state
+    with pytest.raises(ValueError, match="switches"):
+        load_state(json.dumps([*json.loads(dump_state(state))[:19], "yes", True]))

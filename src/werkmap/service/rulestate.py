@@ -5,7 +5,8 @@ The daily sweep reads it back for every due folder without loading a document
 texts: much smaller and quicker to write and read than the generic converter's objects (measured on the
 1,000-jobseeker demo's folders: 3.9 KB and 168 µs to write, 250 µs to read with the converter; see
 ``benchmarks/bench_shell.py::service_sweep``). It holds every field of
-:class:`~werkmap.rules.state.FolderState`, so ``load_state(dump_state(s)) == s``.
+:class:`~werkmap.rules.state.FolderState`, the experiment arm's switches included (from layout 2), so
+``load_state(dump_state(s)) == s``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from werkmap.rules.state import ActivityRow, FolderState, Invitation
 
 __all__ = ["FORMAT", "dump_state", "load_state"]
 
-FORMAT = 1
-"""The first element of the array: the layout version of the rule state."""
+FORMAT = 2
+"""The first element of the array: the layout version of the rule state.
+
+Layout 2 adds the experiment arm's two switches (``services``, ``enforcement``) at the end; a layout-1
+text (written before them) reads with both ``True``, as every folder had then."""
+
+_LAYOUTS = frozenset({(1, 19), (FORMAT, 21)})
+"""The layouts read: (layout version, number of elements)."""
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -68,6 +75,8 @@ def dump_state(state: FolderState) -> str:
             ],
             [day.isoformat() for day in state.applications_on],
             sorted(state.handled),
+            state.services,
+            state.enforcement,
         ]
     )
 
@@ -79,8 +88,11 @@ def load_state(text: str) -> FolderState:
         ValueError: the text is not a rule state of this layout.
     """
     data: list[Any] = json.loads(text)
-    if not isinstance(data, list) or not data or data[0] != FORMAT or len(data) != 19:
-        raise ValueError("not a werkmap rule state of layout 1")
+    if not isinstance(data, list) or not data or (data[0], len(data)) not in _LAYOUTS:
+        raise ValueError("not a werkmap rule state of layout 1 or 2")
+    services, enforcement = data[19:] if data[0] == FORMAT else (True, True)
+    if type(services) is not bool or type(enforcement) is not bool:
+        raise ValueError("a rule state's arm switches are not true or false")
     (
         _,
         folder_id,
@@ -101,7 +113,7 @@ def load_state(text: str) -> FolderState:
         activities,
         applications,
         handled,
-    ) = data
+    ) = data[:19]
     fromiso = dt.date.fromisoformat
     return FolderState(
         folder_id=folder_id,
@@ -132,4 +144,6 @@ def load_state(text: str) -> FolderState:
         ),
         applications_on=tuple(fromiso(day) for day in applications),
         handled=frozenset(handled),
+        services=services,
+        enforcement=enforcement,
     )
