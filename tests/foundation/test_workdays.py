@@ -123,3 +123,58 @@ def test_working_day_logic_agrees_with_numpy_busday(day):
 def test_working_days_between_counts_what_add_working_days_adds(day, n):
     start = NL.next_working_day(day)
     assert NL.working_days_between(start, NL.add_working_days(start, n)) == n
+
+
+def _relativedelta_months(day, months):
+    """The documented reference of :func:`add_months`."""
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)
+
+
+@given(
+    st.dates(min_value=D(1, 1, 1), max_value=D(9999, 12, 31)),
+    st.integers(min_value=-130_000, max_value=130_000),
+)
+def test_add_months_is_relativedelta(day, months):
+    """The arithmetic fast path gives what ``relativedelta`` gives, or the same error out of range."""
+    try:
+        expected = _relativedelta_months(day, months)
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=str(exc)):
+            add_months(day, months)
+        return
+    got = add_months(day, months)
+    assert got == expected and type(got) is dt.date
+
+
+@given(st.dates(min_value=D(1999, 12, 28), max_value=D(2101, 3, 3)), st.integers(-50, 50))
+def test_add_months_is_relativedelta_at_month_ends_and_leap_years(day, months):
+    assert add_months(day, months) == _relativedelta_months(day, months)
+
+
+@pytest.mark.parametrize(
+    ("day", "months"),
+    [
+        (dt.datetime(2024, 1, 31, 12, 30), 1),
+        (D(2024, 3, 31), np.int64(-1)),
+        (D(2024, 3, 31), 2.0),
+        (D(2024, 3, 31), True),
+    ],
+)
+def test_add_months_of_other_types_is_relativedelta(day, months):
+    got = add_months(day, months)
+    expected = _relativedelta_months(day, months)
+    assert got == expected and type(got) is type(expected)
+
+
+def test_add_months_is_relativedelta_for_every_month_end_of_four_centuries():
+    for year in range(1897, 2304, 3):
+        for month in range(1, 13):
+            for day in (28, 29, 30, 31):
+                try:
+                    start = D(year, month, day)
+                except ValueError:
+                    continue
+                for months in (-25, -13, -12, -11, -1, 1, 11, 12, 13, 25, 48, 1200):
+                    assert add_months(start, months) == _relativedelta_months(start, months)
