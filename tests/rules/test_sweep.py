@@ -14,6 +14,7 @@ from werkmap.rules import (
     FolderState,
     Invitation,
     due_actions,
+    first_due_on,
     load_policy,
     next_due_on,
     sweep,
@@ -85,6 +86,44 @@ def test_nothing_is_due_before_next_due_on(case):
     while day < min(horizon, on + dt.timedelta(days=120)):
         assert due_actions(state, day, POLICY) == [], day
         day += dt.timedelta(days=1)
+
+
+def _next_due_on_reference(state, on, policy):
+    return on if due_actions(state, on, policy) else next_due_on(state, on, policy)
+
+
+def _first_due_on_reference(state, on, policy, steps):
+    """The simple form of :func:`first_due_on`: :func:`next_due_on` from candidate to candidate."""
+    day = _next_due_on_reference(state, on, policy)
+    for _ in range(steps):
+        if day is None or due_actions(state, day, policy):
+            return day
+        day = _next_due_on_reference(state, day + dt.timedelta(days=1), policy)
+        if day is None:
+            return None
+    return day
+
+
+@given(
+    sweep_dates.flatmap(lambda on: st.tuples(st.just(on), folder_states(on, 0))),
+    st.sampled_from([0, 1, 2, 3, 32]),
+    st.sampled_from([(), (0,), (0, 3), (0, 1, 2, 40)]),
+)
+def test_first_due_on_is_next_due_on_from_candidate_to_candidate(case, steps, handled_days):
+    """``first_due_on`` asks each day once and never makes the actions; the result is the simple loop's.
+
+    Some states have the actions of some days handled (recorded by an earlier sweep).
+    """
+    on, state = case
+    handled = frozenset(
+        a.id for k in handled_days for a in due_actions(state, on + dt.timedelta(days=k), POLICY)
+    )
+    state = state.__class__(**{**_fields(state), "handled": handled})
+    got = first_due_on(state, on, POLICY, steps=steps)
+    assert got == _first_due_on_reference(state, on, POLICY, steps)
+    assert next_due_on(state, on, POLICY) == _next_due_on_reference(state, on, POLICY)
+    if got is not None and steps == 32:
+        assert got >= on
 
 
 @given(

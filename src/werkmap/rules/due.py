@@ -322,10 +322,37 @@ def due_actions(
         >>> [a.kind for a in due_actions(s, dt.date(2024, 4, 30), load_policy())]
         ['invite_early_contact', 'flag_application_duty']
     """
+    found, v = _found(state, on, policy, calendar or dutch_calendar())
+    return _finish(found, state, v, policy)
+
+
+_Found = list[tuple[int, int, str, str, dt.date, dt.date | None]]
+"""What the rules found due, before :func:`_finish`: (order, row, kind, subject, fired on, due by)."""
+
+
+def _is_due(state: FolderState, on: dt.date, policy: Policy, cal: HolidayCalendar) -> bool:
+    """Whether :func:`due_actions` finds something, without making the actions.
+
+    Speed: :func:`first_due_on` asks this of every candidate day; making the actions (their texts'
+    parameters, policy version and ids) took 40 % of a ``due_actions`` call (0.048 s of 0.121 s profiled,
+    first_due_on of the 400 folders of the ``shell_commands`` round, five times).
+    """
+    found, _ = _found(state, on, policy, cal)
+    if not found or not state.handled:
+        return bool(found)
+    return any(
+        _hash(state.folder_id, kind, subject, fired.isoformat()) not in state.handled
+        for _, _, kind, subject, fired, _ in found
+    )
+
+
+def _found(
+    state: FolderState, on: dt.date, policy: Policy, cal: HolidayCalendar
+) -> tuple[_Found, PolicyValues]:
+    """The rules of :func:`due_actions`: what is due on ``on``, and the parameter values of that day."""
     check_probability(state.probability, f"folder state {state.folder_id}")
-    cal = calendar or dutch_calendar()
     v = policy.at(on)
-    found: list[tuple[int, int, str, str, dt.date, dt.date | None]] = []
+    found: _Found = []
 
     def add(kind: str, row: int, subject: str, fired: dt.date, due_by: dt.date | None) -> None:
         found.append((_ORDER[kind], row, kind, subject, fired, due_by))
@@ -335,7 +362,7 @@ def due_actions(
         for row, inv in enumerate(state.pending):
             due = cal.previous_working_day(inv.planned_on) if inv.planned_on is not None else None
             add("cancel_invitation", row, inv.id, closed_on, due)
-        return _finish(found, state, v, policy)
+        return found, v
 
     reg = state.registered_on
     pending = False
@@ -430,7 +457,7 @@ def due_actions(
     )
     if enforce and check is not None and check.shortfall > 0:
         add("flag_application_duty", 0, f"period-{check.number}", check.end, None)
-    return _finish(found, state, v, policy)
+    return found, v
 
 
 def outcome_missing(invitation: Invitation, on: dt.date) -> bool:
@@ -450,7 +477,7 @@ def _min_date(a: dt.date | None, b: dt.date | None) -> dt.date | None:
 
 
 def _finish(
-    found: list[tuple[int, int, str, str, dt.date, dt.date | None]],
+    found: _Found,
     state: FolderState,
     v: PolicyValues,
     policy: Policy,
@@ -484,9 +511,16 @@ def next_due_on(
     the first date :func:`due_actions` returns an action (so a store can index folders by it and sweep
     only those due), but it may be earlier (the application-duty check is at every period end).
     """
-    if due_actions(state, on, policy, calendar):
-        return on
     cal = calendar or dutch_calendar()
+    if _is_due(state, on, policy, cal):
+        return on
+    return _next_candidate(state, on, policy, cal)
+
+
+def _next_candidate(
+    state: FolderState, on: dt.date, policy: Policy, cal: HolidayCalendar
+) -> dt.date | None:
+    """:func:`next_due_on` for a day ``on`` on which nothing is due: the earliest later candidate."""
     v = policy.at(on)
     closed_on = _min_date(state.work_found_on, state.benefit_ends_on)
     if closed_on is not None and closed_on <= on:
@@ -551,13 +585,23 @@ def first_due_on(
     on that day. After ``steps`` empty candidates it returns the last one. An early date is safe but costs:
     a sweep on that day loads the folder, finds nothing and writes nothing, and so does every later sweep
     until the folder changes (this happens only when the parameters change between two saves).
+
+    Speed: each candidate day is asked once whether anything is due (:func:`next_due_on` asked it again
+    of the day it returned), and by :func:`_is_due`, which does not make the actions: 48.3 -> 21.1 µs a
+    call (the 400 folders of the ``shell_commands`` round, registered and profiled, process time, median
+    of 7, in one run), where the round in one unit of work spent 0.66 s of 6.0 s profiled.
     """
     cal = calendar or dutch_calendar()
-    day = next_due_on(state, on, policy, cal)
+    if _is_due(state, on, policy, cal):
+        return on
+    day = _next_candidate(state, on, policy, cal)
     for _ in range(steps):
-        if day is None or due_actions(state, day, policy, cal):
+        if day is None or _is_due(state, day, policy, cal):
             return day
-        later = next_due_on(state, day + _DAY, policy, cal)
+        after = day + _DAY
+        if _is_due(state, after, policy, cal):
+            return after  # what next_due_on(after) gives, and the next round would keep
+        later = _next_candidate(state, after, policy, cal)
         if later is None:
             return None
         day = later
