@@ -7,6 +7,8 @@ import json
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from werkmap.errors import InvalidQuestionnaire
 from werkmap.profiler.questionnaire import (
@@ -299,3 +301,51 @@ def test_items_can_be_looked_up():
         q.item("nope")
     assert q.ref.endswith("|2017.1")
     assert attrs.evolve(q, version="2").ref.endswith("|2")
+
+
+def _enabled_reference(q, answers):
+    """The skip logic asked of every item, conditions or not (what ``enabled_items`` shortens)."""
+    from werkmap.profiler.questionnaire import _compiled, _item_enabled
+
+    checks, _ = _compiled(q)
+    effective = dict(answers)
+    enabled = set()
+    for link_id, chk in checks.items():
+        if all(_item_enabled(g, effective) for g in chk.parent_conditions) and _item_enabled(
+            chk.item, effective
+        ):
+            enabled.add(link_id)
+        else:
+            effective.pop(link_id, None)
+    return enabled
+
+
+_SKIPPY = make(
+    item("a"),
+    item("b", "boolean"),
+    item("c", enable_when=(EnableWhen(question="a", operator=">=", answer=5),)),
+    item("plain"),
+    Item(
+        link_id="g",
+        type="group",
+        text=T,
+        items=(
+            item("g1"),
+            item("g2", enable_when=(EnableWhen(question="b", operator="=", answer=True),)),
+        ),
+        enable_when=(EnableWhen(question="c", operator="exists", answer=True),),
+    ),
+    item("last", "boolean"),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "c", "plain", "g1", "g2", "last"]),
+        st.one_of(st.integers(0, 9), st.booleans()),
+    )
+)
+def test_enabled_items_equal_the_reference_that_asks_every_item(answers):
+    assert enabled_items(_SKIPPY, answers) == _enabled_reference(_SKIPPY, answers)
+    q = load_questionnaire()
+    assert enabled_items(q, answers) == _enabled_reference(q, answers)

