@@ -145,7 +145,8 @@ def test_add_months_is_relativedelta(day, months):
             add_months(day, months)
         return
     got = add_months(day, months)
-    assert got == expected and type(got) is dt.date
+    assert got == expected
+    assert type(got) is dt.date
 
 
 @given(st.dates(min_value=D(1999, 12, 28), max_value=D(2101, 3, 3)), st.integers(-50, 50))
@@ -165,7 +166,8 @@ def test_add_months_is_relativedelta_at_month_ends_and_leap_years(day, months):
 def test_add_months_of_other_types_is_relativedelta(day, months):
     got = add_months(day, months)
     expected = _relativedelta_months(day, months)
-    assert got == expected and type(got) is type(expected)
+    assert got == expected
+    assert type(got) is type(expected)
 
 
 def test_add_months_is_relativedelta_for_every_month_end_of_four_centuries():

@@ -50,7 +50,7 @@ import datetime as dt
 import functools
 import hashlib
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -340,10 +340,7 @@ def _is_due(state: FolderState, on: dt.date, policy: Policy, cal: HolidayCalenda
     found, _ = _found(state, on, policy, cal)
     if not found or not state.handled:
         return bool(found)
-    return any(
-        _hash(state.folder_id, kind, subject, fired.isoformat()) not in state.handled
-        for _, _, kind, subject, fired, _ in found
-    )
+    return next(_unhandled(found, state), None) is not None
 
 
 def _found(
@@ -476,6 +473,17 @@ def _min_date(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return min(a, b)
 
 
+def _unhandled(
+    found: _Found, state: FolderState
+) -> Iterator[tuple[tuple[int, int, str, str, dt.date, dt.date | None], str]]:
+    """What was found and is not yet handled (its id not in ``state.handled``), with its action id."""
+    folder_id = state.folder_id
+    for item in found:
+        ident = _hash(folder_id, item[2], item[3], item[4].isoformat())
+        if ident not in state.handled:
+            yield item, ident
+
+
 def _finish(
     found: _Found,
     state: FolderState,
@@ -486,10 +494,7 @@ def _finish(
     version = policy_version(policy, v.on)
     actions = []
     folder_id = state.folder_id
-    for _, _, kind, subject, fired, due_by in found:
-        ident = _hash(folder_id, kind, subject, fired.isoformat())
-        if ident in state.handled:
-            continue
+    for (_, _, kind, subject, fired, due_by), ident in _unhandled(found, state):
         parameters = params_for(kind, v, policy, state.routed_on)
         actions.append(
             make_action(
