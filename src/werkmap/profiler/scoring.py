@@ -653,7 +653,7 @@ def _answer_text(value: object) -> str:
         if value.isascii() and value.isalnum():  # type: ignore[attr-defined]
             return f'"{value}"'
     elif kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
+        return int.__repr__(value)
     elif kind is bool:
         return "true" if value else "false"
     elif kind is dt.date:
