@@ -17,6 +17,7 @@ Month arithmetic is that of :class:`dateutil.relativedelta.relativedelta` (the r
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -59,7 +60,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     d = day.day
     if d > 28:
         last = _MONTH_DAYS[month]
-        if month == 1 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        if month == 1 and not calendar.isleap(year):
             last = 28
         d = min(d, last)
     return dt.date(year, month + 1, d)
