@@ -225,26 +225,6 @@ def test_unvalidated_batches_with_unknown_codes_are_refused_by_index():
     assert [p.path for p in err.value.problems] == ["$[2]"]
 
 
-@given(
-    st.one_of(
-        st.text(),
-        st.text(alphabet='abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789é_-"\\'),
-        st.integers(),
-        st.booleans(),
-        st.floats(allow_nan=False, allow_infinity=False),
-        st.dates(),
-        st.none(),
-    )
-)
-def test_a_profile_keeps_each_answer_as_json_dumps_writes_it(value):
-    import json
-
-    from werkmap.profiler.scoring import _answer_text
-
-    expected = json.dumps(value.isoformat() if isinstance(value, dt.date) else value)
-    assert _answer_text(value) == expected
-
-
 def test_a_profile_keeps_the_answers_as_json_texts():
     answers = one_person()
     profile = score(answers, M, Q)
