@@ -58,16 +58,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
         return result
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     d = day.day
-    if d > 28:
-        last = _MONTH_DAYS[month]
-        if month == 1 and not calendar.isleap(year):
-            last = 28
-        d = min(d, last)
+    if d > 28:  # a shorter month clips to its last day
+        d = min(d, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, d)
-
-
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-"""The days of each month (index 0: January), February in a leap year."""
 
 
 def dutch_public_holidays(year: int) -> dict[dt.date, str]:
