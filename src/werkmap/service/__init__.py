@@ -7,7 +7,9 @@
   (:func:`notifications_for`).
 * :mod:`werkmap.service.unit`: the unit of work, its cache and the retry on a stale copy.
 * :mod:`werkmap.service.facade`: :class:`Werkmap`, whose commands each authorise, call one pure function
-  (:mod:`werkmap.plan.commands`, :mod:`werkmap.rules.commands`) and write.
+  (:mod:`werkmap.plan.commands`, :mod:`werkmap.rules.commands`) and write. The commands are grouped by
+  job in private modules beside it (``_registration``, ``_profiling``, ``_conversations``, ``_plans``,
+  ``_enforcement``, ``_sweep``, ``_reads``, ``_erasure``, ``_delivery``, all on ``_core``).
 """
 
 from __future__ import annotations
