@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -107,6 +108,40 @@ def test_the_store_does_not_keep_folders_alive_that_nobody_holds(tmp_path: Path)
     assert _rows(tmp_path / "w.db", "SELECT folder_id FROM folder_changes") == [("f-7",)]
     assert store.load("f-8") == h
     store.close()
+
+
+def test_an_event_row_edited_by_hand_reads_as_the_converter_reads_it(tmp_path: Path) -> None:
+    # the fast reader of event rows takes only the converter's exact shape (data of texts); an event
+    # whose data holds a number is built by the converter, as it would be without the fast reader
+    path = tmp_path / "e.db"
+    store = SQLiteStore(path)
+    f, _ = wf.create_folder("f-1", on=DAY, jobseeker_ref="js-1", coach_id="c-1")
+    g, _ = wf.add_activity(f, "a0", "application", due=DAY, on=DAY, actor="js")
+    store.save(g, expected_version=0, index=FolderIndex(coach_id="c-1"))
+    store.close()
+    conn = sqlite3.connect(path)
+    with conn:  # the event log is append-only: its triggers are set aside for the one edit
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+        ).fetchall()
+        assert triggers
+        for name, _ in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        (document,) = conn.execute("SELECT document FROM events").fetchone()
+        events = json.loads(text_of(document))
+        events[-1]["data"]["hours"] = 5  # a number where the converter writes texts
+        conn.execute("UPDATE events SET document = ?", (pack(json.dumps(events)),))
+        for _, statement in triggers:
+            conn.execute(statement)
+    conn.close()
+    expected = tuple(serialization.structure(e, wf.FolderEvent, source="t") for e in events)
+    assert expected[-1].data["hours"] == "5"
+    again = SQLiteStore(path)
+    loaded = again.load("f-1")
+    assert loaded is not None
+    assert loaded.events == expected
+    assert again.load_many(["f-1"])["f-1"].events == expected
+    again.close()
 
 
 def test_a_conflicting_save_leaves_snapshot_and_patches_as_they_were(tmp_path: Path) -> None:
