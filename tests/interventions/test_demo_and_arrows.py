@@ -50,13 +50,13 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_interventions_import_no_shell_and_plan_and_profiler_do_not_import_interventions() -> None:
-    for path in sorted((SRC / "interventions").glob("*.py")):
+    for path in sorted((SRC / "interventions").rglob("*.py")):
         for module in _imports(path):
             assert not module.startswith(
                 ("werkmap.storage", "werkmap.service", "werkmap.cli", "werkmap.simulate")
             ), f"{path.name} imports {module}"
     for room in ("plan", "profiler", "rules"):
-        for path in sorted((SRC / room).glob("*.py")):
+        for path in sorted((SRC / room).rglob("*.py")):
             assert not any(m.startswith("werkmap.interventions") for m in _imports(path)), path
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import werkmap.jobseeker
 
-SOURCES = sorted(Path(werkmap.jobseeker.__file__).parent.glob("*.py"))
+SOURCES = sorted(Path(werkmap.jobseeker.__file__).parent.rglob("*.py"))
 SHELL = ("werkmap.storage", "werkmap.service", "werkmap.cli", "werkmap.clock", "time")
 
 

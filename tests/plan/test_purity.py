@@ -13,14 +13,14 @@ import werkmap.plan
 
 SRC = Path(werkmap.__file__).parent
 PLAN = Path(werkmap.plan.__file__).parent
-SOURCES = sorted(PLAN.glob("*.py"))
+SOURCES = sorted(PLAN.rglob("*.py"))
 SHELL = ("werkmap.storage", "werkmap.service", "werkmap.cli", "werkmap.cli_service")
 FORBIDDEN_MODULES = (*SHELL, "werkmap.rules")
 DOMAIN = sorted(
     [
-        *(SRC / "profiler").glob("*.py"),
-        *(SRC / "rules").glob("*.py"),
-        *(SRC / "plan").glob("*.py"),
+        *(SRC / "profiler").rglob("*.py"),
+        *(SRC / "rules").rglob("*.py"),
+        *(SRC / "plan").rglob("*.py"),
         SRC / "dashboard.py",
     ]
 )
@@ -39,6 +39,7 @@ def _imports(tree: ast.AST) -> set[str]:
 
 def test_there_are_sources():
     assert len(SOURCES) >= 9
+    assert PLAN / "folder" / "_activities.py" in SOURCES  # the folder's package is read too
 
 
 def test_no_forbidden_imports_wall_clock_or_print():

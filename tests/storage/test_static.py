@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 STORAGE = Path(__file__).resolve().parents[2] / "src" / "werkmap" / "storage"
-FILES = sorted(STORAGE.glob("*.py"))
+FILES = sorted(STORAGE.rglob("*.py"))
 # The only values formatted into SQL text: constant column lists, a whitelisted PRAGMA value, an int().
 ALLOWED_IN_SQL = {
     "_COLUMNS",

@@ -47,6 +47,7 @@ import attrs
 
 from werkmap import serialization
 from werkmap.errors import FolderUnreadable, InvalidInput, Problem, SchemaVersionError
+from werkmap.plan.folder import FolderEvent
 from werkmap.storage.codec import FolderCodec
 
 __all__ = [
@@ -433,7 +434,7 @@ def _events_of(codec: FolderCodec, raw: list[Any]) -> tuple[Any, ...] | None:
     of 5, process time).
     """
     cls = codec.event_cls
-    if cls.__name__ != "FolderEvent" or cls.__module__ != "werkmap.plan.folder":
+    if cls is not FolderEvent:
         return None
     fromiso = dt.date.fromisoformat
     out = []
