@@ -14,6 +14,7 @@ import pytest
 from werkmap.errors import InvalidInput, Problem, WerkmapError
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
+from werkmap.plan.duty import ApplicationDuty
 from werkmap.rules import default_policy
 from werkmap.rules.apply import APPLY, ApplyContext
 from werkmap.rules.commands import sweep_folder
@@ -180,7 +181,7 @@ def test_a_compound_is_one_version_step() -> None:
         folder,
         on=D0,
         actor="c",
-        duty=wf.ApplicationDuty(
+        duty=ApplicationDuty(
             required=values.application_duty_count,
             period_days=values.application_duty_period_days,
         ),
