@@ -24,7 +24,8 @@ Install it with the extra: ``pip install werkmap[postgres]``.
   claimed again after the lease ran out (at least once, as always).
 * **Migrations.** The table ``werkmap_schema`` holds the schema version; a new schema is created at version 1
   and migrated forward by the same steps an old one takes, under an advisory lock (two processes opening
-  a new store at once do not race). A store from a newer werkmap is refused.
+  a new store at once do not race); the steps are in :mod:`werkmap.storage.postgres_schema`. A store
+  from a newer werkmap is refused.
 * **Safety.** Only parameterised SQL; no pickle; error messages and the store's ``repr`` never show the
   password of the URL (they show :func:`~werkmap.storage.url.redact_url`).
 
@@ -50,7 +51,6 @@ from werkmap.storage._common import (
     MAY_MARK_SQL,
     LockedQueries,
     SavesThroughMany,
-    anchoring_records,
     audit_key_option,
     audit_records_of,
     audit_row,
@@ -72,6 +72,15 @@ from werkmap.storage._common import (
 from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
+from werkmap.storage.postgres_schema import (
+    AUDIT_ANCHORS_AND_ERASURE,
+    INSERT_AUDIT,
+    MIGRATIONS,
+    OUTBOX_LEASES_AND_COMMAND_KEYS,
+    SCHEMA_V1,
+    pg_text,
+    pg_untext,
+)
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
 from werkmap.storage.values import (
@@ -108,192 +117,6 @@ __all__ = [
     "werkmap_storage_schemes",
 ]
 
-SCHEMA_V1: tuple[str, ...] = (
-    "CREATE TABLE werkmap_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL)",
-    """CREATE TABLE folders (
-        folder_id text COLLATE "C" PRIMARY KEY,
-        version bigint NOT NULL,
-        jobseeker_ref text COLLATE "C" NOT NULL,
-        coach_id text COLLATE "C",
-        status text COLLATE "C" NOT NULL,
-        next_due_on date,
-        document text NOT NULL
-    )""",
-    "CREATE INDEX folders_coach ON folders (coach_id)",
-    "CREATE INDEX folders_due ON folders (next_due_on) WHERE next_due_on IS NOT NULL",
-    """CREATE TABLE events (
-        folder_id text COLLATE "C" NOT NULL,
-        first_sequence bigint NOT NULL,
-        last_sequence bigint NOT NULL,
-        document text NOT NULL,
-        PRIMARY KEY (folder_id, last_sequence)
-    )""",
-    """CREATE TABLE outbox (
-        folder_id text COLLATE "C" NOT NULL,
-        idempotency_key text COLLATE "C" NOT NULL,
-        id bigint GENERATED ALWAYS AS IDENTITY,
-        document text NOT NULL,
-        attempts integer NOT NULL DEFAULT 0,
-        next_attempt_at timestamptz,
-        delivered_at timestamptz,
-        claimed_until timestamptz,
-        last_error text NOT NULL DEFAULT '',
-        PRIMARY KEY (folder_id, idempotency_key)
-    )""",
-    "CREATE INDEX outbox_key ON outbox (idempotency_key)",
-    "CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL",
-    """CREATE TABLE audit (
-        folder_id text COLLATE "C" NOT NULL,
-        sequence bigint NOT NULL,
-        actor text NOT NULL,
-        action text NOT NULL,
-        what text NOT NULL,
-        at text NOT NULL,
-        why text NOT NULL,
-        previous_hash text NOT NULL,
-        hash text NOT NULL,
-        PRIMARY KEY (folder_id, sequence)
-    )""",
-    """CREATE FUNCTION werkmap_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'the % is append-only', TG_ARGV[0]; END $$""",
-    """CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
-       FOR EACH ROW EXECUTE FUNCTION werkmap_append_only('event log')""",
-    """CREATE TRIGGER events_append_only_t BEFORE TRUNCATE ON events
-       FOR EACH STATEMENT EXECUTE FUNCTION werkmap_append_only('event log')""",
-    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
-       FOR EACH ROW EXECUTE FUNCTION werkmap_append_only('audit trail')""",
-    """CREATE TRIGGER audit_append_only_t BEFORE TRUNCATE ON audit
-       FOR EACH STATEMENT EXECUTE FUNCTION werkmap_append_only('audit trail')""",
-    "INSERT INTO werkmap_schema (id, version) VALUES (1, 1)",
-)
-"""The statements that create a version-1 schema (new stores start here and are migrated)."""
-
-OUTBOX_LEASES_AND_COMMAND_KEYS: tuple[str, ...] = (
-    # the outbox's leases (``claimed_until`` was there; now also who holds it) and its dead letters
-    "ALTER TABLE outbox ADD COLUMN claimed_by text COLLATE \"C\" NOT NULL DEFAULT ''",
-    "ALTER TABLE outbox ADD COLUMN dead_lettered_at timestamptz",
-    "DROP INDEX outbox_pending",
-    "CREATE INDEX outbox_pending ON outbox (id) "
-    "WHERE delivered_at IS NULL AND dead_lettered_at IS NULL",
-    "CREATE INDEX outbox_dead ON outbox (id) WHERE dead_lettered_at IS NOT NULL",
-    # the idempotency keys of commands, written in the transaction of the command's change
-    """CREATE TABLE command_keys (
-        folder_id text COLLATE "C" NOT NULL,
-        idempotency_key text COLLATE "C" NOT NULL,
-        command text COLLATE "C" NOT NULL,
-        version bigint NOT NULL,
-        result text NOT NULL,
-        PRIMARY KEY (folder_id, idempotency_key)
-    )""",
-    "CREATE INDEX command_keys_key ON command_keys (idempotency_key)",
-    "UPDATE werkmap_schema SET version = version + 1",
-)
-"""The migration step that adds the outbox's leases and dead letters and the command keys (2 -> 3)."""
-
-
-def _anchor_chains(conn: Any, key: bytes | None) -> None:
-    """Seal an anchoring record at the end of every folder's chain, covering all its event rows."""
-    heads = {
-        fid: (int(seq), digest)
-        for fid, seq, digest in conn.execute(
-            "SELECT DISTINCT ON (folder_id) folder_id, sequence, hash FROM audit "
-            "ORDER BY folder_id, sequence DESC"
-        )
-    }
-    rows: dict[str, list[EventRow]] = {}
-    for fid, first, last, document in conn.execute(
-        "SELECT folder_id, first_sequence, last_sequence, document FROM events "
-        "ORDER BY folder_id, last_sequence"
-    ):
-        rows.setdefault(fid, []).append(EventRow(int(first), int(last), text_of(document)))
-    records = anchoring_records(heads, rows, key)
-    inserts = [audit_row(r, _text) for r in records]
-    anchors = [(r.sequence, r.hash, r.folder_id) for r in records]
-    with conn.cursor() as c:
-        if inserts:
-            c.executemany(_INSERT_AUDIT, inserts)
-        if anchors:
-            c.executemany(
-                "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchors
-            )
-
-
-_GUARD_FUNCTION = """CREATE OR REPLACE FUNCTION werkmap_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     IF TG_OP <> 'TRUNCATE' AND EXISTS (SELECT 1 FROM erasures e
-         WHERE e.folder_id = OLD.folder_id AND e.state = 'erasing') THEN
-       IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-       RETURN NEW;
-     END IF;
-     RAISE EXCEPTION 'the % is append-only', TG_ARGV[0];
-   END $$"""
-
-AUDIT_ANCHORS_AND_ERASURE: tuple[Any, ...] = (
-    # the head of each folder's audit chain, written with its records
-    "ALTER TABLE folders ADD COLUMN audit_count bigint NOT NULL DEFAULT 0",
-    "ALTER TABLE folders ADD COLUMN audit_head text",
-    # seal 2: the events a record covers, its seal, the digests of its erased text
-    "ALTER TABLE audit ADD COLUMN events text NOT NULL DEFAULT ''",
-    "ALTER TABLE audit ADD COLUMN seal integer NOT NULL DEFAULT 1",
-    "ALTER TABLE audit ADD COLUMN erased text NOT NULL DEFAULT ''",
-    # the tombstones of erased folders (the anchor of their chain moves here)
-    """CREATE TABLE erasures (
-        folder_id text COLLATE "C" PRIMARY KEY,
-        state text NOT NULL,
-        tombstone text NOT NULL,
-        audit_count bigint NOT NULL DEFAULT 0,
-        audit_head text
-    )""",
-    # append-only, except for the folder being erased, in the erasure's own transaction
-    _GUARD_FUNCTION,
-    lambda conn, key: _anchor_chains(conn, key),
-    "UPDATE werkmap_schema SET version = 5",
-)
-"""The migration step to schema 5 (4 -> 5): audit anchors, event coverage and erasure with tombstones."""
-
-MIGRATIONS: Mapping[int, tuple[Any, ...]] = {
-    1: (
-        'ALTER TABLE folders ADD COLUMN band text COLLATE "C"',
-        "ALTER TABLE folders ADD COLUMN next_conversation_on date",
-        "ALTER TABLE folders ADD COLUMN open_activities integer NOT NULL DEFAULT 0",
-        "ALTER TABLE folders ADD COLUMN overdue_activities integer NOT NULL DEFAULT 0",
-        "DROP INDEX folders_due",
-        "DROP INDEX folders_coach",
-        # covering indexes: the caseload and due queries read the index only (an index-only scan),
-        # never the table rows with their documents
-        "CREATE INDEX folders_coach ON folders (coach_id, next_due_on, folder_id) INCLUDE "
-        "(version, jobseeker_ref, status, band, next_conversation_on, open_activities, "
-        "overdue_activities)",
-        "CREATE INDEX folders_due ON folders (next_due_on, folder_id) INCLUDE (version) "
-        "WHERE next_due_on IS NOT NULL",
-        "UPDATE werkmap_schema SET version = 2",
-    ),
-    2: (
-        # a save writes a patch of the folder's document and its new events; the whole document is
-        # written again only when it pays (werkmap.storage.compact). Documents, patches and event rows
-        # are packed JSON (bytea); the rows of older versions stay plain JSON, read as before.
-        """CREATE TABLE folder_changes (
-            folder_id text COLLATE "C" NOT NULL,
-            version bigint NOT NULL,
-            patch bytea NOT NULL,
-            PRIMARY KEY (folder_id, version)
-        )""",
-        "ALTER TABLE folders ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
-        # what the sweep's rules read of the folder (packed JSON), returned by due_states
-        "ALTER TABLE folders ADD COLUMN rule_state bytea",
-        "ALTER TABLE events ALTER COLUMN document TYPE bytea USING convert_to(document, 'UTF8')",
-        "UPDATE werkmap_schema SET version = 3",
-    ),
-    3: OUTBOX_LEASES_AND_COMMAND_KEYS,
-    4: AUDIT_ANCHORS_AND_ERASURE,
-}
-"""``MIGRATIONS[n]``: the statements that take a schema from version ``n`` to ``n + 1`` (SQL text, or
-a function of the connection and the store's audit key)."""
-
-_INSERT_AUDIT = (
-    "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, hash, "
-    "events, seal, erased) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
 _FOLDER_TABLES = ("folders", "events", "folder_changes", "outbox", "command_keys")
 """The tables holding a folder's personal data (every row with its ``folder_id``)."""
 
@@ -356,26 +179,19 @@ _DUE = (
 _OPTIONS = frozenset({"schema", "migrate", "claim_seconds"})
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SETUP_LOCK = 0x7765726B6D6170  # "werkmap": held while a schema is created or migrated
-_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-
-
-def _text(value: str | None) -> str | None:
-    """Write text PostgreSQL can hold: a NUL becomes a backslash and 0, a backslash two (reversible)."""
-    if value is None or ("\\" not in value and "\x00" not in value):
-        return value
-    return value.replace("\\", "\\\\").replace("\x00", "\\0")
-
-
-def _untext(value: Any) -> Any:
-    """Read what :func:`_text` wrote."""
-    if not isinstance(value, str) or "\\" not in value:
-        return value
-    return _ESCAPED.sub(lambda m: "\x00" if m[1] == "0" else m[1], value)
 
 
 def _index_row(row: Sequence[Any]) -> tuple[Any, ...]:
     fid, version, ref, coach, status, band, *rest = row
-    return (fid, version, _untext(ref), _untext(coach), _untext(status), _untext(band), *rest)
+    return (
+        fid,
+        version,
+        pg_untext(ref),
+        pg_untext(coach),
+        pg_untext(status),
+        pg_untext(band),
+        *rest,
+    )
 
 
 class PostgresStore(SavesThroughMany, LockedQueries):
@@ -651,10 +467,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     folder = req.folder
                     ix = req.index
                     columns = (
-                        _text(folder.jobseeker_ref),
-                        _text(ix.coach_id),
-                        _text(ix.status),
-                        _text(ix.band),
+                        pg_text(folder.jobseeker_ref),
+                        pg_text(ix.coach_id),
+                        pg_text(ix.status),
+                        pg_text(ix.band),
                         ix.next_due_on,
                         ix.next_conversation_on,
                         ix.open_activities,
@@ -734,10 +550,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                         key=self._key,
                     )
                     sealed.extend(records)
-                    audit_rows.extend(audit_row(r, _text) for r in records)
+                    audit_rows.extend(audit_row(r, pg_text) for r in records)
                     anchors.append((records[-1].sequence, records[-1].hash, fid))
                 if audit_rows:
-                    c.executemany(_INSERT_AUDIT, audit_rows)
+                    c.executemany(INSERT_AUDIT, audit_rows)
                     c.executemany(
                         "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s",
                         anchors,
@@ -746,7 +562,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     for k in req.commands:
                         row = c.execute(
                             _INSERT_COMMAND,
-                            (k.folder_id, _text(k.key), _text(k.command), k.version, k.result),
+                            (k.folder_id, pg_text(k.key), pg_text(k.command), k.version, k.result),
                         ).fetchone()
                         if row is None:
                             # a retry with the same key raced this one and won (the batch rolls back)
@@ -778,7 +594,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         rows = self._all(
             f"SELECT {_COLUMNS} FROM folders WHERE coach_id = %s "
             "ORDER BY next_due_on NULLS LAST, folder_id",
-            (_text(coach_id),),
+            (pg_text(coach_id),),
         )
         new = tuple.__new__
         out = [_index_row(row) for row in rows]
@@ -828,7 +644,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 next_attempt_at=next_at,
                 delivered_at=delivered,
                 last_error=error,
-                claimed_by=_untext(owner),
+                claimed_by=pg_untext(owner),
                 claimed_until=until,
                 dead_lettered_at=dead,
             )
@@ -870,7 +686,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 "WHERE o.folder_id = picked.folder_id "
                 "AND o.idempotency_key = picked.idempotency_key "
                 f"RETURNING {', '.join('o.' + c for c in _OUTBOX_COLUMNS.split(', '))}",
-                (now, now, limit, _text(owner), until),
+                (now, now, limit, pg_text(owner), until),
             ).fetchall()
         return self._outbox_items(rows)
 
@@ -947,7 +763,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 f"UPDATE outbox SET attempts = attempts + 1, {assign}, last_error = %s, "
                 "claimed_by = '', claimed_until = NULL "
                 f"WHERE idempotency_key = %s AND {MAY_MARK_SQL.format(p='%s')}",
-                (moment, _text(error[:500]), key, _text(owner), _text(owner)),
+                (moment, pg_text(error[:500]), key, pg_text(owner), pg_text(owner)),
             )
             if cursor.rowcount >= 1:
                 return True
@@ -965,13 +781,13 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         row = self._one(
             "SELECT idempotency_key, command, folder_id, version, result FROM command_keys "
             "WHERE idempotency_key = %s ORDER BY folder_id LIMIT 1",
-            (_text(key),),
+            (pg_text(key),),
         )
         if row is None:
             return None
         return CommandKey(
-            key=_untext(row[0]),
-            command=_untext(row[1]),
+            key=pg_untext(row[0]),
+            command=pg_untext(row[1]),
             folder_id=row[2],
             version=int(row[3]),
             result=row[4],
@@ -1026,7 +842,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             "SELECT 1 FROM folders WHERE folder_id = %s FOR UPDATE", (entry.folder_id,)
         ).fetchall()
         record = seal_next(entry, self._last_audit(cursor, entry.folder_id), key=self._key)
-        cursor.execute(_INSERT_AUDIT, audit_row(record, _text))
+        cursor.execute(INSERT_AUDIT, audit_row(record, pg_text))
         anchor = (record.sequence, record.hash, record.folder_id)
         cursor.execute(
             "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchor
@@ -1044,7 +860,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             "events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
             (folder_id,),
         )
-        return audit_records_of(rows, _untext)
+        return audit_records_of(rows, pg_untext)
 
     # --- integrity and erasure -------------------------------------------------------------------
 
@@ -1131,7 +947,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     "hash, events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
                     (folder_id,),
                 ).fetchall(),
-                _untext,
+                pg_untext,
             ):
                 if record.erased:
                     continue
@@ -1140,7 +956,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 c.execute(
                     "UPDATE audit SET actor = %s, what = %s, why = %s, erased = %s "
                     "WHERE folder_id = %s AND sequence = %s",
-                    (_text(done.actor), "", "", done.erased, folder_id, record.sequence),
+                    (pg_text(done.actor), "", "", done.erased, folder_id, record.sequence),
                 )
             removed = {"audit_texts": texts}
             for table, (_, delete) in _FOLDER_SQL.items():
