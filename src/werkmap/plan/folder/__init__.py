@@ -39,9 +39,7 @@ import datetime as dt  # noqa: F401 (the examples above use it)
 
 # In the order of the reference page: the values, then the changes by job, then the queries.
 # isort: off
-from werkmap.profiler.model import (
-    BANDS,
-)
+from werkmap.profiler.model import BANDS
 from werkmap.plan.folder._values import (
     FOLDER_SCHEMA,
     FOLDER_SCHEMA_VERSION,
