@@ -51,3 +51,6 @@ def test_each_group_of_commands_holds_its_own():
             seen[name] = group.__name__
     for name in ("register", "submit_profile", "sweep", "caseload", "erase", "dispatch"):
         assert name in seen
+    below = {name for base in ServiceCore.__mro__ for name in vars(base)}
+    overriding = sorted(set(seen) & below)
+    assert not overriding, f"a group overrides what its core defines: {overriding}"

@@ -33,8 +33,9 @@ def test_no_pickle(path: Path) -> None:
 
 def test_sql_is_parameterised() -> None:
     tree = ast.parse((STORAGE / "sqlite.py").read_text(encoding="utf-8"))
+    schema = ast.parse((STORAGE / "sqlite_schema.py").read_text(encoding="utf-8"))
     formatted = []
-    for node in ast.walk(tree):
+    for node in (*ast.walk(tree), *ast.walk(schema)):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -13,7 +13,7 @@ import csv
 import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -25,9 +25,6 @@ from werkmap.errors import (
     Problem,
 )
 from werkmap.profiler.questionnaire import AnswerValue, Questionnaire, validate_answers
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["DesignTable", "OutcomeTable", "parse_design_csv", "parse_outcome_csv"]
 
@@ -63,7 +60,7 @@ class OutcomeTable:
     ignored_columns: tuple[str, ...] = ()
 
     def outcome_array(self) -> npt.NDArray[np.float64]:
-        """Return the outcomes as a float array (for :func:`fit` and evaluation)."""
+        """Return the outcomes as a float array (for :func:`~werkmap.profiler.fit.fit` and evaluation)."""
         return np.asarray(self.outcomes, dtype=np.float64)
 
 
@@ -343,7 +340,7 @@ class DesignTable:
     ignored_columns: tuple[str, ...] = ()
 
     def outcome_array(self) -> npt.NDArray[np.float64]:
-        """Return the outcomes as a float array (for :func:`fit` and evaluation)."""
+        """Return the outcomes as a float array (for :func:`~werkmap.profiler.fit.fit` and evaluation)."""
         return np.asarray(self.outcomes, dtype=np.float64)
 
 
@@ -360,7 +357,7 @@ def parse_design_csv(
 
     Every column that is not the outcome, the group, the id or ignored is a feature; each cell must be a
     finite number (a decimal comma is accepted; ``true``/``false`` and ``ja``/``nee`` are 1 and 0). Fit it
-    with :func:`fit` (``feature_names=table.feature_names``).
+    with :func:`~werkmap.profiler.fit.fit` (``feature_names=table.feature_names``).
 
     Raises:
         InvalidInput: every problem, with its place ``line N, column C``; header problems once.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
@@ -14,9 +13,6 @@ from werkmap.rules.measures import measure_policy
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.unit import idempotent
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Conversations"]
 

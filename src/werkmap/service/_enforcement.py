@@ -5,8 +5,6 @@ A measure is always decided by a person; the rules only propose.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
 from werkmap.plan.enforcement import MeasureKind
@@ -15,9 +13,6 @@ from werkmap.rules.measures import measure_policy
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.unit import idempotent
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Enforcement"]
 

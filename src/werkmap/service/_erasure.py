@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
 
 from werkmap.errors import GuardRefused, InvalidInput, Problem, StorageError, WerkmapError
 from werkmap.plan.folder import WorkFolder
@@ -18,9 +17,6 @@ from werkmap.rules.retention import (
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor, authorize
 from werkmap.storage.values import AuditEntry, Tombstone
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Erasure"]
 

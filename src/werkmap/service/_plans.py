@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from werkmap.plan import commands as pc
 from werkmap.plan import folder as wf
@@ -16,9 +15,6 @@ from werkmap.plan.workplan import ExtraService
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.unit import idempotent
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Plans"]
 

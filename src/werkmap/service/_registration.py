@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from werkmap.errors import InvalidInput, Problem
 from werkmap.plan import folder as wf
@@ -11,9 +10,6 @@ from werkmap.plan.folder import WorkFolder
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.unit import idempotent
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Registration"]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -23,9 +22,6 @@ from werkmap.rules.state import FolderState, folder_state
 from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.rulestate import load_state
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["SweepResult", "Sweeping"]
 

@@ -73,13 +73,13 @@ from werkmap.storage.codec import FolderCodec, default_codec
 from werkmap.storage.compact import DocumentWriter, load_folder, pack, rule_text, text_of
 from werkmap.storage.hookspecs import hookimpl
 from werkmap.storage.postgres_schema import (
+    _INSERT_AUDIT,
     AUDIT_ANCHORS_AND_ERASURE,
-    INSERT_AUDIT,
     MIGRATIONS,
     OUTBOX_LEASES_AND_COMMAND_KEYS,
     SCHEMA_V1,
-    pg_text,
-    pg_untext,
+    _text,
+    _untext,
 )
 from werkmap.storage.protocol import SCHEMA_VERSION
 from werkmap.storage.url import redact_url, scheme_of, scrub
@@ -183,15 +183,7 @@ _SETUP_LOCK = 0x7765726B6D6170  # "werkmap": held while a schema is created or m
 
 def _index_row(row: Sequence[Any]) -> tuple[Any, ...]:
     fid, version, ref, coach, status, band, *rest = row
-    return (
-        fid,
-        version,
-        pg_untext(ref),
-        pg_untext(coach),
-        pg_untext(status),
-        pg_untext(band),
-        *rest,
-    )
+    return (fid, version, _untext(ref), _untext(coach), _untext(status), _untext(band), *rest)
 
 
 class PostgresStore(SavesThroughMany, LockedQueries):
@@ -467,10 +459,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     folder = req.folder
                     ix = req.index
                     columns = (
-                        pg_text(folder.jobseeker_ref),
-                        pg_text(ix.coach_id),
-                        pg_text(ix.status),
-                        pg_text(ix.band),
+                        _text(folder.jobseeker_ref),
+                        _text(ix.coach_id),
+                        _text(ix.status),
+                        _text(ix.band),
                         ix.next_due_on,
                         ix.next_conversation_on,
                         ix.open_activities,
@@ -550,10 +542,10 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                         key=self._key,
                     )
                     sealed.extend(records)
-                    audit_rows.extend(audit_row(r, pg_text) for r in records)
+                    audit_rows.extend(audit_row(r, _text) for r in records)
                     anchors.append((records[-1].sequence, records[-1].hash, fid))
                 if audit_rows:
-                    c.executemany(INSERT_AUDIT, audit_rows)
+                    c.executemany(_INSERT_AUDIT, audit_rows)
                     c.executemany(
                         "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s",
                         anchors,
@@ -562,7 +554,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     for k in req.commands:
                         row = c.execute(
                             _INSERT_COMMAND,
-                            (k.folder_id, pg_text(k.key), pg_text(k.command), k.version, k.result),
+                            (k.folder_id, _text(k.key), _text(k.command), k.version, k.result),
                         ).fetchone()
                         if row is None:
                             # a retry with the same key raced this one and won (the batch rolls back)
@@ -594,7 +586,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         rows = self._all(
             f"SELECT {_COLUMNS} FROM folders WHERE coach_id = %s "
             "ORDER BY next_due_on NULLS LAST, folder_id",
-            (pg_text(coach_id),),
+            (_text(coach_id),),
         )
         new = tuple.__new__
         out = [_index_row(row) for row in rows]
@@ -644,7 +636,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 next_attempt_at=next_at,
                 delivered_at=delivered,
                 last_error=error,
-                claimed_by=pg_untext(owner),
+                claimed_by=_untext(owner),
                 claimed_until=until,
                 dead_lettered_at=dead,
             )
@@ -686,7 +678,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 "WHERE o.folder_id = picked.folder_id "
                 "AND o.idempotency_key = picked.idempotency_key "
                 f"RETURNING {', '.join('o.' + c for c in _OUTBOX_COLUMNS.split(', '))}",
-                (now, now, limit, pg_text(owner), until),
+                (now, now, limit, _text(owner), until),
             ).fetchall()
         return self._outbox_items(rows)
 
@@ -763,7 +755,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 f"UPDATE outbox SET attempts = attempts + 1, {assign}, last_error = %s, "
                 "claimed_by = '', claimed_until = NULL "
                 f"WHERE idempotency_key = %s AND {MAY_MARK_SQL.format(p='%s')}",
-                (moment, pg_text(error[:500]), key, pg_text(owner), pg_text(owner)),
+                (moment, _text(error[:500]), key, _text(owner), _text(owner)),
             )
             if cursor.rowcount >= 1:
                 return True
@@ -781,13 +773,13 @@ class PostgresStore(SavesThroughMany, LockedQueries):
         row = self._one(
             "SELECT idempotency_key, command, folder_id, version, result FROM command_keys "
             "WHERE idempotency_key = %s ORDER BY folder_id LIMIT 1",
-            (pg_text(key),),
+            (_text(key),),
         )
         if row is None:
             return None
         return CommandKey(
-            key=pg_untext(row[0]),
-            command=pg_untext(row[1]),
+            key=_untext(row[0]),
+            command=_untext(row[1]),
             folder_id=row[2],
             version=int(row[3]),
             result=row[4],
@@ -842,7 +834,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             "SELECT 1 FROM folders WHERE folder_id = %s FOR UPDATE", (entry.folder_id,)
         ).fetchall()
         record = seal_next(entry, self._last_audit(cursor, entry.folder_id), key=self._key)
-        cursor.execute(INSERT_AUDIT, audit_row(record, pg_text))
+        cursor.execute(_INSERT_AUDIT, audit_row(record, _text))
         anchor = (record.sequence, record.hash, record.folder_id)
         cursor.execute(
             "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchor
@@ -860,7 +852,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
             "events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
             (folder_id,),
         )
-        return audit_records_of(rows, pg_untext)
+        return audit_records_of(rows, _untext)
 
     # --- integrity and erasure -------------------------------------------------------------------
 
@@ -947,7 +939,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                     "hash, events, seal, erased FROM audit WHERE folder_id = %s ORDER BY sequence",
                     (folder_id,),
                 ).fetchall(),
-                pg_untext,
+                _untext,
             ):
                 if record.erased:
                     continue
@@ -956,7 +948,7 @@ class PostgresStore(SavesThroughMany, LockedQueries):
                 c.execute(
                     "UPDATE audit SET actor = %s, what = %s, why = %s, erased = %s "
                     "WHERE folder_id = %s AND sequence = %s",
-                    (pg_text(done.actor), "", "", done.erased, folder_id, record.sequence),
+                    (_text(done.actor), "", "", done.erased, folder_id, record.sequence),
                 )
             removed = {"audit_texts": texts}
             for table, (_, delete) in _FOLDER_SQL.items():

@@ -2,8 +2,8 @@
 
 A new schema is created at version 1 and migrated forward by the same steps an old one takes
 (:data:`MIGRATIONS`); :class:`~werkmap.storage.postgres.PostgresStore` runs them. A step is SQL text, or a
-function of the connection and the store's audit key. PostgreSQL's text cannot hold a NUL character:
-:func:`pg_text` writes one reversibly, :func:`pg_untext` reads it back.
+function of the connection and the store's audit key. PostgreSQL's text cannot hold a NUL character,
+so the store writes one reversibly (``_text``) and reads it back (``_untext``).
 """
 
 from __future__ import annotations
@@ -18,27 +18,24 @@ from werkmap.storage.values import EventRow
 
 __all__ = [
     "AUDIT_ANCHORS_AND_ERASURE",
-    "INSERT_AUDIT",
     "MIGRATIONS",
     "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
-    "pg_text",
-    "pg_untext",
 ]
 
 
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 
 
-def pg_text(value: str | None) -> str | None:
+def _text(value: str | None) -> str | None:
     """Write text PostgreSQL can hold: a NUL becomes a backslash and 0, a backslash two (reversible)."""
     if value is None or ("\\" not in value and "\x00" not in value):
         return value
     return value.replace("\\", "\\\\").replace("\x00", "\\0")
 
 
-def pg_untext(value: Any) -> Any:
-    """Read what :func:`pg_text` wrote."""
+def _untext(value: Any) -> Any:
+    """Read what :func:`_text` wrote."""
     if not isinstance(value, str) or "\\" not in value:
         return value
     return _ESCAPED.sub(lambda m: "\x00" if m[1] == "0" else m[1], value)
@@ -143,11 +140,11 @@ def _anchor_chains(conn: Any, key: bytes | None) -> None:
     ):
         rows.setdefault(fid, []).append(EventRow(int(first), int(last), text_of(document)))
     records = anchoring_records(heads, rows, key)
-    inserts = [audit_row(r, pg_text) for r in records]
+    inserts = [audit_row(r, _text) for r in records]
     anchors = [(r.sequence, r.hash, r.folder_id) for r in records]
     with conn.cursor() as c:
         if inserts:
-            c.executemany(INSERT_AUDIT, inserts)
+            c.executemany(_INSERT_AUDIT, inserts)
         if anchors:
             c.executemany(
                 "UPDATE folders SET audit_count = %s, audit_head = %s WHERE folder_id = %s", anchors
@@ -227,7 +224,7 @@ MIGRATIONS: Mapping[int, tuple[Any, ...]] = {
 a function of the connection and the store's audit key)."""
 
 
-INSERT_AUDIT = (
+_INSERT_AUDIT = (
     "INSERT INTO audit (folder_id, sequence, actor, action, what, at, why, previous_hash, hash, "
     "events, seal, erased) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )

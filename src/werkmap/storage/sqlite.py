@@ -71,9 +71,9 @@ from werkmap.storage.sqlite_schema import (
     OUTBOX_LEASES_AND_COMMAND_KEYS,
     SCHEMA_V1,
     KeyedStep,
-    audit_blob,
-    audit_records,
-    audit_row,
+    _audit_blob,
+    _audit_row,
+    _audit_rows_to_records,
 )
 from werkmap.storage.url import scheme_of
 from werkmap.storage.values import (
@@ -632,7 +632,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
                     if req.audit or req.expected_version == 0:
                         records = self._seal_save(c, fid, req.audit, written)
                         sealed.extend(records)
-                        audit_rows.extend(audit_row(r) for r in records)
+                        audit_rows.extend(_audit_row(r) for r in records)
                         head = anchor_of(records) or self._last_audit(c, fid)
                     anchor = (head[0], bytes.fromhex(head[1])) if head else (None, None)
                     columns = (
@@ -991,7 +991,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
         record = seal_next(entry, self._last_audit(conn, entry.folder_id), key=self._key)
         conn.execute(
             "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)",
-            audit_row(record),
+            _audit_row(record),
         )
         anchor = (record.sequence, bytes.fromhex(record.hash), record.folder_id)
         cursor = conn.execute(
@@ -1009,7 +1009,7 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             "SELECT sequence, hash, record FROM audit WHERE folder_id = ? ORDER BY sequence",
             (folder_id,),
         )
-        return audit_records(folder_id, rows)
+        return _audit_rows_to_records(folder_id, rows)
 
     # --- integrity and erasure -------------------------------------------------------------------
 
@@ -1132,13 +1132,13 @@ class SQLiteStore(SavesThroughMany, LockedQueries):
             "SELECT sequence, hash, record FROM audit WHERE folder_id = ? ORDER BY sequence",
             (folder_id,),
         ).fetchall()
-        for record in audit_records(folder_id, rows):
+        for record in _audit_rows_to_records(folder_id, rows):
             if record.erased:
                 continue
             texts += 1
             c.execute(
                 "UPDATE audit SET record = ? WHERE folder_id = ? AND sequence = ?",
-                (audit_blob(record.erase()), folder_id, record.sequence),
+                (_audit_blob(record.erase()), folder_id, record.sequence),
             )
         removed = {"audit_texts": texts}
         for table, (_, delete) in _FOLDER_SQL.items():

@@ -23,9 +23,6 @@ __all__ = [
     "OUTBOX_LEASES_AND_COMMAND_KEYS",
     "SCHEMA_V1",
     "KeyedStep",
-    "audit_blob",
-    "audit_records",
-    "audit_row",
 ]
 
 SCHEMA_V1: tuple[str, ...] = (
@@ -212,7 +209,7 @@ def _audit_fields(actor: str, action: str, what: str, at: str, why: str) -> byte
     return pack(_AUDIT_JSON.encode([actor, action, what, at, why]))
 
 
-def audit_blob(record: AuditRecord) -> bytes:
+def _audit_blob(record: AuditRecord) -> bytes:
     """The stored record of schema 5: its fields, the events it covers, its seal and erased digests."""
     if record.seal_version == 1:
         fields: list[Any] = [record.actor, record.action, record.what, record.at.isoformat()]
@@ -233,12 +230,12 @@ def audit_blob(record: AuditRecord) -> bytes:
     return pack(_AUDIT_JSON.encode(fields))
 
 
-def audit_row(record: AuditRecord) -> tuple[str, int, bytes, bytes]:
+def _audit_row(record: AuditRecord) -> tuple[str, int, bytes, bytes]:
     """The row of the ``audit`` table that stores ``record``: folder, sequence, hash (32 bytes), blob."""
-    return (record.folder_id, record.sequence, bytes.fromhex(record.hash), audit_blob(record))
+    return (record.folder_id, record.sequence, bytes.fromhex(record.hash), _audit_blob(record))
 
 
-def audit_records(folder_id: str, rows: Sequence[Any]) -> tuple[AuditRecord, ...]:
+def _audit_rows_to_records(folder_id: str, rows: Sequence[Any]) -> tuple[AuditRecord, ...]:
     """The audit records of one folder from its rows ``(sequence, hash, blob)``, in sequence order."""
     out: list[tuple[Any, ...]] = []
     previous = ""
@@ -267,7 +264,7 @@ def _anchor_chains(conn: sqlite3.Connection, key: bytes | None) -> None:
     ):
         rows.setdefault(fid, []).append(EventRow(first, last, text_of(document)))
     records = anchoring_records(heads, rows, key)
-    inserts = [audit_row(r) for r in records]
+    inserts = [_audit_row(r) for r in records]
     anchors = [(r.sequence, bytes.fromhex(r.hash), r.folder_id) for r in records]
     conn.executemany(
         "INSERT INTO audit (folder_id, sequence, hash, record) VALUES (?, ?, ?, ?)", inserts

@@ -39,6 +39,7 @@ import datetime as dt  # noqa: F401 (the examples above use it)
 
 # In the order of the reference page: the values, then the changes by job, then the queries.
 # isort: off
+# The profile bands have one home: the scoring model's default band cut points (werkmap.profiler.model).
 from werkmap.profiler.model import BANDS
 from werkmap.plan.folder._values import (
     FOLDER_SCHEMA,
