@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from werkmap.dashboard import Dashboard
     from werkmap.report import Comparison, PeriodReport
-    from werkmap.service import Werkmap
+    from werkmap.service import SweepPart, Werkmap
     from werkmap.simulate import SimulationConfig, SimulationResult
 
 __all__ = [
@@ -119,6 +119,13 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "--date",
         type=iso_date,
         help="the day to sweep, YYYY-MM-DD (default: today in Europe/Amsterdam)",
+    )
+    sweep.add_argument(
+        "--part",
+        type=_sweep_part,
+        metavar="K/N",
+        help="sweep only part K of N of the folders (by a hash of the folder id): run one sweep per "
+        "part, side by side, on the same day; together they do what one sweep does",
     )
     add_language_argument(sweep)
     add_format_argument(sweep, legacy_json=True)
@@ -599,12 +606,22 @@ def _demo_text(out: DemoOutput, language: str, db: str, rows: int) -> str:
 # ------------------------------------------------------------------------------- store commands
 
 
+def _sweep_part(text: str) -> SweepPart:
+    """``--part K/N`` as a :class:`~werkmap.service.SweepPart` (argparse's error when it is not one)."""
+    from werkmap.service import SweepPart
+
+    try:
+        return SweepPart.parse(text)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError("; ".join(p.message for p in exc.problems)) from None
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
     day = args.date or cli_clock(args).today()
     with _open(args, day) as wm, showing_progress(args, "folders") as bar:
-        result = wm.sweep(Actor.system(), progress=bar)
+        result = wm.sweep(Actor.system(), progress=bar, part=args.part)
     actions = [
         {
             "id": a.id,
@@ -619,6 +636,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     ]
     data = {
         "on": result.on.isoformat(),
+        "part": str(result.part) if result.part is not None else None,
         "folders": result.folders,
         "counts": dict(sorted(result.counts().items())),
         "actions": actions,
@@ -628,8 +646,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     nl = args.language == "nl"
 
     def text() -> str:
+        part = f" ({'deel' if nl else 'part'} {result.part})" if result.part is not None else ""
         lines = [
-            f"sweep {result.on}: {len(result.actions)} {'acties' if nl else 'actions'} "
+            f"sweep {result.on}{part}: {len(result.actions)} {'acties' if nl else 'actions'} "
             f"in {result.folders} {'mappen' if nl else 'folders'}"
         ]
         lines += [f"  {kind:<24} {n:>6}" for kind, n in sorted(result.counts().items())]

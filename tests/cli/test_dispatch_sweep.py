@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sqlite3
 
 from werkmap.clock import FixedClock
@@ -110,3 +111,48 @@ def test_a_sweep_that_changes_nothing_writes_nothing(store_copy, capsys):
     conn = sqlite3.connect(store_copy)
     assert conn.execute("SELECT count(*) FROM events").fetchone() == before
     conn.close()
+
+
+def _swept(out: str) -> tuple[set[str], int]:
+    data = json.loads(out)["data"]
+    return {a["id"] for a in data["actions"]}, data["folders"]
+
+
+def test_the_parts_of_a_sweep_together_do_what_the_whole_sweep_does(demo_store, tmp_path, capsys):
+    whole, parts = tmp_path / "whole.db", tmp_path / "parts.db"
+    shutil.copyfile(demo_store, whole)
+    shutil.copyfile(demo_store, parts)
+    day = (CFG.end + dt.timedelta(days=7)).isoformat()
+    common = ("--date", day, "--format", "json")
+    code, out, err = run(capsys, "sweep", "--db", str(whole), *common)
+    assert code in (0, 1), err
+    all_ids, all_folders = _swept(out)
+    assert json.loads(out)["data"]["part"] is None
+    seen: list[set[str]] = []
+    folders = 0
+    for k in (1, 2, 3):
+        code, out, err = run(capsys, "sweep", "--db", str(parts), *common, "--part", f"{k}/3")
+        assert code in (0, 1), err
+        assert json.loads(out)["data"]["part"] == f"{k}/3"
+        ids, n = _swept(out)
+        assert ids, f"part {k}/3 found nothing to do: the test would prove nothing"
+        seen.append(ids)
+        folders += n
+    assert set.union(*seen) == all_ids
+    assert sum(map(len, seen)) == len(all_ids)  # no action twice
+    assert folders == all_folders
+    code, out, _ = run(capsys, "sweep", "--db", str(parts), "--date", day, "--part", "2/3")
+    assert out.startswith(f"sweep {day} (deel 2/3): 0 acties")
+
+
+def test_a_bad_part_is_one_error_without_a_traceback(store_copy, capsys):
+    for bad, says in (
+        ("3/2", "expected 1 to 2, got 3"),
+        ("1/0", "expected at least 1"),
+        ("2", "K/N"),
+    ):
+        code, out, err = run(capsys, "sweep", "--db", str(store_copy), "--part", bad)
+        assert code == 2
+        assert says in err
+        assert "Traceback" not in err
+        assert out == ""

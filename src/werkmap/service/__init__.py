@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from werkmap.plan.commands import PlannedActivity
 from werkmap.service.access import PERMISSIONS, ROLES, Actor, authorize
-from werkmap.service.facade import DEFAULT_STORE, SweepResult, Werkmap, measure_policy
+from werkmap.service.facade import DEFAULT_STORE, SweepPart, SweepResult, Werkmap, measure_policy
 from werkmap.service.messages import notifications_for
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ROLES",
     "Actor",
     "PlannedActivity",
+    "SweepPart",
     "SweepResult",
     "Werkmap",
     "authorize",

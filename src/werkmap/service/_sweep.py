@@ -6,13 +6,14 @@ The rules decide for all due folders in one call; only the folders with an actio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
 
-from werkmap.errors import ConcurrencyConflict, FolderUnreadable
+from werkmap.errors import ConcurrencyConflict, FolderUnreadable, InvalidInput, Problem
 from werkmap.plan.folder import WorkFolder
 from werkmap.rules import columnar
 from werkmap.rules import commands as rc
@@ -23,9 +24,84 @@ from werkmap.service._core import ServiceCore
 from werkmap.service.access import Actor
 from werkmap.service.rulestate import load_state
 
-__all__ = ["SweepResult", "Sweeping"]
+__all__ = ["SweepPart", "SweepResult", "Sweeping"]
 
 _log = logging.getLogger("werkmap.service")
+
+
+@attrs.frozen
+class SweepPart:
+    """One of ``of`` disjoint parts of the folders, for sweepers that run side by side.
+
+    A folder is in part ``number`` (1 … ``of``) when the first 8 bytes of the BLAKE2b hash of its id,
+    as a number, leave ``number - 1`` when divided by ``of``. So every folder is in exactly one part, the
+    same one on every machine and in every run, and the parts are about equally large. Run one sweeper
+    per part on the same day (``werkmap sweep --part 1/2`` and ``--part 2/2``, or
+    ``Werkmap.sweep(actor, part=SweepPart(1, 2))`` in each of two processes): together they do what one
+    sweep of the whole store does, and each uses a core of its own (the docs' page "Scaling out"). The
+    parts are werkmap's own; they need not match a database's shards.
+
+    Attributes:
+        number: which part, from 1.
+        of: how many parts, at least 1.
+
+    Raises:
+        InvalidInput: ``of`` is below 1 or ``number`` is not between 1 and ``of``.
+
+    Examples:
+        >>> part = SweepPart.parse("1/2")
+        >>> part
+        SweepPart(number=1, of=2)
+        >>> part.holds("f-1"), SweepPart(2, 2).holds("f-1")
+        (True, False)
+    """
+
+    number: int
+    of: int
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if type(self.of) is not int or self.of < 1:
+            problems.append(
+                Problem(path="part.of", message=f"expected at least 1, got {self.of!r}")
+            )
+        elif type(self.number) is not int or not 1 <= self.number <= self.of:
+            problems.append(
+                Problem(
+                    path="part.number",
+                    message=f"expected 1 to {self.of}, got {self.number!r}",
+                )
+            )
+        if problems:
+            raise InvalidInput(problems)
+
+    @classmethod
+    def parse(cls, text: str) -> SweepPart:
+        """Read a part written as ``K/N`` (part K of N), as ``werkmap sweep --part`` takes it.
+
+        Raises:
+            InvalidInput: ``text`` is not ``K/N`` with 1 <= K <= N.
+        """
+        number, slash, of = text.strip().partition("/")
+        try:
+            if not slash:
+                raise ValueError(text)
+            k, n = int(number), int(of)
+        except ValueError:
+            raise InvalidInput(
+                [Problem(path="part", message=f"expected K/N, such as 1/2, got {text!r}")]
+            ) from None
+        return cls(k, n)
+
+    def holds(self, folder_id: str) -> bool:
+        """Whether the folder with id ``folder_id`` is in this part."""
+        if self.of == 1:
+            return True
+        digest = hashlib.blake2b(folder_id.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % self.of == self.number - 1
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.of}"
 
 
 @attrs.frozen(kw_only=True)
@@ -44,6 +120,7 @@ class SweepResult:
             patch or event row: :class:`~werkmap.errors.FolderUnreadable`), in id order. The sweep
             skipped them and swept every other due folder; each is logged as a warning on the
             ``werkmap.service`` logger, by id only.
+        part: the part of the folders swept (:class:`SweepPart`), or ``None``: all of them.
     """
 
     on: dt.date
@@ -52,6 +129,7 @@ class SweepResult:
     folders: int = 0
     invitations: tuple[tuple[str, str, str, dt.date], ...] = ()
     quarantined: tuple[str, ...] = ()
+    part: SweepPart | None = None
 
     def counts(self) -> dict[str, int]:
         """Return the number of actions per kind."""
@@ -80,6 +158,7 @@ class Sweeping(ServiceCore):
         *,
         on: dt.date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        part: SweepPart | None = None,
     ) -> SweepResult:
         """Find and apply what the service model says is due on ``on`` (default today).
 
@@ -95,11 +174,15 @@ class Sweeping(ServiceCore):
         action a folder refuses is reported in :attr:`SweepResult.failed` and offered again by the next
         sweep.
 
+        With ``part``, only the due folders in that part are looked at: sweepers of all the parts of one
+        day, run side by side, together do what one sweep of the whole store does.
+
         Args:
             actor: the system.
             on: the day to sweep (default today).
             progress: called with ``(folders done, folders with an action)`` after each batch
                 (:func:`werkmap.progress.progress` draws it).
+            part: the part of the folders to sweep (default: all).
 
         Raises:
             NotAuthorized: the actor is not the system.
@@ -111,7 +194,7 @@ class Sweeping(ServiceCore):
         failed: list[tuple[str, str]] = []
         invited: list[tuple[str, str, str, dt.date]] = []
         unreadable: set[str] = set()
-        states = self._due_states(day, unreadable)
+        states = self._due_states(day, unreadable, part)
         due = len(states) + len(unreadable)
         if states:
             table = columnar.sweep(
@@ -171,12 +254,15 @@ class Sweeping(ServiceCore):
             folders=due,
             invitations=tuple(invited),
             quarantined=tuple(sorted(unreadable)),
+            part=part,
         )
         _log_sweep(result)
         return result
 
-    def _due_states(self, day: dt.date, unreadable: set[str]) -> list[FolderState]:
-        """What the rules read of every folder due on ``day``, in folder id order.
+    def _due_states(
+        self, day: dt.date, unreadable: set[str], part: SweepPart | None = None
+    ) -> list[FolderState]:
+        """What the rules read of every folder due on ``day`` (in ``part``), in folder id order.
 
         From the store's rows where it keeps them (``due_states``); from the folder itself for a folder
         pending in the unit of work, cached at a newer version, or stored without a readable rule state
@@ -185,12 +271,12 @@ class Sweeping(ServiceCore):
         """
         query = getattr(self.store, "due_states", None)
         if query is None:  # a store plugin without the query: the folders themselves
-            return self._states_of(self._due_ids(day), day, unreadable)
+            return self._states_of(self._due_ids(day, part), day, unreadable)
         pending = self._pending or {}
         found: dict[str, FolderState | None] = {}
         for row in query(day):
             fid = row.folder_id
-            if fid in pending:
+            if fid in pending or (part is not None and not part.holds(fid)):
                 continue
             cached = self._cache.get(fid)
             if cached is not None and cached.version != row.version:
@@ -207,6 +293,8 @@ class Sweeping(ServiceCore):
                         fid,
                     )
         for fid, p in pending.items():
+            if part is not None and not part.holds(fid):
+                continue
             if p.index is None:
                 p.index = self.index_of(p.folder, p.on)
             due = p.index.next_due_on
@@ -243,17 +331,21 @@ class Sweeping(ServiceCore):
             self._prefetched = {}
         return out
 
-    def _due_ids(self, day: dt.date) -> list[str]:
+    def _due_ids(self, day: dt.date, part: SweepPart | None = None) -> list[str]:
         ids = set()
         pending = self._pending or {}
         for due_folder in self.store.due(day):
             fid = due_folder.folder_id
+            if part is not None and not part.holds(fid):
+                continue
             ids.add(fid)
             cached = self._cache.get(fid)
             if cached is not None and fid not in pending and cached.version != due_folder.version:
                 del self._cache[fid]  # another writer changed it: load it fresh
         if self._pending is not None:
             for fid, p in self._pending.items():
+                if part is not None and not part.holds(fid):
+                    continue
                 if p.index is None:
                     p.index = self.index_of(p.folder, p.on)
                 due = p.index.next_due_on
@@ -302,8 +394,9 @@ def _log_sweep(result: SweepResult) -> None:
         ", ".join(f"{kind} {n}" for kind, n in sorted(result.counts().items())) or "nothing due"
     )
     _log.info(
-        "sweep %s: %d actions in %d folders (%s), %d refused%s",
+        "sweep %s%s: %d actions in %d folders (%s), %d refused%s",
         result.on,
+        f" (part {result.part})" if result.part is not None else "",
         len(result.actions),
         result.folders,
         counts,

@@ -51,13 +51,14 @@ from werkmap.service._plans import Plans
 from werkmap.service._profiling import Profiling
 from werkmap.service._reads import FolderIterator, FolderList, Reading
 from werkmap.service._registration import Registration
-from werkmap.service._sweep import Sweeping, SweepResult
+from werkmap.service._sweep import Sweeping, SweepPart, SweepResult
 from werkmap.service.inputs import FIELDS, guarded
 
 __all__ = [
     "DEFAULT_STORE",
     "FolderIterator",
     "FolderList",
+    "SweepPart",
     "SweepResult",
     "Werkmap",
     "measure_policy",

@@ -1,0 +1,132 @@
+"""Sweeping by parts: every folder is in exactly one part, and the parts' sweeps add up to the whole.
+
+The command line's ``--part`` and the whole-store comparison on a demo store are in
+``tests/cli/test_dispatch_sweep.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from werkmap.errors import InvalidInput
+from werkmap.service import SweepPart, SweepResult
+from werkmap.storage import open_store, verify_audit
+
+from .service_world import D0, SYSTEM, service
+
+
+@given(st.text(min_size=1, max_size=40), st.integers(1, 12))
+def test_every_folder_id_is_in_exactly_one_part(folder_id: str, of: int) -> None:
+    holders = [k for k in range(1, of + 1) if SweepPart(k, of).holds(folder_id)]
+    assert len(holders) == 1
+    assert SweepPart(holders[0], of).holds(folder_id)  # the same answer every time
+
+
+def test_the_parts_are_about_equally_large() -> None:
+    ids = [f"f-{i:06d}" for i in range(6000)]
+    sizes = [sum(SweepPart(k, 3).holds(f) for f in ids) for k in (1, 2, 3)]
+    assert sum(sizes) == 6000
+    assert all(1850 <= n <= 2150 for n in sizes), sizes
+
+
+def test_a_part_is_read_from_k_of_n_and_written_back() -> None:
+    assert SweepPart.parse(" 2/5 ") == SweepPart(2, 5)
+    assert str(SweepPart(2, 5)) == "2/5"
+    assert SweepPart(1, 1).holds("anything")
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "says"),
+    [
+        ("0/2", "part.number", "expected 1 to 2, got 0"),
+        ("3/2", "part.number", "expected 1 to 2, got 3"),
+        ("1/0", "part.of", "expected at least 1, got 0"),
+        ("1/-2", "part.of", "expected at least 1, got -2"),
+        ("2", "part", "expected K/N"),
+        ("a/b", "part", "expected K/N"),
+        ("", "part", "expected K/N"),
+    ],
+)
+def test_a_part_that_is_not_one_is_refused_naming_what_is_wrong(
+    text: str, path: str, says: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        SweepPart.parse(text)
+    [problem] = caught.value.problems
+    assert problem.path == path
+    assert says in problem.message
+
+
+def _register(wm, n: int) -> list[str]:
+    fids = [f"f-{i}" for i in range(n)]
+    for fid in fids:
+        wm.register(SYSTEM, fid, jobseeker_ref=f"js-{fid}", coach_id="c-1")
+    return fids
+
+
+def _folders_of(result: SweepResult) -> set[str]:
+    return {a.folder_id for a in result.actions}
+
+
+def test_a_part_sweeps_only_its_own_folders_also_those_pending_in_a_unit_of_work() -> None:
+    wm = service("memory://")
+    with wm.unit_of_work():
+        fids = _register(wm, 12)
+        first = wm.sweep(SYSTEM, part=SweepPart(1, 2))
+        second = wm.sweep(SYSTEM, part=SweepPart(2, 2))
+    assert first.part == SweepPart(1, 2)
+    mine = {f for f in fids if SweepPart(1, 2).holds(f)}
+    assert 0 < len(mine) < len(fids)  # both parts hold some of the folders
+    assert _folders_of(first) == mine
+    assert _folders_of(second) == set(fids) - mine
+    assert first.folders + second.folders == len(fids)
+    assert wm.sweep(SYSTEM).actions == ()  # the two parts left nothing for a whole sweep
+
+
+def test_sweepers_of_two_parts_at_once_on_one_sqlite_file_do_what_one_sweep_does(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "base.db"
+    wm = service(f"sqlite:///{base}")
+    fids = _register(wm, 40)
+    wm.close()
+    whole = tmp_path / "whole.db"
+    shutil.copyfile(base, whole)
+    with service(f"sqlite:///{whole}") as one:
+        expected = one.sweep(SYSTEM, on=D0)
+    assert _folders_of(expected) == set(fids)
+    results: dict[int, SweepResult] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def sweeper(k: int) -> None:
+        try:
+            with service(f"sqlite:///{base}") as own:  # a service and a connection of its own
+                start.wait(10)
+                results[k] = own.sweep(SYSTEM, on=D0, part=SweepPart(k, 2))
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sweeper, args=(k,)) for k in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    for k, result in results.items():
+        assert result.actions, f"part {k}/2 did nothing: the test would prove nothing"
+        assert all(SweepPart(k, 2).holds(f) for f in _folders_of(result))
+    assert sorted(a.id for r in results.values() for a in r.actions) == sorted(
+        a.id for a in expected.actions
+    )
+    store = open_store(f"sqlite:///{base}")
+    try:
+        assert all(verify_audit(store.audit_records(f)).ok for f in fids)
+    finally:
+        store.close()
