@@ -34,6 +34,7 @@ from werkmap.cli_common import (
     cli_clock,
     emit,
     end_progress,
+    logging_to_stderr,
     note_quarantined,
     open_service,
     progress_bar,
@@ -41,7 +42,7 @@ from werkmap.cli_common import (
     sqlite_path,
 )
 from werkmap.cli_types import iso_date, positive_int
-from werkmap.errors import InvalidInput, Problem
+from werkmap.errors import InvalidInput, Problem, StorageError, WerkmapError
 from werkmap.tables import bar_chart
 from werkmap.texts import percent
 
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
     from werkmap.dashboard import Dashboard
     from werkmap.report import Comparison, PeriodReport
-    from werkmap.service import SweepPart, Werkmap
+    from werkmap.service import SweepPart, SweepResult, Werkmap
     from werkmap.simulate import SimulationConfig, SimulationResult
 
 __all__ = [
@@ -126,6 +127,14 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         metavar="K/N",
         help="sweep only part K of N of the folders (by a hash of the folder id): run one sweep per "
         "part, side by side, on the same day; together they do what one sweep does",
+    )
+    sweep.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="run N sweepers side by side, one process each, on parts 1/N .. N/N (a SQLite or "
+        "PostgreSQL store; no progress bar); the output is that of one sweep (default: 1)",
     )
     add_language_argument(sweep)
     add_format_argument(sweep, legacy_json=True)
@@ -616,12 +625,106 @@ def _sweep_part(text: str) -> SweepPart:
         raise argparse.ArgumentTypeError("; ".join(p.message for p in exc.problems)) from None
 
 
+def _sweep_side_by_side(args: argparse.Namespace, day: dt.date) -> SweepResult:
+    """``werkmap sweep --jobs N``: N processes sweep parts 1/N .. N/N at once; their results merged.
+
+    The store is opened here first (so a store that cannot be opened, or needs migrating, is one error
+    before anything runs); each sweeper opens it again in its own process. The sweepers ignore Ctrl-C:
+    this process alone answers it.
+
+    Raises:
+        InvalidInput: ``--part`` is given too, or the store is a ``memory://`` store (one process's).
+        StorageError: a sweeper failed (the message names it and why); the others' changes are kept.
+    """
+    from werkmap.service import SweepPart, SweepResult
+    from werkmap.storage.url import scheme_of
+
+    problems = []
+    if args.part is not None:
+        problems.append(Problem(path="--jobs", message="cannot be combined with --part"))
+    if scheme_of(args.db) == "memory":
+        problems.append(
+            Problem(
+                path="--db",
+                message="a memory:// store lives in one process; --jobs needs a file or a server",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    with _open(args, day):
+        pass
+    ctx = multiprocessing.get_context("spawn")
+    level = (getattr(args, "verbose", 0), getattr(args, "quiet", 0))
+    receivers, processes = [], []
+    previous = signal.signal(
+        signal.SIGINT, signal.SIG_IGN
+    )  # the children ignore it, as the forecast's
+    try:
+        for k in range(1, args.jobs + 1):
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(
+                target=_sweep_part_in_child,
+                args=(args.db, day, SweepPart(k, args.jobs), level, send),
+                daemon=True,
+            )
+            proc.start()
+            send.close()
+            receivers.append(receive)
+            processes.append(proc)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    results: list[SweepResult] = []
+    failures: list[str] = []
+    try:
+        for k, receive in enumerate(receivers, start=1):
+            try:
+                outcome, value = receive.recv()
+            except EOFError:
+                outcome, value = "error", "it ended without a result"
+            if outcome == "ok":
+                results.append(value)
+            else:
+                failures.append(f"sweeper {k}/{args.jobs}: {value}")
+    finally:
+        for receive in receivers:
+            receive.close()
+        for proc in processes:
+            proc.join(timeout=60)
+    if failures:
+        raise StorageError("; ".join(failures))
+    return SweepResult.merged(results)
+
+
+def _sweep_part_in_child(
+    db: str, day: dt.date, part: SweepPart, level: tuple[int, int], send: Connection
+) -> None:
+    """One sweeper of ``werkmap sweep --jobs``: sweep ``part`` and send the result (or why not)."""
+    from werkmap.clock import FixedClock
+    from werkmap.service import Actor
+
+    try:
+        with logging_to_stderr(*level), open_service(db, clock=FixedClock(day)) as wm:
+            result = wm.sweep(Actor.system(), part=part)
+        # an action's parameters are a read-only view, which cannot be sent: send them as a dict
+        actions = tuple(attrs.evolve(a, parameters=dict(a.parameters)) for a in result.actions)
+        send.send(("ok", attrs.evolve(result, actions=actions)))
+    except WerkmapError as exc:
+        send.send(("error", str(exc)))
+    except (BrokenPipeError, OSError):  # the parent is gone: nothing to do
+        pass
+    finally:
+        send.close()
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from werkmap.service import Actor
 
     day = args.date or cli_clock(args).today()
-    with _open(args, day) as wm, showing_progress(args, "folders") as bar:
-        result = wm.sweep(Actor.system(), progress=bar, part=args.part)
+    if args.jobs > 1:
+        result = _sweep_side_by_side(args, day)
+    else:
+        with _open(args, day) as wm, showing_progress(args, "folders") as bar:
+            result = wm.sweep(Actor.system(), progress=bar, part=args.part)
     actions = [
         {
             "id": a.id,

@@ -156,3 +156,37 @@ def test_a_bad_part_is_one_error_without_a_traceback(store_copy, capsys):
         assert says in err
         assert "Traceback" not in err
         assert out == ""
+
+
+def test_sweep_jobs_runs_the_parts_side_by_side_and_prints_what_one_sweep_prints(
+    demo_store, tmp_path, capsys
+):
+    whole, jobs = tmp_path / "whole.db", tmp_path / "jobs.db"
+    shutil.copyfile(demo_store, whole)
+    shutil.copyfile(demo_store, jobs)
+    day = (CFG.end + dt.timedelta(days=7)).isoformat()
+    for fmt in ("json", "text"):
+        if fmt == "text":  # a later day, so that there is something new to do
+            day = (CFG.end + dt.timedelta(days=21)).isoformat()
+        code, expected, err = run(
+            capsys, "sweep", "--db", str(whole), "--date", day, "--format", fmt
+        )
+        assert code in (0, 1), err
+        code2, out, err = run(
+            capsys, "sweep", "--db", str(jobs), "--date", day, "--format", fmt, "--jobs", "2"
+        )
+        assert (code2, out) == (code, expected), err
+        done = json.loads(expected)["data"]["actions"] if fmt == "json" else expected.splitlines()
+        assert len(done) > 3  # there was something to do
+    again = run(capsys, "sweep", "--db", str(jobs), "--date", day, "--jobs", "3")[1]
+    assert again.startswith(f"sweep {day}: 0 acties")
+
+
+def test_sweep_jobs_refuses_a_part_and_a_memory_store(store_copy, capsys):
+    code, out, err = run(capsys, "sweep", "--db", str(store_copy), "--jobs", "2", "--part", "1/2")
+    assert (code, out) == (2, "")
+    assert "--jobs: cannot be combined with --part" in err
+    code, out, err = run(capsys, "sweep", "--db", "memory://", "--jobs", "2")
+    assert (code, out) == (2, "")
+    assert "a memory:// store lives in one process" in err
+    assert "Traceback" not in err

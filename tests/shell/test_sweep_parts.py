@@ -6,6 +6,7 @@ The command line's ``--part`` and the whole-store comparison on a demo store are
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import threading
 from pathlib import Path
@@ -130,3 +131,19 @@ def test_sweepers_of_two_parts_at_once_on_one_sqlite_file_do_what_one_sweep_does
         assert all(verify_audit(store.audit_records(f)).ok for f in fids)
     finally:
         store.close()
+
+
+def test_the_merged_results_of_the_parts_are_the_result_of_one_sweep() -> None:
+    one, two = service("memory://"), service("memory://")
+    _register(one, 12)
+    _register(two, 12)
+    whole = one.sweep(SYSTEM)
+    parts = [two.sweep(SYSTEM, part=SweepPart(k, 3)) for k in (3, 1, 2)]
+    merged = SweepResult.merged(parts)
+    assert merged == whole
+    assert merged.part is None
+    with pytest.raises(InvalidInput, match="at least one"):
+        SweepResult.merged([])
+    later = two.sweep(SYSTEM, on=D0 + dt.timedelta(days=1))
+    with pytest.raises(InvalidInput, match="one day, got 2025-03-03, 2025-03-04"):
+        SweepResult.merged([parts[0], later])

@@ -131,12 +131,51 @@ class SweepResult:
     quarantined: tuple[str, ...] = ()
     part: SweepPart | None = None
 
+    @classmethod
+    def merged(cls, parts: Sequence[SweepResult]) -> SweepResult:
+        """One result for the sweeps of the parts of one day, as one sweep of them all would give it.
+
+        The actions and invitations are in folder order (each folder's in the order its sweep gave
+        them), the refusals part after part, the folders looked at are added up and the quarantined ids
+        sorted; the result has no :attr:`part`.
+
+        Raises:
+            InvalidInput: no results, or results of different days.
+        """
+        if not parts:
+            raise InvalidInput([Problem(path="parts", message="expected at least one result")])
+        days = sorted({p.on for p in parts})
+        if len(days) > 1:
+            raise InvalidInput(
+                [
+                    Problem(
+                        path="parts",
+                        message="expected the sweeps of one day, got "
+                        + ", ".join(d.isoformat() for d in days),
+                    )
+                ]
+            )
+        return cls(
+            on=days[0],
+            actions=tuple(sorted((a for p in parts for a in p.actions), key=_folder_of_action)),
+            failed=tuple(f for p in parts for f in p.failed),
+            folders=sum(p.folders for p in parts),
+            invitations=tuple(
+                sorted((i for p in parts for i in p.invitations), key=lambda i: i[0])
+            ),
+            quarantined=tuple(sorted(q for p in parts for q in p.quarantined)),
+        )
+
     def counts(self) -> dict[str, int]:
         """Return the number of actions per kind."""
         out: dict[str, int] = {}
         for a in self.actions:
             out[a.kind] = out.get(a.kind, 0) + 1
         return out
+
+
+def _folder_of_action(action: Action) -> str:
+    return action.folder_id
 
 
 _SWEEP_BATCH = 1000
