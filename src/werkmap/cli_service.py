@@ -17,7 +17,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -625,28 +625,37 @@ def _sweep_part(text: str) -> SweepPart:
         raise argparse.ArgumentTypeError("; ".join(p.message for p in exc.problems)) from None
 
 
+_JOB_STORES = frozenset({"", "sqlite", "postgresql", "postgres"})
+"""The stores ``werkmap sweep --jobs`` opens in several processes: a SQLite file (a path or URL) or a
+PostgreSQL server (a plugin's store may live in one process, as ``memory://`` does)."""
+
+
 def _sweep_side_by_side(args: argparse.Namespace, day: dt.date) -> SweepResult:
     """``werkmap sweep --jobs N``: N processes sweep parts 1/N .. N/N at once; their results merged.
 
     The store is opened here first (so a store that cannot be opened, or needs migrating, is one error
     before anything runs); each sweeper opens it again in its own process. The sweepers ignore Ctrl-C:
-    this process alone answers it.
+    this process answers it by stopping them (a batch a sweeper had not committed is not saved, as when
+    one sweep is stopped) and then ends as any command does.
 
     Raises:
-        InvalidInput: ``--part`` is given too, or the store is a ``memory://`` store (one process's).
-        StorageError: a sweeper failed (the message names it and why); the others' changes are kept.
+        InvalidInput: ``--part`` is given too, or the store is not a SQLite file or a PostgreSQL server.
+        StorageError: a sweeper failed with a werkmap error (the message names each such part and why);
+            the other parts were swept and saved.
+        RuntimeError: a sweeper failed with a bug (its traceback in the message).
     """
-    from werkmap.service import SweepPart, SweepResult
-    from werkmap.storage.url import scheme_of
+    from werkmap.service import SweepPart
+    from werkmap.storage.url import redact_url, scheme_of
 
     problems = []
     if args.part is not None:
         problems.append(Problem(path="--jobs", message="cannot be combined with --part"))
-    if scheme_of(args.db) == "memory":
+    if scheme_of(args.db) not in _JOB_STORES:
         problems.append(
             Problem(
                 path="--db",
-                message="a memory:// store lives in one process; --jobs needs a file or a server",
+                message=f"{redact_url(args.db)}: --jobs opens the store in several processes; it "
+                "needs a SQLite file or a PostgreSQL server",
             )
         )
     if problems:
@@ -656,61 +665,93 @@ def _sweep_side_by_side(args: argparse.Namespace, day: dt.date) -> SweepResult:
     ctx = multiprocessing.get_context("spawn")
     level = (getattr(args, "verbose", 0), getattr(args, "quiet", 0))
     receivers, processes = [], []
-    previous = signal.signal(
-        signal.SIGINT, signal.SIG_IGN
-    )  # the children ignore it, as the forecast's
     try:
-        for k in range(1, args.jobs + 1):
-            receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(
-                target=_sweep_part_in_child,
-                args=(args.db, day, SweepPart(k, args.jobs), level, send),
-                daemon=True,
-            )
-            proc.start()
-            send.close()
-            receivers.append(receive)
-            processes.append(proc)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    results: list[SweepResult] = []
-    failures: list[str] = []
-    try:
-        for k, receive in enumerate(receivers, start=1):
-            try:
-                outcome, value = receive.recv()
-            except EOFError:
-                outcome, value = "error", "it ended without a result"
-            if outcome == "ok":
-                results.append(value)
-            else:
-                failures.append(f"sweeper {k}/{args.jobs}: {value}")
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the children
+        try:
+            for k in range(1, args.jobs + 1):
+                receive, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_sweep_part_in_child,
+                    args=(args.db, day, SweepPart(k, args.jobs), level, send),
+                    daemon=True,
+                )
+                proc.start()
+                send.close()
+                receivers.append(receive)
+                processes.append(proc)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        outcomes = [
+            _outcome_of(receive, proc) for receive, proc in zip(receivers, processes, strict=True)
+        ]
+    except KeyboardInterrupt:
+        for proc in processes:
+            proc.terminate()
+        raise
     finally:
         for receive in receivers:
             receive.close()
         for proc in processes:
-            proc.join(timeout=60)
-    if failures:
-        raise StorageError("; ".join(failures))
-    return SweepResult.merged(results)
+            proc.join(timeout=10)
+    return _merged_outcomes(outcomes, day)
+
+
+def _merged_outcomes(outcomes: Sequence[tuple[str, object]], day: dt.date) -> SweepResult:
+    """The sweepers' results merged, or the error that names the sweepers that failed.
+
+    Raises:
+        StorageError: a sweeper sent a werkmap error (each such part named with its message).
+        RuntimeError: a sweeper sent a bug (its traceback in the message).
+    """
+    from werkmap.service import SweepResult
+
+    n = len(outcomes)
+    failed = {
+        kind: [f"sweeper {k}/{n}: {v}" for k, (c, v) in enumerate(outcomes, 1) if c == kind]
+        for kind in ("error", "bug")
+    }
+    if failed["bug"]:
+        raise RuntimeError("\n".join(failed["bug"] + failed["error"]))
+    if failed["error"]:
+        raise StorageError(
+            "; ".join(failed["error"]) + f"; the other parts were swept and saved: sweep {day} "
+            "again to finish (it adds nothing twice)"
+        )
+    return SweepResult.merged([v for _, v in outcomes if isinstance(v, SweepResult)])
+
+
+def _outcome_of(
+    receive: Connection, proc: multiprocessing.process.BaseProcess
+) -> tuple[str, object]:
+    """What one sweeper sent: ``("ok", result)``, ``("error", message)`` or ``("bug", traceback)``."""
+    try:
+        outcome: tuple[str, object] = receive.recv()
+    except EOFError:
+        proc.join(timeout=10)
+        return "error", f"it ended without a result (exit code {proc.exitcode})"
+    return outcome
 
 
 def _sweep_part_in_child(
     db: str, day: dt.date, part: SweepPart, level: tuple[int, int], send: Connection
 ) -> None:
-    """One sweeper of ``werkmap sweep --jobs``: sweep ``part`` and send the result (or why not)."""
+    """One sweeper of ``werkmap sweep --jobs``: sweep ``part`` and send the result, or why not."""
+    import traceback
+
     from werkmap.clock import FixedClock
     from werkmap.service import Actor
 
+    outcome: tuple[str, object]
     try:
         with logging_to_stderr(*level), open_service(db, clock=FixedClock(day)) as wm:
-            result = wm.sweep(Actor.system(), part=part)
-        # an action's parameters are a read-only view, which cannot be sent: send them as a dict
-        actions = tuple(attrs.evolve(a, parameters=dict(a.parameters)) for a in result.actions)
-        send.send(("ok", attrs.evolve(result, actions=actions)))
+            outcome = "ok", wm.sweep(Actor.system(), part=part)
     except WerkmapError as exc:
-        send.send(("error", str(exc)))
-    except (BrokenPipeError, OSError):  # the parent is gone: nothing to do
+        outcome = "error", str(exc)
+    except Exception:
+        outcome = "bug", traceback.format_exc()
+    try:
+        send.send(outcome)
+    except OSError:  # the parent is gone (Ctrl-C): nothing to do
         pass
     finally:
         send.close()

@@ -7,6 +7,8 @@ import json
 import shutil
 import sqlite3
 
+import pytest
+
 from werkmap.clock import FixedClock
 from werkmap.service import Werkmap
 
@@ -188,5 +190,29 @@ def test_sweep_jobs_refuses_a_part_and_a_memory_store(store_copy, capsys):
     assert "--jobs: cannot be combined with --part" in err
     code, out, err = run(capsys, "sweep", "--db", "memory://", "--jobs", "2")
     assert (code, out) == (2, "")
-    assert "a memory:// store lives in one process" in err
+    assert "memory://: --jobs opens the store in several processes" in err
     assert "Traceback" not in err
+
+
+def test_a_sweeper_that_fails_sends_why_and_the_sweep_names_it(tmp_path, capsys):
+    from multiprocessing import Pipe
+
+    from werkmap.cli_service import _merged_outcomes, _sweep_part_in_child
+    from werkmap.errors import StorageError
+    from werkmap.service import SweepPart
+
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a SQLite file" * 100)
+    receive, send = Pipe(duplex=False)
+    _sweep_part_in_child(str(broken), CFG.end, SweepPart(2, 2), (0, 0), send)
+    kind, why = receive.recv()
+    assert kind == "error"
+    assert isinstance(why, str)
+    assert why
+    with pytest.raises(StorageError) as caught:
+        _merged_outcomes([("ok", None), (kind, why)], CFG.end)
+    text = str(caught.value)
+    assert text.startswith(f"sweeper 2/2: {why}")
+    assert "the other parts were swept and saved" in text
+    with pytest.raises(RuntimeError, match="sweeper 1/2: Traceback"):
+        _merged_outcomes([("bug", "Traceback ..."), (kind, why)], CFG.end)

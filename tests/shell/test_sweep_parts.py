@@ -7,6 +7,7 @@ The command line's ``--part`` and the whole-store comparison on a demo store are
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import shutil
 import threading
 from pathlib import Path
@@ -15,8 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from werkmap.clock import FixedClock
 from werkmap.errors import InvalidInput
-from werkmap.service import SweepPart, SweepResult
+from werkmap.service import SweepPart, SweepResult, Werkmap
 from werkmap.storage import open_store, verify_audit
 
 from .service_world import D0, SYSTEM, service
@@ -142,8 +144,63 @@ def test_the_merged_results_of_the_parts_are_the_result_of_one_sweep() -> None:
     merged = SweepResult.merged(parts)
     assert merged == whole
     assert merged.part is None
-    with pytest.raises(InvalidInput, match="at least one"):
-        SweepResult.merged([])
-    later = two.sweep(SYSTEM, on=D0 + dt.timedelta(days=1))
-    with pytest.raises(InvalidInput, match="one day, got 2025-03-03, 2025-03-04"):
-        SweepResult.merged([parts[0], later])
+    assert pickle.loads(pickle.dumps(merged)) == merged  # for a process pool
+    action = pickle.loads(pickle.dumps(merged.actions[0]))
+    with pytest.raises(TypeError):
+        action.parameters["x"] = 1  # type: ignore[index]  # still read-only
+
+
+@pytest.mark.parametrize(
+    ("which", "says"),
+    [
+        ((), ["expected the results of parts 1/N .. N/N"]),
+        ((1, 2), ["expected parts 1/3 .. 3/3 once, got 1/3, 2/3"]),
+        ((1, 2, 2, 3), ["expected parts 1/3 .. 3/3 once, got 1/3, 2/3, 2/3, 3/3"]),
+        ((1, 2, 3, "whole"), ["parts[3]: is the sweep of no part"]),
+        (
+            (1, 2, 3, "later"),
+            [
+                "expected the sweeps of one day, got 2025-03-03, 2025-03-04",
+                "expected parts 1/3 .. 3/3 once, got 1/3, 1/3, 2/3, 3/3",
+            ],
+        ),
+    ],
+)
+def test_results_that_are_not_each_part_of_one_day_once_are_not_merged(
+    which: tuple[object, ...], says: list[str]
+) -> None:
+    wm = service("memory://")
+    _register(wm, 6)
+    results = {k: wm.sweep(SYSTEM, part=SweepPart(k, 3)) for k in (1, 2, 3)}
+    results["whole"] = wm.sweep(SYSTEM)
+    results["later"] = wm.sweep(SYSTEM, on=D0 + dt.timedelta(days=1), part=SweepPart(1, 3))
+    with pytest.raises(InvalidInput) as caught:
+        SweepResult.merged([results[k] for k in which])
+    assert [str(p) for p in caught.value.problems] == [
+        s if s.startswith("parts[") else f"parts: {s}" for s in says
+    ]
+
+
+class _WithoutDueStates:
+    """A store plugin without the bulk queries (the sweep then asks ``due`` and loads each folder)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("due_states", "load_many"):
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def test_a_part_of_a_store_without_due_states_sweeps_only_its_own_folders() -> None:
+    inner = open_store("memory://")
+    fids = _register(service(inner), 12)
+    results = []
+    for k in (1, 2):
+        wm = Werkmap(_WithoutDueStates(inner), clock=FixedClock(D0), cache=0)  # type: ignore[arg-type]
+        results.append(wm.sweep(SYSTEM, part=SweepPart(k, 2)))
+    mine = {f for f in fids if SweepPart(1, 2).holds(f)}
+    assert 0 < len(mine) < len(fids)
+    assert _folders_of(results[0]) == mine
+    assert _folders_of(results[1]) == set(fids) - mine

@@ -61,16 +61,15 @@ class SweepPart:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        if type(self.of) is not int or self.of < 1:
+        of_ok = type(self.of) is int and self.of >= 1
+        if not of_ok:
             problems.append(
                 Problem(path="part.of", message=f"expected at least 1, got {self.of!r}")
             )
-        elif type(self.number) is not int or not 1 <= self.number <= self.of:
+        if type(self.number) is not int or self.number < 1 or (of_ok and self.number > self.of):
+            upto = f"1 to {self.of}" if of_ok else "a whole number from 1"
             problems.append(
-                Problem(
-                    path="part.number",
-                    message=f"expected 1 to {self.of}, got {self.number!r}",
-                )
+                Problem(path="part.number", message=f"expected {upto}, got {self.number!r}")
             )
         if problems:
             raise InvalidInput(problems)
@@ -111,8 +110,8 @@ class SweepResult:
     Attributes:
         on: the date swept.
         actions: every action that was due and applied or recorded, with its reason (in folder order).
-        failed: ``(action id, reason)`` for actions the folder refused; they are not recorded as handled,
-            so the next sweep offers them again.
+        failed: ``(action id, reason)`` for actions the folder refused, in action id order; they are not
+            recorded as handled, so the next sweep offers them again.
         folders: how many folders were looked at (those the store's index said were due).
         invitations: ``(folder id, conversation id, kind, planned date)`` of each conversation the sweep
             invited to.
@@ -133,32 +132,50 @@ class SweepResult:
 
     @classmethod
     def merged(cls, parts: Sequence[SweepResult]) -> SweepResult:
-        """One result for the sweeps of the parts of one day, as one sweep of them all would give it.
+        """One result for the sweeps of all the parts of one day: what one sweep of them all gives.
 
+        ``parts`` are the results of the sweeps of parts 1/N … N/N of one day, each once, in any order.
         The actions and invitations are in folder order (each folder's in the order its sweep gave
-        them), the refusals part after part, the folders looked at are added up and the quarantined ids
-        sorted; the result has no :attr:`part`.
+        them), the refusals in action id order (as :meth:`Sweeping.sweep` gives them), the folders
+        looked at are added up and the quarantined ids sorted; the result has no :attr:`part`.
 
         Raises:
-            InvalidInput: no results, or results of different days.
+            InvalidInput: no results, results of different days, a result of no part, or not each part
+                of one N exactly once (every problem named).
         """
+        problems = []
         if not parts:
-            raise InvalidInput([Problem(path="parts", message="expected at least one result")])
+            problems.append(
+                Problem(path="parts", message="expected the results of parts 1/N .. N/N")
+            )
         days = sorted({p.on for p in parts})
         if len(days) > 1:
-            raise InvalidInput(
-                [
-                    Problem(
-                        path="parts",
-                        message="expected the sweeps of one day, got "
-                        + ", ".join(d.isoformat() for d in days),
-                    )
-                ]
+            problems.append(
+                Problem(
+                    path="parts",
+                    message="expected the sweeps of one day, got "
+                    + ", ".join(d.isoformat() for d in days),
+                )
             )
+        whole = [i for i, p in enumerate(parts) if p.part is None]
+        for i in whole:
+            problems.append(Problem(path=f"parts[{i}]", message="is the sweep of no part"))
+        seen = sorted((p.part.of, p.part.number) for p in parts if p.part is not None)
+        if seen and not whole:
+            of = seen[0][0]
+            if seen != [(of, k) for k in range(1, of + 1)]:
+                got = ", ".join(f"{k}/{n}" for n, k in seen)
+                problems.append(
+                    Problem(
+                        path="parts", message=f"expected parts 1/{of} .. {of}/{of} once, got {got}"
+                    )
+                )
+        if problems:
+            raise InvalidInput(problems)
         return cls(
             on=days[0],
             actions=tuple(sorted((a for p in parts for a in p.actions), key=_folder_of_action)),
-            failed=tuple(f for p in parts for f in p.failed),
+            failed=tuple(sorted(f for p in parts for f in p.failed)),
             folders=sum(p.folders for p in parts),
             invitations=tuple(
                 sorted((i for p in parts for i in p.invitations), key=lambda i: i[0])
@@ -176,6 +193,11 @@ class SweepResult:
 
 def _folder_of_action(action: Action) -> str:
     return action.folder_id
+
+
+def _outside(part: SweepPart | None, folder_id: str) -> bool:
+    """Whether a sweep of ``part`` leaves the folder alone (never, for a sweep of every folder)."""
+    return part is not None and not part.holds(folder_id)
 
 
 _SWEEP_BATCH = 1000
@@ -289,7 +311,7 @@ class Sweeping(ServiceCore):
         result = SweepResult(
             on=day,
             actions=tuple(applied),
-            failed=tuple(failed),
+            failed=tuple(sorted(failed)),
             folders=due,
             invitations=tuple(invited),
             quarantined=tuple(sorted(unreadable)),
@@ -315,7 +337,7 @@ class Sweeping(ServiceCore):
         found: dict[str, FolderState | None] = {}
         for row in query(day):
             fid = row.folder_id
-            if fid in pending or (part is not None and not part.holds(fid)):
+            if fid in pending or _outside(part, fid):
                 continue
             cached = self._cache.get(fid)
             if cached is not None and cached.version != row.version:
@@ -332,7 +354,7 @@ class Sweeping(ServiceCore):
                         fid,
                     )
         for fid, p in pending.items():
-            if part is not None and not part.holds(fid):
+            if _outside(part, fid):
                 continue
             if p.index is None:
                 p.index = self.index_of(p.folder, p.on)
@@ -375,7 +397,7 @@ class Sweeping(ServiceCore):
         pending = self._pending or {}
         for due_folder in self.store.due(day):
             fid = due_folder.folder_id
-            if part is not None and not part.holds(fid):
+            if _outside(part, fid):
                 continue
             ids.add(fid)
             cached = self._cache.get(fid)
@@ -383,7 +405,7 @@ class Sweeping(ServiceCore):
                 del self._cache[fid]  # another writer changed it: load it fresh
         if self._pending is not None:
             for fid, p in self._pending.items():
-                if part is not None and not part.holds(fid):
+                if _outside(part, fid):
                     continue
                 if p.index is None:
                     p.index = self.index_of(p.folder, p.on)
