@@ -696,13 +696,14 @@ def _sweep_side_by_side(args: argparse.Namespace, day: dt.date) -> SweepResult:
     return _merged_outcomes(outcomes, day)
 
 
-def _merged_outcomes(outcomes: Sequence[tuple[str, object]], day: dt.date) -> SweepResult:
+def _merged_outcomes(outcomes: Sequence[tuple[str, str]], day: dt.date) -> SweepResult:
     """The sweepers' results merged, or the error that names the sweepers that failed.
 
     Raises:
         StorageError: a sweeper sent a werkmap error (each such part named with its message).
         RuntimeError: a sweeper sent a bug (its traceback in the message).
     """
+    from werkmap import serialization
     from werkmap.service import SweepResult
 
     n = len(outcomes)
@@ -717,15 +718,15 @@ def _merged_outcomes(outcomes: Sequence[tuple[str, object]], day: dt.date) -> Sw
             "; ".join(failed["error"]) + f"; the other parts were swept and saved: sweep {day} "
             "again to finish (it adds nothing twice)"
         )
-    return SweepResult.merged([v for _, v in outcomes if isinstance(v, SweepResult)])
+    return SweepResult.merged(
+        [serialization.structure(json.loads(v), SweepResult) for _, v in outcomes]
+    )
 
 
-def _outcome_of(
-    receive: Connection, proc: multiprocessing.process.BaseProcess
-) -> tuple[str, object]:
-    """What one sweeper sent: ``("ok", result)``, ``("error", message)`` or ``("bug", traceback)``."""
+def _outcome_of(receive: Connection, proc: multiprocessing.process.BaseProcess) -> tuple[str, str]:
+    """What one sweeper sent: ``("ok", result as JSON)``, ``("error", message)`` or ``("bug", traceback)``."""
     try:
-        outcome: tuple[str, object] = receive.recv()
+        outcome: tuple[str, str] = receive.recv()
     except EOFError:
         proc.join(timeout=10)
         return "error", f"it ended without a result (exit code {proc.exitcode})"
@@ -738,13 +739,15 @@ def _sweep_part_in_child(
     """One sweeper of ``werkmap sweep --jobs``: sweep ``part`` and send the result, or why not."""
     import traceback
 
+    from werkmap import serialization
     from werkmap.clock import FixedClock
     from werkmap.service import Actor
 
-    outcome: tuple[str, object]
+    outcome: tuple[str, str]
     try:
         with logging_to_stderr(*level), open_service(db, clock=FixedClock(day)) as wm:
-            outcome = "ok", wm.sweep(Actor.system(), part=part)
+            result = wm.sweep(Actor.system(), part=part)
+        outcome = "ok", json.dumps(serialization.unstructure(result))  # werkmap's own converter
     except WerkmapError as exc:
         outcome = "error", str(exc)
     except Exception:

@@ -210,7 +210,7 @@ def test_a_sweeper_that_fails_sends_why_and_the_sweep_names_it(tmp_path, capsys)
     assert isinstance(why, str)
     assert why
     with pytest.raises(StorageError) as caught:
-        _merged_outcomes([("ok", None), (kind, why)], CFG.end)
+        _merged_outcomes([("ok", "{}"), (kind, why)], CFG.end)
     text = str(caught.value)
     assert text.startswith(f"sweeper 2/2: {why}")
     assert "the other parts were swept and saved" in text

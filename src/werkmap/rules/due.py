@@ -235,19 +235,6 @@ class Action:
         """Why the action is due, in English."""
         return self._reason(1)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle the action (for a process pool, or ``werkmap sweep --jobs``), parameters read-only."""
-        fields = {f.name: getattr(self, f.name) for f in attrs.fields(Action)}
-        fields["parameters"] = dict(self.parameters)
-        return (_unpickled_action, (fields,))
-
-
-def _unpickled_action(fields: dict[str, object]) -> Action:
-    """The action :meth:`Action.__reduce__` pickled, with its parameters read-only again."""
-    parameters = fields.pop("parameters")
-    assert isinstance(parameters, dict)
-    return Action(parameters=types.MappingProxyType(parameters), **fields)  # type: ignore[arg-type]
-
 
 register_schema("werkmap.rules.action", Action, 1)
 
