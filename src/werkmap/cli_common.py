@@ -28,6 +28,7 @@ import io
 import json
 import logging
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -65,6 +66,7 @@ __all__ = [
     "add_language_argument",
     "add_verbosity_arguments",
     "check_output",
+    "children_ignore_ctrl_c",
     "cli_clock",
     "csv_text",
     "emit",
@@ -262,6 +264,21 @@ def add_verbosity_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q", "--quiet", action="count", default=0, help="only errors on stderr (no progress)"
     )
+
+
+@contextlib.contextmanager
+def children_ignore_ctrl_c() -> Iterator[None]:
+    """While the block starts child processes, ignore Ctrl-C here, so that the children ignore it too.
+
+    An ignored signal stays ignored in a spawned interpreter: the parent alone answers Ctrl-C (one line,
+    exit code 130, no traceback from a child) and stops or leaves its children as it sees fit. The
+    parent's own handling is back when the block ends.
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

@@ -197,7 +197,7 @@ def test_sweep_jobs_refuses_a_part_and_a_memory_store(store_copy, capsys):
 def test_a_sweeper_that_fails_sends_why_and_the_sweep_names_it(tmp_path, capsys):
     from multiprocessing import Pipe
 
-    from werkmap.cli_service import _merged_outcomes, _sweep_part_in_child
+    from werkmap.cli_sweep import _merged_outcomes, _sweep_part_in_child
     from werkmap.errors import StorageError
     from werkmap.service import SweepPart
 
